@@ -1,0 +1,73 @@
+"""Keep access tokens, app secrets and appsecret_proof out of every string we emit.
+
+Two layers: secrets registered at run time (the tokens actually in use) are replaced
+wherever they appear, and anything shaped like a credential query parameter
+(``access_token=…``, ``appsecret_proof=…``, ``input_token=…``) or a Meta user token
+(``EAA…``) is masked even if it was never registered. A logging filter applies the same
+scrubbing to every log record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import TypeVar, cast
+
+T = TypeVar("T")
+
+MASK = "[REDACTED]"
+
+_PARAM = re.compile(
+    r"(?i)\b(access_token|input_token|appsecret_proof|app_secret|client_secret)"
+    r"(\"?\s*[=:]\s*\"?)([^&\s\"',}]+)"
+)
+_META_TOKEN = re.compile(r"\bEAA[A-Za-z0-9]{20,}")
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret so that it is masked wherever it appears later."""
+    if value and len(value) >= 4:
+        with _lock:
+            _secrets.add(value)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every known secret and credential-shaped value masked."""
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+    return _META_TOKEN.sub(MASK, text)
+
+
+def redact_obj(value: T) -> T:
+    """Apply :func:`redact` to every string inside a JSON-like structure."""
+    if isinstance(value, str):
+        return cast(T, redact(value))
+    if isinstance(value, dict):
+        return cast(T, {redact(str(k)): redact_obj(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return cast(T, [redact_obj(v) for v in value])
+    return value
+
+
+class RedactingFilter(logging.Filter):
+    """Logging filter that scrubs the formatted message of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with secrets masked; never drops a record."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not hide the record
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
