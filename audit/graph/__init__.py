@@ -1,0 +1,1 @@
+"""Graph API access: SDK adapter (sdk.py), typed errors (errors.py), reads (client.py, reads.py)."""

@@ -1,0 +1,166 @@
+"""Narrow, domain-shaped Graph reads and the few writes the tool makes.
+
+Reads are described as :class:`Read` values (``reads.pixel_agencies(pid)``) with a stable
+snapshot key, and executed by :class:`GraphClient`: one by one, or many at once through the
+batch endpoint with any further pages followed by cursor. This module knows Graph paths,
+fields and parameters but not the SDK: it talks to any object with the
+:class:`GraphTransport` interface (the SDK-backed ``GraphSession``, or a fake in tests).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from audit.graph.errors import GraphError, InvalidResponse
+from audit.snapshot import Fetched
+
+log = logging.getLogger(__name__)
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Read:
+    """One Graph read: a node (``edge == ""``) or every page of an edge."""
+
+    key: str
+    node: str
+    edge: str = ""
+    fields: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        """Human-readable endpoint for errors and reports (ids, no credentials)."""
+        return f"GET /{self.node}" + (f"/{self.edge}" if self.edge else "")
+
+
+class GraphTransport(Protocol):
+    """What the client needs from a connection (implemented by ``GraphSession``)."""
+
+    def get(self, node_id: str, fields: Sequence[str] = (),
+            params: Mapping[str, Any] | None = None) -> JSON:
+        """Read one node."""
+
+    def edge(self, node_id: str, edge: str, fields: Sequence[str] = (),
+             params: Mapping[str, Any] | None = None, *, page_size: int | None = None
+             ) -> Iterator[Any]:
+        """Yield every item of an edge across pages."""
+
+    def post(self, node_id: str, edge: str = "",
+             params: Mapping[str, Any] | None = None) -> JSON:
+        """Create or update."""
+
+
+class BatchTransport(GraphTransport, Protocol):
+    """A transport that can also send GETs through the batch endpoint."""
+
+    def batch_get(self, calls: Sequence[Any]) -> list[JSON | GraphError]:
+        """Run GETs in batches; per call the JSON body or the error."""
+
+
+def _check_items(items: list[Any], endpoint: str) -> list[JSON]:
+    for item in items:
+        if not isinstance(item, dict):
+            raise InvalidResponse(
+                f"an item of the 'data' list is a {type(item).__name__}, not an object",
+                endpoint=endpoint)
+    return items
+
+
+class GraphClient:
+    """Executes :class:`Read` values and the rule writes, returning plain JSON data."""
+
+    def __init__(self, transport: GraphTransport, *, use_batch: bool = True) -> None:
+        self.t = transport
+        self.use_batch = use_batch and hasattr(transport, "batch_get")
+
+    # ------------------------------------------------------------------ reads
+
+    def fetch(self, read: Read) -> Fetched:
+        """Run one read; errors are captured in the result, never raised."""
+        if not read.edge:
+            try:
+                return Fetched.ok(read.endpoint, self.t.get(read.node, read.fields, read.params))
+            except GraphError as exc:
+                return Fetched.failed(read.endpoint, exc.to_dict())
+        return self._drain(read, [], None)
+
+    def fetch_all(self, reads: Sequence[Read]) -> dict[str, Fetched]:
+        """Run many independent reads; batched when the transport supports it."""
+        if not reads:
+            return {}
+        if not self.use_batch or len(reads) == 1:
+            return {r.key: self.fetch(r) for r in reads}
+        from audit.graph.sdk import BatchCall  # local: only needed with a batching transport
+
+        calls = [BatchCall(r.node, r.edge, self._batch_params(r)) for r in reads]
+        answers = self.t.batch_get(calls)  # type: ignore[attr-defined]
+        out: dict[str, Fetched] = {}
+        for read, answer in zip(reads, answers, strict=True):
+            out[read.key] = self._from_batch(read, answer)
+        return out
+
+    def _batch_params(self, read: Read) -> dict[str, Any]:
+        params = dict(read.params)
+        if read.fields:
+            params["fields"] = ",".join(read.fields)
+        if read.edge:
+            page_size = getattr(getattr(self.t, "settings", None), "page_size", None)
+            if page_size and "limit" not in params:
+                params["limit"] = page_size
+        return params
+
+    def _from_batch(self, read: Read, answer: JSON | GraphError) -> Fetched:
+        if isinstance(answer, GraphError):
+            return Fetched.failed(read.endpoint, answer.to_dict())
+        if not read.edge:
+            return Fetched.ok(read.endpoint, answer)
+        data = answer.get("data")
+        if not isinstance(data, list):
+            err = InvalidResponse("expected a JSON object with a 'data' list",
+                                  endpoint=read.endpoint)
+            return Fetched.failed(read.endpoint, err.to_dict())
+        try:
+            items = _check_items(list(data), read.endpoint)
+        except GraphError as exc:
+            return Fetched.failed(read.endpoint, exc.to_dict())
+        paging = answer.get("paging")
+        after = None
+        if isinstance(paging, Mapping) and paging.get("next"):
+            cursors = paging.get("cursors")
+            if isinstance(cursors, Mapping) and isinstance(cursors.get("after"), str):
+                after = cursors["after"]
+        if after is None:
+            return Fetched.ok(read.endpoint, items)
+        return self._drain(read, items, after)
+
+    def _drain(self, read: Read, items: list[JSON], after: str | None) -> Fetched:
+        params = dict(read.params)
+        if after is not None:
+            params["after"] = after
+        try:
+            for item in self.t.edge(read.node, read.edge, read.fields, params):
+                if not isinstance(item, dict):
+                    raise InvalidResponse(
+                        f"an item of the 'data' list is a {type(item).__name__}, not an object",
+                        endpoint=read.endpoint)
+                items.append(item)
+        except GraphError as exc:
+            # Keep what was read: a partial list is marked, never dropped.
+            return Fetched(read.endpoint, items if items else None, exc.to_dict(),
+                           partial=bool(items))
+        return Fetched.ok(read.endpoint, items)
+
+    # ------------------------------------------------------------------ writes
+
+    def get(self, node: str, fields: Sequence[str]) -> JSON:
+        """Read one node, raising GraphError on failure (for write workflows)."""
+        return self.t.get(node, fields)
+
+    def update(self, node: str, changes: Mapping[str, Any]) -> JSON:
+        """``POST /{node}`` with the given fields (structured values JSON-encoded by the SDK)."""
+        return self.t.post(node, "", dict(changes))

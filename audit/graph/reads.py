@@ -1,0 +1,202 @@
+"""The catalogue of Graph reads the audit makes: paths, fields, parameters, snapshot keys.
+
+Each function returns a :class:`~audit.graph.client.Read` whose ``key`` is where the result
+lives in the snapshot. Fields follow graph-api-notes.md; every field here is optional in
+what comes back, and the evaluators treat missing ones as unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from audit.graph.client import Read
+
+PIXEL_FIELDS = (
+    "id", "name", "creation_time", "last_fired_time", "is_unavailable",
+    "is_created_by_business", "owner_business{id,name}", "data_use_setting",
+    "first_party_cookie_status", "enable_automatic_matching", "automatic_matching_fields",
+)
+BUSINESS_FIELDS = ("id", "name", "verification_status")
+DOMAIN_FIELDS = ("id", "domain_name", "status", "owner_business{id,name}")
+AGENCY_FIELDS = ("id", "name", "permitted_tasks")
+ASSIGNED_USER_FIELDS = ("id", "name", "user_type", "tasks", "permitted_tasks")
+AD_ACCOUNT_FIELDS = (
+    "id", "account_id", "name", "account_status", "currency", "timezone_name",
+    "timezone_offset_hours_utc", "business{id,name}", "amount_spent",
+)
+ADSET_FIELDS = (
+    "id", "name", "campaign_id", "status", "effective_status", "optimization_goal",
+    "billing_event", "promoted_object", "attribution_spec", "daily_budget", "lifetime_budget",
+    "targeting", "created_time", "updated_time",
+)
+CAMPAIGN_FIELDS = (
+    "id", "name", "objective", "status", "effective_status", "is_skadnetwork_attribution",
+    "buying_type",
+)
+CUSTOM_CONVERSION_FIELDS = (
+    "id", "name", "custom_event_type", "rule", "pixel", "event_source_type", "is_archived",
+    "last_fired_time",
+)
+RULE_FIELDS = (
+    "id", "account_id", "name", "status", "evaluation_spec", "execution_spec", "schedule_spec",
+    "created_time", "updated_time",
+)
+DA_CHECK_FIELDS = ("key", "title", "description", "result", "user_message", "action_uri")
+DATASET_QUALITY_FIELDS = (
+    "web{event_name,event_match_quality,event_coverage,dedup_key_feedback,data_freshness}",
+)
+STATS_DAYS = 7
+EVENT_SOURCES = ("WEB_ONLY", "SERVER_ONLY")
+
+
+def stats_window(now: datetime) -> tuple[int, int]:
+    """Unix [start, end] covering the last 7 days the stats edge serves, on whole hours."""
+    end = now.astimezone(timezone.utc)
+    start = (end - timedelta(days=STATS_DAYS)).replace(minute=0, second=0, microsecond=0)
+    start += timedelta(hours=1)
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def complete_days(today: date, days: int) -> tuple[str, str]:
+    """The last ``days`` complete days before ``today``, as Graph ``time_range`` dates."""
+    until = today - timedelta(days=1)
+    since = until - timedelta(days=days - 1)
+    return since.isoformat(), until.isoformat()
+
+
+# ---------------------------------------------------------------------- identity
+
+
+def token_debug(token: str) -> Read:
+    """``GET /debug_token?input_token=`` (validity, expiry, scopes)."""
+    return Read("token/debug", "debug_token", params={"input_token": token})
+
+
+def token_permissions() -> Read:
+    """``GET /me/permissions``."""
+    return Read("token/permissions", "me", "permissions")
+
+
+def token_me() -> Read:
+    """``GET /me``."""
+    return Read("token/me", "me", fields=("id", "name"))
+
+
+# ---------------------------------------------------------------------- business
+
+
+def business(business_id: str) -> Read:
+    """The client business node."""
+    return Read("business", business_id, fields=BUSINESS_FIELDS)
+
+
+def owned_pixels(business_id: str) -> Read:
+    """Pixels the client business owns."""
+    return Read("business/owned_pixels", business_id, "owned_pixels", PIXEL_FIELDS)
+
+
+def client_pixels(business_id: str) -> Read:
+    """Pixels other businesses shared with the client business (with permitted_tasks)."""
+    return Read("business/client_pixels", business_id, "client_pixels",
+                (*PIXEL_FIELDS, "permitted_tasks"))
+
+
+def owned_domains(business_id: str) -> Read:
+    """Domains the business verified (edge no longer wrapped by the SDK)."""
+    return Read("business/owned_domains", business_id, "owned_domains", DOMAIN_FIELDS)
+
+
+# ---------------------------------------------------------------------- pixels
+
+
+def pixel(pixel_id: str) -> Read:
+    """The pixel node."""
+    return Read(f"pixel/{pixel_id}", pixel_id, fields=PIXEL_FIELDS)
+
+
+def pixel_agencies(pixel_id: str) -> Read:
+    """Businesses the pixel is shared with, and their permitted tasks."""
+    return Read(f"pixel/{pixel_id}/agencies", pixel_id, "agencies", AGENCY_FIELDS)
+
+
+def pixel_shared_agencies(pixel_id: str) -> Read:
+    """Agencies the pixel is shared with (older edge, no tasks)."""
+    return Read(f"pixel/{pixel_id}/shared_agencies", pixel_id, "shared_agencies",
+                ("id", "name"))
+
+
+def pixel_assigned_users(pixel_id: str, business_id: str) -> Read:
+    """People and system users of ``business_id`` assigned to the pixel."""
+    return Read(f"pixel/{pixel_id}/assigned_users/{business_id}", pixel_id, "assigned_users",
+                ASSIGNED_USER_FIELDS, {"business": business_id})
+
+
+def pixel_shared_accounts(pixel_id: str, business_id: str) -> Read:
+    """Ad accounts of ``business_id`` the pixel is connected to."""
+    return Read(f"pixel/{pixel_id}/shared_accounts", pixel_id, "shared_accounts",
+                ("id", "account_id", "name"), {"business": business_id})
+
+
+def pixel_stats(pixel_id: str, aggregation: str, start: int, end: int,
+                event_source: str | None = None) -> Read:
+    """Hourly stats buckets; ``event_source`` filters WEB_ONLY / SERVER_ONLY."""
+    params: dict[str, object] = {"aggregation": aggregation, "start_time": start,
+                                 "end_time": end}
+    key = f"pixel/{pixel_id}/stats/{aggregation}"
+    if event_source:
+        params["event_source"] = event_source
+        key += f"/{event_source}"
+    return Read(key, pixel_id, "stats", (), params)
+
+
+def pixel_da_checks(pixel_id: str) -> Read:
+    """Meta's own pixel diagnostics."""
+    return Read(f"pixel/{pixel_id}/da_checks", pixel_id, "da_checks", DA_CHECK_FIELDS)
+
+
+def dataset_quality(pixel_id: str) -> Read:
+    """Dataset Quality API: match quality, coverage, dedup, freshness per event."""
+    return Read(f"pixel/{pixel_id}/dataset_quality", "dataset_quality",
+                fields=DATASET_QUALITY_FIELDS, params={"dataset_id": pixel_id})
+
+
+# ---------------------------------------------------------------------- ad accounts
+
+
+def ad_account(account_id: str) -> Read:
+    """The ad account node."""
+    return Read(f"adaccount/{account_id}", account_id, fields=AD_ACCOUNT_FIELDS)
+
+
+def ad_account_pixels(account_id: str) -> Read:
+    """Pixels connected to the ad account."""
+    return Read(f"adaccount/{account_id}/adspixels", account_id, "adspixels",
+                ("id", "name"))
+
+
+def adsets(account_id: str) -> Read:
+    """Every ad set of the account."""
+    return Read(f"adaccount/{account_id}/adsets", account_id, "adsets", ADSET_FIELDS)
+
+
+def campaigns(account_id: str) -> Read:
+    """Every campaign of the account."""
+    return Read(f"adaccount/{account_id}/campaigns", account_id, "campaigns", CAMPAIGN_FIELDS)
+
+
+def custom_conversions(account_id: str) -> Read:
+    """Custom conversions of the account."""
+    return Read(f"adaccount/{account_id}/customconversions", account_id, "customconversions",
+                CUSTOM_CONVERSION_FIELDS)
+
+
+def adset_spend(account_id: str, since: str, until: str) -> Read:
+    """Spend per ad set over a date range."""
+    return Read(f"adaccount/{account_id}/adset_spend", account_id, "insights",
+                ("adset_id", "adset_name", "spend"),
+                {"level": "adset", "time_range": {"since": since, "until": until}})
+
+
+def ad_rules(account_id: str) -> Read:
+    """Automated rules of the account."""
+    return Read(f"adaccount/{account_id}/rules", account_id, "adrules_library", RULE_FIELDS)

@@ -1,0 +1,377 @@
+"""The only module that imports ``facebook_business``.
+
+It builds one ``FacebookAdsApi(FacebookSession(...))`` per client (never the global
+``FacebookAdsApi.init``, which also installs a crash reporter that posts to Meta), points
+it at the configured base URL, and offers four raw operations returning plain JSON data:
+read a node, read an edge (all pages), post, and batch. Errors are translated here into
+:mod:`audit.graph.errors`; retries and rate-limit pauses happen here too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from facebook_business.adobjects.abstractobject import AbstractObject
+from facebook_business.adobjects.objectparser import ObjectParser
+from facebook_business.api import FacebookAdsApi, FacebookRequest, FacebookResponse
+from facebook_business.exceptions import FacebookError, FacebookRequestError
+from facebook_business.session import FacebookSession
+
+from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
+from audit.graph.retry import RetryPolicy, Usage, parse_usage
+from audit.redact import redact, register_secret
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+JSON = dict[str, Any]
+MAX_PAGES = 10_000
+BATCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Everything needed to talk to one Graph endpoint as one identity."""
+
+    base_url: str
+    api_version: str
+    access_token: str
+    app_secret: str | None = None
+    timeout_seconds: float = 30.0
+    page_size: int = 100
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class CallStats:
+    """Counters for one session, reported in run.json and by the benchmarks."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    waited_seconds: float = 0.0
+    pages: int = 0
+    batches: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable counters."""
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "throttled": self.throttled,
+            "waited_seconds": round(self.waited_seconds, 3),
+            "pages": self.pages,
+            "batches": self.batches,
+        }
+
+
+class _RawParser(ObjectParser):  # type: ignore[misc]
+    """Keep Graph data as plain dicts: no SDK typing that could choke on surprising values."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(custom_parse_method=lambda response, api: response)
+        self._endpoint = endpoint
+
+    def parse_single(self, response: Any, override_target_class: Any = None) -> Any:
+        return response
+
+    def parse_multiple(self, response: Any) -> list[Any]:
+        data = response.get("data") if isinstance(response, Mapping) else None
+        if not isinstance(data, list):
+            raise InvalidResponse(
+                "expected a JSON object with a 'data' list", endpoint=self._endpoint
+            )
+        return list(data)
+
+
+@dataclass(frozen=True)
+class BatchCall:
+    """One GET inside a batch request."""
+
+    node_id: str
+    edge: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        """Human-readable endpoint, e.g. ``GET /123/agencies``."""
+        return _endpoint("GET", self.node_id, self.edge)
+
+
+def _endpoint(method: str, node_id: str, edge: str = "") -> str:
+    path = f"/{node_id}" + (f"/{edge}" if edge else "")
+    return redact(f"{method} {path}")
+
+
+class GraphSession:
+    """One client's connection to the Graph API through the official SDK."""
+
+    def __init__(
+        self,
+        settings: GraphSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.stats = CallStats()
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        register_secret(settings.access_token)
+        register_secret(settings.app_secret)
+        session = FacebookSession(
+            app_secret=settings.app_secret,
+            access_token=settings.access_token,
+            timeout=settings.timeout_seconds,
+        )
+        register_secret(getattr(session, "appsecret_proof", None))
+        session.GRAPH = settings.base_url.rstrip("/")  # instance override, see notes §8.5
+        self._host = urlsplit(session.GRAPH).netloc or session.GRAPH
+        self._api = FacebookAdsApi(session, api_version=settings.api_version)
+
+    # ------------------------------------------------------------------ public operations
+
+    def get(self, node_id: str, fields: Sequence[str] = (), params: Mapping[str, Any] | None = None
+            ) -> JSON:
+        """Read one node (``GET /{node_id}/``) and return its JSON object."""
+        endpoint = _endpoint("GET", node_id)
+
+        def call() -> Any:
+            req = self._request(node_id, "GET", "/", "NODE", endpoint)
+            req.add_params(self._params(fields, params, paged=False))
+            return req.execute()
+
+        result = self._with_retries(call, endpoint)
+        if not isinstance(result, dict):
+            raise InvalidResponse("expected a JSON object", endpoint=endpoint)
+        return result
+
+    def edge(
+        self,
+        node_id: str,
+        edge: str,
+        fields: Sequence[str] = (),
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> Iterator[Any]:
+        """Yield every item of an edge, across all pages.
+
+        Unlike the SDK's own Cursor iteration, an empty page that still carries a ``next``
+        link does not end the iteration; a cursor that stops advancing does (with an error),
+        so a misbehaving server cannot loop us forever. Items yielded before an error stay
+        with the caller.
+        """
+        endpoint = _endpoint("GET", node_id, edge)
+        all_params = self._params(fields, params, paged=True, page_size=page_size)
+
+        def first() -> Any:
+            req = self._request(node_id, "GET", "/" + edge, "EDGE", endpoint)
+            req.add_params(all_params)
+            return req.execute()
+
+        cursor = self._with_retries(first, endpoint)
+        self._note_headers(cursor.headers())
+        with self._lock:
+            self.stats.pages += 1
+        seen_cursors: set[str] = set()
+        pages = 1
+        while True:
+            while len(cursor):
+                yield next(cursor)
+            if getattr(cursor, "_finished_iteration", False):
+                return
+            before = cursor.params.get("after")
+            if isinstance(before, str):
+                seen_cursors.add(before)
+            loaded = self._with_retries(cursor.load_next_page, endpoint)
+            after = cursor.params.get("after")
+            if loaded or after != before:
+                pages += 1
+                self._note_headers(cursor.headers())
+                with self._lock:
+                    self.stats.pages += 1
+                if isinstance(after, str) and after in seen_cursors and after != before:
+                    raise InvalidResponse("paging cursor repeated an earlier page",
+                                          endpoint=endpoint)
+                if pages > MAX_PAGES:
+                    raise InvalidResponse(f"more than {MAX_PAGES} pages", endpoint=endpoint)
+                continue
+            return
+
+    def post(self, node_id: str, edge: str = "", params: Mapping[str, Any] | None = None) -> JSON:
+        """``POST /{node_id}/{edge}``; returns the JSON answer (``{"success": true}`` etc.).
+
+        Writes are not retried on transient errors unless the caller does so knowingly.
+        """
+        endpoint = _endpoint("POST", node_id, edge)
+
+        def call() -> Any:
+            req = self._request(node_id, "POST", "/" + edge, "NODE" if not edge else "EDGE",
+                                endpoint)
+            req.add_params(dict(params or {}))
+            return req.execute()
+
+        result = self._with_retries(call, endpoint, retry_transient=False)
+        if not isinstance(result, dict):
+            raise InvalidResponse("expected a JSON object", endpoint=endpoint)
+        return result
+
+    def batch_get(self, calls: Sequence[BatchCall]) -> list[JSON | GraphError]:
+        """Run GETs through the batch endpoint, 50 per request, in order.
+
+        Returns, per call, the parsed JSON body or the GraphError for that item. Items the
+        server did not finish (``null``) are retried in a new batch, a bounded number of times.
+        """
+        results: list[JSON | GraphError | None] = [None] * len(calls)
+        for start in range(0, len(calls), BATCH_LIMIT):
+            chunk = list(range(start, min(start + BATCH_LIMIT, len(calls))))
+            self._run_batch_chunk(calls, chunk, results)
+        return [r if r is not None else InvalidResponse("batch item never completed",
+                                                        endpoint=calls[i].endpoint)
+                for i, r in enumerate(results)]
+
+    # ----------------------------------------------------------------------- internals
+
+    def _params(
+        self,
+        fields: Sequence[str],
+        params: Mapping[str, Any] | None,
+        *,
+        paged: bool,
+        page_size: int | None = None,
+    ) -> dict[str, Any]:
+        out = dict(params or {})
+        if fields:
+            out["fields"] = ",".join(fields)
+        if paged and "limit" not in out:
+            out["limit"] = page_size or self.settings.page_size
+        return out
+
+    def _request(self, node_id: str, method: str, edge: str, api_type: str, endpoint: str
+                 ) -> FacebookRequest:
+        return FacebookRequest(
+            node_id=node_id,
+            method=method,
+            endpoint=edge,
+            api=self._api,
+            target_class=AbstractObject,
+            api_type=api_type,
+            response_parser=_RawParser(endpoint),
+        )
+
+    def _note_headers(self, headers: Any) -> None:
+        usage = parse_usage(headers)
+        pause = self.settings.retry.slowdown(usage)
+        if pause > 0:
+            log.info("usage at %.0f%% of the limit; pausing %.1fs", usage.max_percent, pause)
+            with self._lock:
+                self.stats.waited_seconds += pause
+            self._sleep(pause)
+
+    def _translate(self, exc: BaseException, endpoint: str) -> tuple[GraphError, Usage]:
+        if isinstance(exc, GraphError):
+            if exc.endpoint is None:
+                exc.endpoint = endpoint
+            return exc, Usage()
+        if isinstance(exc, FacebookRequestError):
+            headers = exc.http_headers()
+            error = from_error_body(exc.body(), exc.http_status(), endpoint)
+            usage = parse_usage(headers)
+            if exc.api_transient_error() and not error.retryable:
+                error.retryable = True
+            return error, usage
+        if isinstance(exc, requests.exceptions.RequestException):
+            # requests puts the full URL (token included) in its messages: never use str(exc).
+            return NetworkError(f"{type(exc).__name__} while talking to {self._host}",
+                                endpoint=endpoint), Usage()
+        if isinstance(exc, (ValueError, FacebookError)):
+            return InvalidResponse(
+                f"the response could not be parsed ({type(exc).__name__})", endpoint=endpoint
+            ), Usage()
+        raise exc
+
+    def _with_retries(self, call: Callable[[], T], endpoint: str, retry_transient: bool = True
+                      ) -> T:
+        attempt = 0
+        while True:
+            with self._lock:
+                self.stats.requests += 1
+            try:
+                return call()
+            except Exception as exc:  # translated below; unknown exceptions re-raise
+                error, usage = self._translate(exc, endpoint)
+            attempt += 1
+            if error.kind == "throttled":
+                with self._lock:
+                    self.stats.throttled += 1
+            if not retry_transient and error.kind != "throttled":
+                raise error
+            wait = self.settings.retry.wait_before_retry(error, attempt, usage)
+            if wait is None:
+                if error.kind == "throttled" and usage.regain_seconds:
+                    error.retry_after = usage.regain_seconds
+                raise error
+            log.warning("%s failed (%s); retry %d in %.1fs", endpoint, error.kind, attempt, wait)
+            with self._lock:
+                self.stats.retries += 1
+                self.stats.waited_seconds += wait
+            self._sleep(wait)
+
+    def _run_batch_chunk(self, calls: Sequence[BatchCall], indices: list[int],
+                         results: list[JSON | GraphError | None]) -> None:
+        pending = indices
+        retry = self.settings.retry
+        for attempt in range(retry.max_retries + 1):
+            batch = self._api.new_batch()
+            for index in pending:
+                c = calls[index]
+                callback = self._batch_callback(index, results, c.endpoint)
+                batch.add("GET", (c.node_id, c.edge), params=dict(c.params),
+                          success=callback, failure=callback)
+            with self._lock:
+                self.stats.batches += 1
+            self._with_retries(batch.execute, "POST / (batch)")
+            # Items the server did not finish (null) and retryable item errors go again.
+            again = [i for i in pending if results[i] is None
+                     or (isinstance(results[i], GraphError)
+                         and getattr(results[i], "retryable", False))]
+            if not again or attempt == retry.max_retries:
+                return
+            with self._lock:
+                self.stats.retries += len(again)
+            self._sleep(min(retry.backoff_seconds * (2 ** attempt), retry.max_wait_seconds))
+            pending = again
+
+    def _batch_callback(self, index: int, results: list[JSON | GraphError | None], endpoint: str
+                        ) -> Callable[[FacebookResponse], None]:
+        def callback(response: FacebookResponse) -> None:
+            body = response.json()
+            if response.is_success() and isinstance(body, dict):
+                results[index] = body
+                self._note_headers(response.headers())
+            elif response.is_success():
+                results[index] = InvalidResponse("expected a JSON object", endpoint=endpoint)
+            else:
+                results[index] = from_error_body(body, response.status(), endpoint)
+        return callback
+
+
+def describe_sdk() -> dict[str, str]:
+    """Versions of the SDK in use (for run.json and ``--version``)."""
+    return {
+        "sdk_version": str(FacebookAdsApi.SDK_VERSION),
+        "default_api_version": str(FacebookAdsApi.API_VERSION),
+    }
+
+
+def dumps_params(value: Any) -> str:
+    """JSON-encode a parameter the way the SDK does (compact, sorted keys)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
