@@ -1,0 +1,8 @@
+"""The audit's checks, one module per area; importing this package registers them all."""
+
+from __future__ import annotations
+
+from audit.checks import access, pixels  # noqa: F401  (registration)
+from audit.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check
+
+__all__ = ["REGISTRY", "CheckContext", "CheckMeta", "Registry", "check"]

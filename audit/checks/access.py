@@ -1,0 +1,129 @@
+"""Pixel partner access: is each client pixel shared with the agency, with the right tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.checks.registry import CheckContext, check
+from audit.checks.remedies import assign_pixel_partner
+from audit.models import Finding, Resource, Severity
+from audit.view import Partner, Pixel
+
+# EDIT (manage the dataset) is the broadest pixel task; we treat it as including the others.
+IMPLIED_BY_EDIT = frozenset({"ANALYZE", "ADVERTISE", "UPLOAD"})
+
+
+def _resource(pixel: Pixel) -> Resource:
+    return Resource("pixel", pixel.id, pixel.name)
+
+
+def _agency_partner(ctx: CheckContext, pixel: Pixel) -> tuple[Partner | None, str | None]:
+    """The agency's partner entry, or the reason it cannot be known (None, reason)."""
+    partners, res = ctx.view.partners(pixel.id)
+    if partners is None:
+        err = res.error if res is not None and res.error else {}
+        kind = err.get("kind", "unread")
+        code = err.get("code")
+        why = f"{kind} error" + (f" {code}" if code is not None else "")
+        return None, why
+    for partner in partners:
+        if partner.business_id == ctx.view.agency_id:
+            return partner, None
+    return None, None
+
+
+def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
+    """Tasks including those implied by EDIT."""
+    return tasks | IMPLIED_BY_EDIT if "EDIT" in tasks else tasks
+
+
+@check(
+    "access_pixel_shared",
+    title="Every client pixel is shared with the agency's business",
+    severity=Severity.CRITICAL,
+    area="access",
+    needs=("pixel/*/agencies", "pixel/*/shared_agencies"),
+    platform_changes=("domain-verif",),
+)
+def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
+    """Without partner access to the client's pixel the agency cannot see its events,
+    choose the events to prioritise, connect it to ad accounts or send server events:
+    every later step of the iOS 14 checklist depends on it."""
+    v = ctx.view
+    for pixel in v.pixels:
+        res = _resource(pixel)
+        fix = assign_pixel_partner(v.client_name, v.business_id, pixel.label, v.agency_name,
+                                   v.agency_id, ["Analyze", "Advertise", "Upload"])
+        node = pixel.read
+        if node is not None and node.error_kind in ("permission", "auth") and not node.partial:
+            yield ctx.failed(
+                res,
+                f"The agency's token cannot read pixel {pixel.label} "
+                f"({node.error_kind} error {node.error_code}): it is not shared with "
+                f"{v.agency_name}, or not with the audit's system user.",
+                evidence={"pixel_read_error": dict(node.error or {})},
+                remediation=fix,
+            )
+            continue
+        partner, unknown = _agency_partner(ctx, pixel)
+        if unknown:
+            yield ctx.skipped(res, f"Could not read who pixel {pixel.label} is shared with "
+                              f"({unknown}); access not verified.")
+        elif partner is None:
+            partners, _ = v.partners(pixel.id)
+            yield ctx.failed(
+                res,
+                f"Pixel {pixel.label} is not shared with {v.agency_name} "
+                f"(business {v.agency_id}).",
+                evidence={"partners": [p.business_id for p in partners or []]},
+                remediation=fix,
+            )
+        else:
+            yield ctx.passed(res, f"Pixel {pixel.label} is shared with {v.agency_name}.",
+                             evidence={"agency_business_id": v.agency_id})
+
+
+@check(
+    "access_pixel_tasks",
+    title="The agency holds the pixel tasks it needs (analyze, advertise, upload)",
+    severity=Severity.HIGH,
+    area="access",
+    needs=("pixel/*/agencies",),
+    params={"required_tasks": ["ANALYZE", "ADVERTISE"], "recommended_tasks": ["UPLOAD"]},
+    platform_changes=("ios14-att",),
+)
+def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
+    """ANALYZE lets the agency audit events and prioritise them, ADVERTISE lets it connect
+    the pixel to ad accounts and optimise for its events, and UPLOAD lets it send
+    Conversions API events on the client's behalf. A partner entry without the right
+    tasks looks like access but breaks campaigns and server-side tracking."""
+    v = ctx.view
+    required = [str(t).upper() for t in ctx.params["required_tasks"]]
+    recommended = [str(t).upper() for t in ctx.params["recommended_tasks"]]
+    for pixel in v.pixels:
+        res = _resource(pixel)
+        partner, unknown = _agency_partner(ctx, pixel)
+        if unknown or partner is None:
+            continue  # reported by access_pixel_shared
+        if partner.tasks is None:
+            yield ctx.skipped(res, f"Pixel {pixel.label} is shared with {v.agency_name}, but "
+                              "the API did not report which tasks.")
+            continue
+        tasks = effective_tasks(partner.tasks)
+        missing = [t for t in required if t not in tasks]
+        missing_rec = [t for t in recommended if t not in tasks]
+        evidence = {"permitted_tasks": sorted(partner.tasks), "required": required,
+                    "recommended": recommended}
+        fix = assign_pixel_partner(v.client_name, v.business_id, pixel.label, v.agency_name,
+                                   v.agency_id, [t.title() for t in missing + missing_rec])
+        if missing:
+            yield ctx.failed(res, f"{v.agency_name} lacks {', '.join(missing)} on pixel "
+                             f"{pixel.label} (has {', '.join(sorted(partner.tasks)) or 'none'}).",
+                             evidence=evidence, remediation=fix)
+        elif missing_rec:
+            yield ctx.warned(res, f"{v.agency_name} lacks {', '.join(missing_rec)} on pixel "
+                             f"{pixel.label}: it cannot send Conversions API events for the "
+                             "client.", evidence=evidence, remediation=fix)
+        else:
+            yield ctx.passed(res, f"{v.agency_name} holds {', '.join(sorted(partner.tasks))} "
+                             f"on pixel {pixel.label}.", evidence=evidence)

@@ -1,0 +1,153 @@
+"""Checks are small pure functions over a snapshot, registered with their metadata.
+
+A check's id is permanent (``<area>_<object>_<condition>``); its title states the good
+state; its docstring is the "why it matters" text shown in reports. It yields findings
+through a :class:`CheckContext`: PASS as well as FAIL/WARN, and SKIPPED with a reason when
+the data it needs could not be read.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.models import Finding, Resource, Severity, Status
+from audit.view import SnapshotView
+
+CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
+_ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """Everything known about a check besides its code."""
+
+    id: str
+    title: str
+    severity: Severity
+    area: str
+    func: CheckFunc
+    needs: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+    platform_changes: tuple[str, ...] = ()
+    when_not_audited: bool = False
+
+    @property
+    def why(self) -> str:
+        """The docstring: why this check matters."""
+        return inspect.cleandoc(self.func.__doc__ or "").strip()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable metadata (for ``ios14-audit checks --json`` and run.json)."""
+        return {
+            "id": self.id, "title": self.title, "severity": self.severity.value,
+            "area": self.area, "needs": list(self.needs), "params": dict(self.params),
+            "platform_changes": list(self.platform_changes), "why": self.why,
+        }
+
+
+class Registry:
+    """An ordered collection of checks."""
+
+    def __init__(self) -> None:
+        self._checks: dict[str, CheckMeta] = {}
+
+    def check(
+        self,
+        id: str,
+        *,
+        title: str,
+        severity: Severity,
+        area: str,
+        needs: Iterable[str] = (),
+        params: Mapping[str, Any] | None = None,
+        platform_changes: Iterable[str] = (),
+        when_not_audited: bool = False,
+    ) -> Callable[[CheckFunc], CheckFunc]:
+        """Decorator registering a check function with its metadata."""
+        if not _ID.match(id):
+            raise ValueError(f"check id {id!r} must look like <area>_<object>_<condition>")
+        if len(title) > 80:
+            raise ValueError(f"check {id}: title longer than 80 characters")
+
+        def register(func: CheckFunc) -> CheckFunc:
+            if id in self._checks:
+                raise ValueError(f"check id {id!r} registered twice")
+            if not (func.__doc__ or "").strip():
+                raise ValueError(f"check {id}: needs a docstring saying why it matters")
+            self._checks[id] = CheckMeta(
+                id=id, title=title, severity=severity, area=area, func=func,
+                needs=tuple(needs), params=dict(params or {}),
+                platform_changes=tuple(platform_changes), when_not_audited=when_not_audited,
+            )
+            return func
+
+        return register
+
+    def all(self) -> list[CheckMeta]:
+        """Every check, in registration order."""
+        return list(self._checks.values())
+
+    def get(self, check_id: str) -> CheckMeta | None:
+        """One check by id."""
+        return self._checks.get(check_id)
+
+    def __contains__(self, check_id: object) -> bool:
+        return check_id in self._checks
+
+
+REGISTRY = Registry()
+check = REGISTRY.check
+
+
+class CheckContext:
+    """What a check sees: the snapshot view, its parameters, and finding builders."""
+
+    def __init__(self, meta: CheckMeta, view: SnapshotView, params: Mapping[str, Any]) -> None:
+        self.meta = meta
+        self.view = view
+        self.params = dict(params)
+
+    def finding(
+        self,
+        status: Status,
+        resource: Resource,
+        message: str,
+        *,
+        evidence: Mapping[str, Any] | None = None,
+        remediation: str = "",
+        severity: Severity | None = None,
+    ) -> Finding:
+        """Build a finding of this check for the current client."""
+        return Finding(
+            check_id=self.meta.id,
+            client=self.view.client_slug,
+            status=status,
+            severity=severity or self.meta.severity,
+            area=self.meta.area,
+            title=self.meta.title,
+            message=message,
+            resource=resource,
+            evidence=dict(evidence or {}),
+            remediation=remediation if status in (Status.FAIL, Status.WARN) else "",
+            platform_changes=self.meta.platform_changes,
+        )
+
+    def passed(self, resource: Resource, message: str, **kw: Any) -> Finding:
+        """A PASS finding."""
+        return self.finding(Status.PASS, resource, message, **kw)
+
+    def failed(self, resource: Resource, message: str, **kw: Any) -> Finding:
+        """A FAIL finding."""
+        return self.finding(Status.FAIL, resource, message, **kw)
+
+    def warned(self, resource: Resource, message: str, **kw: Any) -> Finding:
+        """A WARN finding."""
+        return self.finding(Status.WARN, resource, message, **kw)
+
+    def skipped(self, resource: Resource, reason: str, **kw: Any) -> Finding:
+        """A SKIPPED finding: the data this check needs could not be read."""
+        return self.finding(Status.SKIPPED, resource, reason, **kw)

@@ -1,0 +1,178 @@
+"""Collect one client's snapshot from the Graph API.
+
+Reads run in three phases, each a set of independent reads sent together (through the
+batch endpoint when available): preflight (token, business), discovery (business edges and
+ad accounts), then per-pixel detail. Every failure is recorded against its endpoint and
+collection goes on; nothing already read is dropped. A token that cannot be used at all
+marks the client as not audited, with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+
+from audit import __version__
+from audit.config import ClientConfig, Config
+from audit.graph import reads
+from audit.graph.client import GraphClient, Read
+from audit.snapshot import Fetched, Snapshot
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+SPEND_DAYS = 28
+
+
+def _client_info(config: Config, client: ClientConfig) -> dict[str, object]:
+    return {
+        "slug": client.slug,
+        "name": client.name,
+        "business_id": client.business_id,
+        "ad_accounts": list(client.ad_accounts),
+        "pixels": list(client.pixels),
+        "domains": list(client.domains),
+        "aem_mode": client.aem_mode,
+        "token_env": config.token_env_for(client),
+    }
+
+
+def new_snapshot(config: Config, client: ClientConfig, now: datetime) -> Snapshot:
+    """An empty snapshot for ``client`` stamped with ``now``."""
+    return Snapshot(
+        client=_client_info(config, client),
+        agency={"name": config.agency.name, "business_id": config.agency.business_id},
+        collected_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        api_version=config.graph.api_version,
+    )
+
+
+def _store(snap: Snapshot, results: dict[str, Fetched]) -> None:
+    for key, res in results.items():
+        snap.put(key, res)
+
+
+def _not_audited_reason(snap: Snapshot) -> str | None:
+    """A reason when the token is unusable, else None."""
+    debug = snap.get("token/debug")
+    if debug is not None and debug.succeeded:
+        data = debug.obj()
+        if data.get("is_valid") is False:
+            err = data.get("error")
+            detail = err.get("message") if isinstance(err, dict) else None
+            return "the access token is not valid" + (f": {detail}" if detail else "")
+    business = snap.get("business")
+    if business is not None and business.error_kind == "auth" and business.error:
+        return f"the access token was refused: {business.error.get('message', '')}"
+    return None
+
+
+def pixel_ids(snap: Snapshot) -> list[str]:
+    """Every pixel to audit: configured, owned, shared with the client, or on its accounts."""
+    ids: list[str] = [str(p) for p in snap.client.get("pixels", [])]
+    sources = ["business/owned_pixels", "business/client_pixels"]
+    sources += [f"adaccount/{a}/adspixels" for a in snap.client.get("ad_accounts", [])]
+    for key in sources:
+        res = snap.get(key)
+        if res is None:
+            continue
+        for item in res.items():
+            pid = item.get("id")
+            if isinstance(pid, (str, int)) and str(pid) not in ids:
+                ids.append(str(pid))
+    return ids
+
+
+def _pixel_nodes_from_edges(snap: Snapshot) -> None:
+    """Business edges already carry the pixel fields: reuse them as node reads."""
+    for key in ("business/owned_pixels", "business/client_pixels"):
+        res = snap.get(key)
+        if res is None:
+            continue
+        for item in res.items():
+            pid = item.get("id")
+            if isinstance(pid, (str, int)) and snap.get(f"pixel/{pid}") is None:
+                snap.put(f"pixel/{pid}", Fetched.ok(res.endpoint, item))
+
+
+def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
+    """Phase 2: business edges and every configured ad account."""
+    business_id = str(snap.client["business_id"])
+    out = [reads.owned_pixels(business_id), reads.client_pixels(business_id),
+           reads.owned_domains(business_id)]
+    since, until = reads.complete_days(now.date(), SPEND_DAYS)
+    snap.window.update({"spend_since": since, "spend_until": until})
+    for account in snap.client.get("ad_accounts", []):
+        out += [
+            reads.ad_account(account), reads.ad_account_pixels(account), reads.adsets(account),
+            reads.campaigns(account), reads.custom_conversions(account),
+            reads.adset_spend(account, since, until), reads.ad_rules(account),
+        ]
+    return out
+
+
+def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
+    """Phase 3: access, stats, diagnostics and data quality for each pixel."""
+    start, end = reads.stats_window(now)
+    snap.window.update({"stats_start": start, "stats_end": end})
+    business_id = str(snap.client["business_id"])
+    agency_id = str(snap.agency["business_id"])
+    out: list[Read] = []
+    for pid in pixel_ids(snap):
+        if snap.get(f"pixel/{pid}") is None:
+            out.append(reads.pixel(pid))
+        out += [
+            reads.pixel_agencies(pid),
+            reads.pixel_shared_agencies(pid),
+            reads.pixel_assigned_users(pid, agency_id),
+            reads.pixel_assigned_users(pid, business_id),
+            reads.pixel_shared_accounts(pid, business_id),
+            reads.pixel_stats(pid, "event", start, end),
+            reads.pixel_stats(pid, "host", start, end),
+            *(reads.pixel_stats(pid, "event", start, end, src) for src in reads.EVENT_SOURCES),
+            reads.pixel_da_checks(pid),
+            reads.dataset_quality(pid),
+        ]
+    return out
+
+
+def collect(
+    config: Config,
+    client: ClientConfig,
+    graph: GraphClient,
+    token: str,
+    now: datetime,
+    progress: Progress | None = None,
+) -> Snapshot:
+    """Read everything the checks need for ``client``; never raises for API errors."""
+    say = progress or (lambda _msg: None)
+    snap = new_snapshot(config, client, now)
+
+    say("preflight")
+    _store(snap, graph.fetch_all([reads.token_debug(token), reads.token_permissions(),
+                                  reads.business(client.business_id)]))
+    reason = _not_audited_reason(snap)
+    if reason:
+        snap.not_audited = reason
+        log.warning("%s: not audited: %s", client.slug, reason)
+        return snap
+
+    say("discovery")
+    _store(snap, graph.fetch_all(discovery_reads(snap, now)))
+    _pixel_nodes_from_edges(snap)
+
+    say("pixels")
+    _store(snap, graph.fetch_all(pixel_reads(snap, now)))
+
+    if _everything_refused(snap.endpoints.values()):
+        snap.not_audited = ("the token could not read anything for this client "
+                            "(every request was refused); check its access to the business")
+    say("done")
+    return snap
+
+
+def _everything_refused(results: Iterable[Fetched]) -> bool:
+    kinds = [r.error_kind for r in results if not r.endpoint.startswith("GET /debug_token")]
+    return bool(kinds) and all(k in ("auth", "permission") for k in kinds)

@@ -1,0 +1,114 @@
+"""Run the registered checks over a snapshot: pure, deterministic, crash-proof.
+
+A check that raises becomes an ERROR finding (a crash never disappears from the report);
+a check that yields nothing becomes SKIPPED. Parameters come from the check's defaults,
+overridden by the config's ``checks:`` section.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+from audit.checks import registry as reg
+from audit.models import Finding, Resource, Status
+from audit.redact import redact
+from audit.view import SnapshotView
+
+log = logging.getLogger(__name__)
+
+
+class CheckParamError(ValueError):
+    """A ``checks:`` override names an unknown check or parameter, or has the wrong type."""
+
+
+def _coerce(check_id: str, name: str, default: Any, value: Any) -> Any:
+    where = f"checks.{check_id}.{name}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise CheckParamError(f"{where}: must be true or false")
+        return value
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise CheckParamError(f"{where}: must be a number (default {default})")
+        return type(default)(value) if isinstance(default, float) else value
+    if isinstance(default, (list, tuple)):
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float))
+                                                  for v in value):
+            raise CheckParamError(f"{where}: must be a list like {list(default)}")
+        return list(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise CheckParamError(f"{where}: must be a string (default {default!r})")
+        return value
+    return value
+
+
+def resolve_params(meta: reg.CheckMeta, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The check's parameters with config overrides applied and type-checked."""
+    params = dict(meta.params)
+    for name, value in (overrides or {}).items():
+        if name not in meta.params:
+            known = ", ".join(meta.params) or "none"
+            raise CheckParamError(f"checks.{meta.id}.{name}: unknown parameter; "
+                                  f"this check's parameters: {known}")
+        params[name] = _coerce(meta.id, name, meta.params[name], value)
+    return params
+
+
+def validate_overrides(overrides: Mapping[str, Mapping[str, Any]],
+                       registry: reg.Registry | None = None) -> list[str]:
+    """Problems in a config's ``checks:`` section (empty when all is well)."""
+    registry = registry or reg.REGISTRY
+    problems = []
+    for check_id, values in overrides.items():
+        meta = registry.get(check_id)
+        if meta is None:
+            problems.append(f"checks.{check_id}: unknown check id; run 'ios14-audit checks' "
+                            "for the list")
+            continue
+        try:
+            resolve_params(meta, values)
+        except CheckParamError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _crash(meta: reg.CheckMeta, view: SnapshotView, exc: BaseException) -> Finding:
+    frames = traceback.extract_tb(exc.__traceback__)[-3:]
+    where = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames]
+    ctx = reg.CheckContext(meta, view, {})
+    return ctx.finding(
+        Status.ERROR, Resource("check", meta.id),
+        redact(f"the check crashed ({type(exc).__name__}: {exc}); its result is unknown"),
+        evidence={"traceback": where},
+    )
+
+
+def run_checks(
+    view: SnapshotView,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    registry: reg.Registry | None = None,
+) -> list[Finding]:
+    """Evaluate every check on ``view``; findings in check order, then resource order."""
+    registry = registry or reg.REGISTRY
+    not_audited = view.snap.not_audited is not None
+    findings: list[Finding] = []
+    for meta in registry.all():
+        if not_audited and not meta.when_not_audited:
+            continue
+        params = resolve_params(meta, (overrides or {}).get(meta.id))
+        ctx = reg.CheckContext(meta, view, params)
+        try:
+            produced = list(meta.func(ctx))
+        except Exception as exc:  # a crash is reported, never swallowed
+            log.exception("check %s crashed for %s", meta.id, view.client_slug)
+            findings.append(_crash(meta, view, exc))
+            continue
+        if not produced:
+            produced = [ctx.skipped(Resource("client", view.client_slug, view.client_name),
+                                    "nothing to check for this client")]
+        findings.extend(produced)
+    return findings

@@ -1,0 +1,217 @@
+"""The snapshot: everything collected for one client, as read from the API.
+
+A snapshot is a flat map from stable keys (``pixel/123/agencies``) to :class:`Fetched`
+results, each holding the data, or the error that stopped the read, or both when a read
+failed part-way. It carries no credentials and no paging links. Evaluation and rendering
+can always be re-run from a saved snapshot without a single API call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.models import CollectionError
+from audit.redact import redact_obj
+
+SNAPSHOT_KIND = "ios14-audit/snapshot"
+SNAPSHOT_VERSION = 1
+
+
+class SnapshotError(Exception):
+    """A snapshot file is missing, unreadable or not a snapshot."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one read: data, error, or partial data plus the error."""
+
+    endpoint: str
+    data: Any = None
+    error: Mapping[str, Any] | None = None
+    partial: bool = False
+
+    @classmethod
+    def ok(cls, endpoint: str, data: Any) -> Fetched:
+        """A successful read."""
+        return cls(endpoint, data, None, False)
+
+    @classmethod
+    def failed(cls, endpoint: str, error: Mapping[str, Any]) -> Fetched:
+        """A read that returned nothing usable."""
+        return cls(endpoint, None, dict(error), False)
+
+    @property
+    def succeeded(self) -> bool:
+        """True when the read completed without error."""
+        return self.error is None
+
+    @property
+    def error_kind(self) -> str | None:
+        """The error kind (auth, permission, unsupported …) or None."""
+        return str(self.error.get("kind")) if self.error else None
+
+    @property
+    def error_code(self) -> int | None:
+        """The Graph error code, if any."""
+        code = self.error.get("code") if self.error else None
+        return code if isinstance(code, int) else None
+
+    def items(self) -> list[dict[str, Any]]:
+        """The list data (possibly partial), or [] when nothing was read."""
+        return [x for x in self.data if isinstance(x, dict)] if isinstance(self.data, list) else []
+
+    def obj(self) -> dict[str, Any]:
+        """The object data, or {} when nothing was read."""
+        return self.data if isinstance(self.data, dict) else {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise for snapshot.json."""
+        out: dict[str, Any] = {"endpoint": self.endpoint, "data": self.data}
+        if self.error is not None:
+            out["error"] = dict(self.error)
+        if self.partial:
+            out["partial"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Fetched:
+        """Rebuild from snapshot.json."""
+        error = data.get("error")
+        return cls(
+            endpoint=str(data.get("endpoint", "")),
+            data=data.get("data"),
+            error=dict(error) if isinstance(error, Mapping) else None,
+            partial=bool(data.get("partial", False)),
+        )
+
+
+@dataclass
+class Snapshot:
+    """Everything collected for one client in one run."""
+
+    client: dict[str, Any]
+    agency: dict[str, Any]
+    collected_at: str
+    tool_version: str
+    api_version: str
+    window: dict[str, Any] = field(default_factory=dict)
+    endpoints: dict[str, Fetched] = field(default_factory=dict)
+    not_audited: str | None = None
+
+    def get(self, key: str) -> Fetched | None:
+        """The result stored under ``key``, or None if it was never read."""
+        return self.endpoints.get(key)
+
+    def put(self, key: str, result: Fetched) -> None:
+        """Store a result (later reads of the same key replace earlier ones)."""
+        self.endpoints[key] = result
+
+    def keys_with_prefix(self, prefix: str) -> list[str]:
+        """Keys starting with ``prefix``, sorted."""
+        return sorted(k for k in self.endpoints if k.startswith(prefix))
+
+    def collection_errors(self) -> list[CollectionError]:
+        """Every read that failed (fully or part-way), in key order."""
+        out = []
+        for key in sorted(self.endpoints):
+            res = self.endpoints[key]
+            if res.error is None:
+                continue
+            err = res.error
+            message = str(err.get("message", ""))
+            if res.partial:
+                message = f"{message} (partial: {len(res.items())} items kept)"
+            out.append(CollectionError(
+                endpoint=res.endpoint, resource=key, kind=str(err.get("kind", "error")),
+                message=message, code=err.get("code"), subcode=err.get("subcode"),
+            ))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise (credentials are never stored; strings are scrubbed once more)."""
+        return redact_obj({
+            "kind": SNAPSHOT_KIND,
+            "snapshot_version": SNAPSHOT_VERSION,
+            "tool_version": self.tool_version,
+            "collected_at": self.collected_at,
+            "api_version": self.api_version,
+            "agency": self.agency,
+            "client": self.client,
+            "window": self.window,
+            "not_audited": self.not_audited,
+            "endpoints": {k: self.endpoints[k].to_dict() for k in sorted(self.endpoints)},
+        })
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "<snapshot>") -> Snapshot:
+        """Rebuild from the serialised form; SnapshotError names what is wrong."""
+        if not isinstance(data, Mapping) or data.get("kind") != SNAPSHOT_KIND:
+            raise SnapshotError(f"{source}: not an ios14-audit snapshot (missing kind: "
+                                f"{SNAPSHOT_KIND}); pass a snapshot.json written by 'collect'")
+        version = data.get("snapshot_version")
+        if version != SNAPSHOT_VERSION:
+            raise SnapshotError(f"{source}: snapshot_version {version!r} is not supported "
+                                f"(this tool reads {SNAPSHOT_VERSION}); collect again")
+        for key in ("client", "agency", "endpoints"):
+            if not isinstance(data.get(key), Mapping):
+                raise SnapshotError(f"{source}: '{key}' must be an object; the file is damaged")
+        client = dict(data["client"])
+        if not isinstance(client.get("slug"), str):
+            raise SnapshotError(f"{source}: client.slug is missing; the file is damaged")
+        endpoints = {}
+        for key, value in data["endpoints"].items():
+            if not isinstance(value, Mapping):
+                raise SnapshotError(f"{source}: endpoints.{key} must be an object")
+            endpoints[str(key)] = Fetched.from_dict(value)
+        return cls(
+            client=client,
+            agency=dict(data["agency"]),
+            collected_at=str(data.get("collected_at", "")),
+            tool_version=str(data.get("tool_version", "")),
+            api_version=str(data.get("api_version", "")),
+            window=dict(data.get("window") or {}),
+            endpoints=endpoints,
+            not_audited=data.get("not_audited"),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write atomically (a crash never leaves half a snapshot)."""
+        write_json_atomic(path, self.to_dict())
+
+    @classmethod
+    def load(cls, path: Path) -> Snapshot:
+        """Read a snapshot file; SnapshotError on any problem."""
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SnapshotError(f"{path}: file not found") from None
+        except (OSError, ValueError) as exc:
+            raise SnapshotError(f"{path}: cannot read JSON ({exc}); is it a snapshot.json?"
+                                ) from None
+        return cls.from_dict(raw, str(path))
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=False, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def merge_keys(results: Iterable[tuple[str, Fetched]], snap: Snapshot) -> None:
+    """Store many results at once."""
+    for key, res in results:
+        snap.put(key, res)

@@ -1,0 +1,243 @@
+"""A typed, tolerant reading of a snapshot for the checks and recommenders.
+
+Graph data is parsed here and only here: missing optional fields become ``None``, extra
+fields are ignored, numbers that arrive as strings are converted, and values of the wrong
+type are treated as unknown instead of crashing an evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any
+
+from audit.snapshot import Fetched, Snapshot
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Parse a Graph datetime (``2024-05-01T09:12:33+0000``, ISO-8601 or Unix seconds)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        if value <= 0:
+            return None
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return parse_time(int(text))
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def to_float(value: Any) -> float | None:
+    """A Graph number (often a numeric string) as float, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def to_str(value: Any) -> str | None:
+    """A Graph id or string field as str, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int)):
+        text = str(value).strip()
+        return text or None
+    return None
+
+
+def str_list(value: Any) -> list[str]:
+    """A list of strings (ignoring anything that is not one)."""
+    if not isinstance(value, list):
+        return []
+    return [s for s in (to_str(v) for v in value) if s]
+
+
+def ref_id(value: Any) -> str | None:
+    """The id of an embedded reference such as ``{"id": "1", "name": "x"}``."""
+    if isinstance(value, Mapping):
+        return to_str(value.get("id"))
+    return to_str(value)
+
+
+@dataclass(frozen=True)
+class Pixel:
+    """A pixel (dataset) as read from its node or a business edge."""
+
+    id: str
+    name: str | None
+    last_fired: datetime | None
+    created: datetime | None
+    is_unavailable: bool | None
+    owner_business_id: str | None
+    owner_business_name: str | None
+    read: Fetched | None
+
+    @property
+    def label(self) -> str:
+        """Name and id, for messages."""
+        return f"{self.name} ({self.id})" if self.name else self.id
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A business a pixel is shared with, and the tasks it may perform."""
+
+    business_id: str
+    name: str | None
+    tasks: frozenset[str] | None  # None: the edge does not report tasks
+
+
+@dataclass
+class SnapshotView:
+    """Typed accessors over one snapshot."""
+
+    snap: Snapshot
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ basics
+
+    @property
+    def client_slug(self) -> str:
+        """The client's slug."""
+        return str(self.snap.client.get("slug", ""))
+
+    @property
+    def client_name(self) -> str:
+        """The client's display name."""
+        return str(self.snap.client.get("name", self.client_slug))
+
+    @property
+    def business_id(self) -> str:
+        """The client business id."""
+        return str(self.snap.client.get("business_id", ""))
+
+    @property
+    def agency_id(self) -> str:
+        """The agency business id."""
+        return str(self.snap.agency.get("business_id", ""))
+
+    @property
+    def agency_name(self) -> str:
+        """The agency name."""
+        return str(self.snap.agency.get("name", "the agency"))
+
+    @cached_property
+    def now(self) -> datetime:
+        """When the snapshot was collected (the evaluation's notion of "now")."""
+        return parse_time(self.snap.collected_at) or datetime.now(timezone.utc)
+
+    def get(self, key: str) -> Fetched | None:
+        """Raw access to one stored result."""
+        return self.snap.get(key)
+
+    # ------------------------------------------------------------------ pixels
+
+    @cached_property
+    def pixel_ids(self) -> list[str]:
+        """Every pixel id in the snapshot, in a stable order."""
+        ids = []
+        for key in self.snap.endpoints:
+            parts = key.split("/")
+            if parts[0] == "pixel" and len(parts) >= 2 and parts[1] not in ids:
+                ids.append(parts[1])
+        configured = [str(p) for p in self.snap.client.get("pixels", [])]
+        return sorted(set(ids) | set(configured), key=lambda p: (p not in configured, p))
+
+    def pixel(self, pixel_id: str) -> Pixel:
+        """Parse the pixel node (fields may be missing)."""
+        res = self.snap.get(f"pixel/{pixel_id}")
+        data = res.obj() if res else {}
+        owner = data.get("owner_business")
+        unavailable = data.get("is_unavailable")
+        return Pixel(
+            id=pixel_id,
+            name=to_str(data.get("name")),
+            last_fired=parse_time(data.get("last_fired_time")),
+            created=parse_time(data.get("creation_time")),
+            is_unavailable=unavailable if isinstance(unavailable, bool) else None,
+            owner_business_id=ref_id(owner),
+            owner_business_name=to_str(owner.get("name")) if isinstance(owner, Mapping) else None,
+            read=res,
+        )
+
+    @cached_property
+    def pixels(self) -> list[Pixel]:
+        """Every pixel, parsed."""
+        return [self.pixel(pid) for pid in self.pixel_ids]
+
+    def partners(self, pixel_id: str) -> tuple[list[Partner] | None, Fetched | None]:
+        """Businesses the pixel is shared with: from ``agencies`` (with tasks) or, failing
+        that, ``shared_agencies`` (no tasks). ``None`` when neither could be read."""
+        agencies = self.snap.get(f"pixel/{pixel_id}/agencies")
+        if agencies is not None and (agencies.succeeded or agencies.partial):
+            return [_partner(item, with_tasks=True) for item in agencies.items()
+                    if ref_id(item)], agencies
+        shared = self.snap.get(f"pixel/{pixel_id}/shared_agencies")
+        if shared is not None and (shared.succeeded or shared.partial):
+            return [_partner(item, with_tasks=False) for item in shared.items()
+                    if ref_id(item)], shared
+        return None, agencies or shared
+
+    def stats_totals(self, pixel_id: str, aggregation: str = "event",
+                     source: str | None = None) -> dict[str, int] | None:
+        """Sum the hourly stats buckets per value (event name, host …); None if unread."""
+        key = f"pixel/{pixel_id}/stats/{aggregation}" + (f"/{source}" if source else "")
+        cache_key = "stats:" + key
+        if cache_key in self._cache:
+            return self._cache[cache_key]  # type: ignore[no-any-return]
+        res = self.snap.get(key)
+        totals: dict[str, int] | None = None
+        if res is not None and (res.succeeded or res.partial):
+            totals = sum_buckets(res.items())
+        self._cache[cache_key] = totals
+        return totals
+
+
+def _partner(item: Mapping[str, Any], *, with_tasks: bool) -> Partner:
+    tasks = item.get("permitted_tasks")
+    return Partner(
+        business_id=ref_id(item) or "",
+        name=to_str(item.get("name")),
+        tasks=frozenset(t.upper() for t in str_list(tasks)) if with_tasks and
+        isinstance(tasks, list) else None,
+    )
+
+
+def sum_buckets(buckets: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Add up ``stats`` buckets: each bucket's ``data`` is a list of ``{value, count}``."""
+    totals: dict[str, int] = {}
+    for bucket in buckets:
+        rows = bucket.get("data")
+        if not isinstance(rows, list):
+            continue
+        for row in rows:
+            if not isinstance(row, Mapping):
+                continue
+            value = to_str(row.get("value")) or to_str(row.get("event"))
+            count = to_float(row.get("count"))
+            if value is None or count is None or count < 0:
+                continue
+            totals[value] = totals.get(value, 0) + int(count)
+    return totals
