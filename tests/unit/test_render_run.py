@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from audit.models import Finding, Resource, Severity, Status
+from audit.render import findings_csv, render_index, render_report
+from audit.runresult import RunFileError, RunResult, load_run, validate_run
+from audit.snapshot import Fetched
+from tests.helpers import make_snapshot
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def finding(status=Status.FAIL, name=HOSTILE, message=None, **kw):
+    return Finding(
+        check_id="access_pixel_shared", client="acme", status=status,
+        severity=Severity.CRITICAL, area="access", title="Every client pixel is shared",
+        message=message or f"Pixel {name} is not shared", resource=Resource("pixel", "1", name),
+        evidence={"partners": ["9"], "note": HOSTILE}, remediation="Assign partner " + HOSTILE,
+        **kw)
+
+
+def make_run(findings=None, **kw):
+    base = dict(run_id="20261128T120000Z", client={"slug": "acme", "name": HOSTILE,
+                                                    "business_id": "1"},
+                agency={"name": "Northwind", "business_id": "2"},
+                started_at="2026-11-28T12:00:00+00:00", finished_at="2026-11-28T12:00:05+00:00",
+                findings=findings if findings is not None else [finding()],
+                collection_errors=[], checks=[], snapshot={"path": "snapshot.json"})
+    base.update(kw)
+    return RunResult(**base)
+
+
+def test_report_escapes_everything_from_the_api():
+    html = render_report(make_run())
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+
+
+def test_report_is_self_contained():
+    html = render_report(make_run())
+    for external in ("http://", "https://", "src=", "@import", "url("):
+        assert external not in html.replace("https://business.facebook.com", "")
+
+
+def test_report_shows_not_audited_reason_and_collection_errors():
+    from audit.models import CollectionError
+
+    run = make_run(findings=[], not_audited_reason="token <b>expired</b>",
+                   collection_errors=[CollectionError("GET /1/owned_domains", "unsupported",
+                                                      "nonexisting field", 100)])
+    html = render_report(run)
+    assert "not audited: token &lt;b&gt;expired&lt;/b&gt;" in html
+    assert "GET /1/owned_domains" in html and "nonexisting field" in html
+
+
+def test_index_escapes_and_orders_worst_first():
+    good = make_run(findings=[finding(Status.PASS)], client={"slug": "good", "name": "Good",
+                                                             "business_id": "1"})
+    bad = make_run(client={"slug": "bad", "name": HOSTILE, "business_id": "2"})
+    html = render_index([good, bad], {"good": "good/report.html", "bad": "bad/report.html"},
+                        {"name": "Northwind"}, "r1")
+    assert HOSTILE not in html
+    assert html.index("bad/report.html") < html.index("good/report.html")
+
+
+def test_csv_defuses_formulas_and_keeps_columns():
+    text = findings_csv([finding(name="=HYPERLINK(1)", message="+cmd")])
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["resource_name"] == "'=HYPERLINK(1)"
+    assert rows[0]["message"] == "'+cmd"
+    assert rows[0]["fingerprint"] == finding().fingerprint
+
+
+def test_run_json_validates_against_the_shipped_schema(tmp_path):
+    run = make_run()
+    data = run.to_dict()
+    validate_run(data)
+    path = tmp_path / "run.json"
+    run.save(path)
+    again = load_run(path)
+    assert again.findings == run.findings
+    assert json.loads(path.read_text())["summary"]["by_status"]["FAIL"] == 1
+
+
+def test_invalid_run_json_names_the_problem(tmp_path):
+    data = make_run().to_dict()
+    data["findings"][0]["status"] = "BROKEN"
+    with pytest.raises(RunFileError) as exc:
+        validate_run(data, "x.json")
+    assert "findings/0/status" in str(exc.value)
+    path = tmp_path / "bad.json"
+    path.write_text("{not json")
+    with pytest.raises(RunFileError):
+        load_run(path)
+
+
+def test_snapshot_roundtrip_and_no_credentials(tmp_path):
+    snap = make_snapshot({"pixel/1": {"id": "1", "note": "access_token=leak123"},
+                          "pixel/1/agencies": Fetched.failed("GET /1/agencies",
+                                                             {"kind": "permission", "code": 200,
+                                                              "message": "no"})})
+    path = tmp_path / "snapshot.json"
+    snap.save(path)
+    text = path.read_text()
+    assert "leak123" not in text
+    again = type(snap).load(path)
+    assert again.get("pixel/1/agencies").error_kind == "permission"
+    assert [e.endpoint for e in again.collection_errors()] == ["GET /1/agencies"]
