@@ -100,8 +100,10 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
 def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
     """Phase 2: business edges and every configured ad account."""
     business_id = str(snap.client["business_id"])
+    agency_id = str(snap.agency["business_id"])
     out = [reads.owned_pixels(business_id), reads.client_pixels(business_id),
-           reads.owned_domains(business_id)]
+           reads.owned_domains(business_id),
+           reads.owned_domains(agency_id, key="agency/owned_domains")]
     since, until = reads.complete_days(now.date(), SPEND_DAYS)
     snap.window.update({"spend_since": since, "spend_until": until})
     for account in snap.client.get("ad_accounts", []):

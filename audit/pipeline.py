@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from audit import inventory
 from audit.checks import REGISTRY
 from audit.collect import collect, new_snapshot
 from audit.config import ClientConfig, Config
@@ -109,7 +110,19 @@ def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: date
                   "window": dict(snap.window)},
         not_audited_reason=snap.not_audited,
         collection_stats=dict(stats or {}),
+        sections=build_sections(view),
     )
+
+
+def build_sections(view: SnapshotView) -> dict[str, object]:
+    """Inventories and recommendations for run.json; a crash is recorded, not raised."""
+    if view.snap.not_audited:
+        return {}
+    try:
+        return inventory.sections(view)
+    except Exception as exc:  # rendering must go on without the tables
+        log.exception("building the inventories of %s failed", view.client_slug)
+        return {"error": redact(f"{type(exc).__name__}: {exc}")}
 
 
 class Auditor:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from audit.checks import access, pixels  # noqa: F401  (registration)
+from audit.checks import (  # noqa: F401  (registration)
+    access,
+    capi,
+    domains,
+    events,
+    pixels,
+    token,
+)
 from audit.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check
 
 __all__ = ["REGISTRY", "CheckContext", "CheckMeta", "Registry", "check"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import assign_pixel_partner
+from audit.checks.remedies import assign_pixel_partner, assign_system_user
 from audit.models import Finding, Resource, Severity
 from audit.view import Partner, Pixel
 
@@ -127,3 +127,83 @@ def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
         else:
             yield ctx.passed(res, f"{v.agency_name} holds {', '.join(sorted(partner.tasks))} "
                              f"on pixel {pixel.label}.", evidence=evidence)
+
+
+@check(
+    "access_pixel_users",
+    title="Someone in the agency is assigned to each shared pixel",
+    severity=Severity.MEDIUM,
+    area="access",
+    needs=("pixel/*/assigned_users/*",),
+)
+def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
+    """Partner access lets the agency's business hold the pixel, but people and system
+    users still need the pixel assigned to them: without that, the audit's system user
+    and the account managers see nothing, and automations fail with permission errors."""
+    v = ctx.view
+    for pixel in v.pixels:
+        partner, unknown = _agency_partner(ctx, pixel)
+        if unknown or partner is None:
+            continue
+        res = _resource(pixel)
+        users = v.get(f"pixel/{pixel.id}/assigned_users/{v.agency_id}")
+        if users is None or (users.error and not users.partial):
+            yield ctx.skipped(res, f"Could not read who in {v.agency_name} is assigned to "
+                              f"{pixel.label}.")
+            continue
+        people = [{"id": u.get("id"), "name": u.get("name"), "type": u.get("user_type"),
+                   "tasks": u.get("tasks")} for u in users.items()]
+        with_tasks = [p for p in people if p["tasks"]]
+        if with_tasks:
+            yield ctx.passed(res, f"{len(with_tasks)} {v.agency_name} user(s) assigned to "
+                             f"{pixel.label}.", evidence={"users": people})
+        else:
+            yield ctx.warned(res, f"{pixel.label} is shared with {v.agency_name}, but no one "
+                             "in the agency is assigned to it.", evidence={"users": people},
+                             remediation=assign_system_user(pixel.label, v.agency_name))
+
+
+@check(
+    "access_pixel_accounts",
+    title="Each pixel is connected to the client ad accounts that use it",
+    severity=Severity.HIGH,
+    area="access",
+    needs=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets"),
+)
+def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
+    """An ad account can only optimise for and report on a pixel's events when the pixel
+    is connected to it; a missing connection shows up as ad sets that cannot be created or
+    as conversions that never appear in Ads Manager."""
+    from audit.ads import adsets
+    from audit.inventory import connected_accounts
+
+    v = ctx.view
+    all_sets = adsets(v)
+    spend_by_account: dict[str, float] = {}
+    for a in all_sets:
+        spend_by_account[a.account_id] = spend_by_account.get(a.account_id, 0.0) + a.spend
+    advertising = {acc for acc in v.snap.client.get("ad_accounts", [])
+                   if spend_by_account.get(str(acc), 0.0) > 0
+                   or any(a.active for a in all_sets if a.account_id == acc)}
+    only_pixel = len(v.pixel_ids) == 1
+    for pixel in v.pixels:
+        if pixel.read is not None and pixel.read.error and not pixel.read.partial:
+            continue
+        res = _resource(pixel)
+        connected = connected_accounts(v, pixel.id)
+        users = {a.account_id for a in all_sets if a.pixel_id == pixel.id}
+        needed = sorted(users | (advertising if only_pixel else set()))
+        missing = [acc for acc in needed if acc not in connected]
+        evidence = {"connected": sorted(connected), "accounts_using_it": sorted(users),
+                    "advertising_accounts": sorted(advertising)}
+        if missing:
+            yield ctx.failed(
+                res, f"{pixel.label} is not connected to {', '.join(missing)}, which "
+                f"{'optimise for it' if users & set(missing) else 'advertises for the client'}.",
+                evidence={**evidence, "missing": missing},
+                remediation=(f"In {v.client_name}'s Business Settings: Data sources → Pixels "
+                             f"→ {pixel.label} → Connected assets → Add assets → select "
+                             f"{', '.join(missing)} → Add."))
+        elif needed:
+            yield ctx.passed(res, f"{pixel.label} is connected to every ad account using it "
+                             f"({', '.join(needed)}).", evidence=evidence)

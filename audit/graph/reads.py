@@ -101,9 +101,9 @@ def client_pixels(business_id: str) -> Read:
                 (*PIXEL_FIELDS, "permitted_tasks"))
 
 
-def owned_domains(business_id: str) -> Read:
+def owned_domains(business_id: str, key: str = "business/owned_domains") -> Read:
     """Domains the business verified (edge no longer wrapped by the SDK)."""
-    return Read("business/owned_domains", business_id, "owned_domains", DOMAIN_FIELDS)
+    return Read(key, business_id, "owned_domains", DOMAIN_FIELDS)
 
 
 # ---------------------------------------------------------------------- pixels

@@ -174,3 +174,47 @@ def test_partial_edge_data_is_used():
                       {"kind": "transient", "code": 2, "message": "later"}, partial=True)
     snap = make_snapshot({"pixel/p1": pixel(), "pixel/p1/agencies": partial})
     assert statuses(snap, "access_pixel_shared") == {"p1": Status.PASS}
+
+
+# ------------------------------------------------------------------ users and accounts
+
+def shared(pid):
+    return [{"id": AGENCY_ID, "permitted_tasks": ["ANALYZE", "ADVERTISE", "UPLOAD"]}]
+
+
+def test_agency_users_assigned():
+    snap = make_snapshot({
+        "pixel/a": pixel("a"), "pixel/a/agencies": shared("a"),
+        f"pixel/a/assigned_users/{AGENCY_ID}": [
+            {"id": "u1", "name": "Audit bot", "user_type": "SYSTEM_USER", "tasks": ["ANALYZE"]}],
+        "pixel/b": pixel("b"), "pixel/b/agencies": shared("b"),
+        f"pixel/b/assigned_users/{AGENCY_ID}": [],
+        "pixel/c": pixel("c"), "pixel/c/agencies": shared("c"),
+        f"pixel/c/assigned_users/{AGENCY_ID}": failed("users"),
+    })
+    assert statuses(snap, "access_pixel_users") == {
+        "a": Status.PASS, "b": Status.WARN, "c": Status.SKIPPED}
+
+
+def test_pixel_connected_to_accounts_that_use_it():
+    adset = {"id": "s1", "effective_status": "ACTIVE", "optimization_goal": "OFFSITE_CONVERSIONS",
+             "promoted_object": {"pixel_id": "a", "custom_event_type": "PURCHASE"}}
+    snap = make_snapshot({
+        "pixel/a": pixel("a"), "pixel/b": pixel("b"),
+        "adaccount/act_1/adsets": [adset], "adaccount/act_1/adspixels": [{"id": "b"}],
+        "adaccount/act_2/adsets": [], "adaccount/act_2/adspixels": [{"id": "a"}],
+    }, ad_accounts=["act_1", "act_2"])
+    found = {f.resource.id: f for f in results(snap, "access_pixel_accounts")}
+    assert found["a"].status is Status.FAIL
+    assert found["a"].evidence["missing"] == ["act_1"]
+    assert "b" not in found  # nobody uses b, and it is not the only pixel
+
+
+def test_only_pixel_must_reach_every_advertising_account():
+    snap = make_snapshot({
+        "pixel/a": pixel("a"),
+        "adaccount/act_1/adsets": [{"id": "s", "effective_status": "ACTIVE"}],
+        "adaccount/act_1/adspixels": [],
+        "pixel/a/shared_accounts": [{"id": "act_1"}],
+    }, ad_accounts=["act_1"])
+    assert statuses(snap, "access_pixel_accounts") == {"a": Status.PASS}

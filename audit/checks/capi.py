@@ -1,0 +1,162 @@
+"""Conversions API coverage: high-value events arrive from the server, deduplicated,
+with good match quality."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.ads import event_usage
+from audit.checks.registry import CheckContext, check
+from audit.checks.remedies import EVENTS_MANAGER_URL
+from audit.models import Finding, Resource, Severity
+from audit.quality import dataset_quality
+
+HIGH_VALUE = ["Purchase", "Lead", "CompleteRegistration", "InitiateCheckout",
+              "AddPaymentInfo", "Subscribe", "StartTrial", "SubmitApplication", "Schedule",
+              "Contact"]
+
+
+def _capi_fix(event: str, pixel: str) -> str:
+    return (f"Send {event} from the server with the Conversions API for pixel {pixel} (a "
+            "partner integration in Events Manager → Data sources → Settings → Conversions "
+            "API, or a direct integration), with the same event_id as the browser event so "
+            f"Meta deduplicates them; verify in {EVENTS_MANAGER_URL} → Test events.")
+
+
+@check(
+    "capi_event_server",
+    title="High-value events are also sent from the server (Conversions API)",
+    severity=Severity.HIGH,
+    area="capi",
+    needs=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
+           "pixel/*/dataset_quality"),
+    params={"events": HIGH_VALUE},
+    platform_changes=("ios14-att", "dataset-quality"),
+)
+def high_value_events_from_server(ctx: CheckContext) -> Iterator[Finding]:
+    """Browser events are lost to ad blockers, Safari's tracking prevention and iOS
+    opt-outs; the Conversions API sends the same events from the advertiser's server, so
+    the conversions that matter most keep being measured and optimised for."""
+    v = ctx.view
+    wanted = [str(e) for e in ctx.params["events"]]
+    for pixel in v.pixels:
+        usage = event_usage(v, pixel.id)
+        quality = dataset_quality(v, pixel.id) or {}
+        if usage is None:
+            continue
+        for event in wanted:
+            u = usage.get(event)
+            if u is None or u.total == 0:
+                continue
+            res = Resource("pixel_event", f"{pixel.id}:{event}", event)
+            q = quality.get(event)
+            evidence = {"total_7d": u.total, "browser_7d": u.browser, "server_7d": u.server,
+                        "dataset_coverage_percent": q.coverage_percent if q else None}
+            server = u.server
+            if server is None and q is not None and q.coverage_percent is not None:
+                server = 1 if q.coverage_percent > 0 else 0
+            if server is None:
+                yield ctx.skipped(res, f"{event} on {pixel.label}: the browser/server split "
+                                  "could not be read.", evidence=evidence)
+            elif server == 0:
+                yield ctx.failed(res, f"{event} on {pixel.label} arrives only from the browser "
+                                 f"({u.total} in 7 days, none from the server).",
+                                 evidence=evidence, remediation=_capi_fix(event, pixel.id))
+            else:
+                share = f"{u.server_share:.0%}" if u.server_share is not None else "some"
+                yield ctx.passed(res, f"{event} on {pixel.label}: {share} of events arrive "
+                                 "from the server.", evidence=evidence)
+
+
+@check(
+    "capi_event_dedup",
+    title="Events sent from browser and server are deduplicated",
+    severity=Severity.HIGH,
+    area="capi",
+    needs=("pixel/*/dataset_quality", "pixel/*/stats/event/WEB_ONLY",
+           "pixel/*/stats/event/SERVER_ONLY"),
+    params={"min_dedup_percent": 50.0},
+    platform_changes=("dataset-quality",),
+)
+def browser_server_deduplicated(ctx: CheckContext) -> Iterator[Finding]:
+    """When the same conversion arrives from the pixel and from the Conversions API
+    without a shared event_id, Meta counts it twice: reported conversions inflate, cost
+    per result looks better than it is, and optimisation learns from duplicates."""
+    v = ctx.view
+    minimum = float(ctx.params["min_dedup_percent"])
+    for pixel in v.pixels:
+        usage = event_usage(v, pixel.id)
+        if usage is None:
+            continue
+        quality = dataset_quality(v, pixel.id)
+        for event, u in sorted(usage.items()):
+            if not (u.browser and u.server):
+                continue
+            res = Resource("pixel_event", f"{pixel.id}:{event}", event)
+            q = (quality or {}).get(event)
+            if q is None or q.dedup is None or q.dedup.best_percent is None:
+                why = ("the Dataset Quality API was unavailable" if quality is None
+                       else "the Dataset Quality API gave no deduplication feedback for it")
+                yield ctx.skipped(res, f"{event} on {pixel.label} arrives from browser and "
+                                  f"server; deduplication unknown ({why}).",
+                                  evidence={"browser_7d": u.browser, "server_7d": u.server})
+                continue
+            evidence = {"browser_7d": u.browser, "server_7d": u.server,
+                        "dedup_keys": list(q.dedup.keys),
+                        "browser_with_key_percent": q.dedup.browser_percent,
+                        "server_with_key_percent": q.dedup.server_percent,
+                        "min_dedup_percent": minimum}
+            if q.dedup.best_percent < minimum:
+                yield ctx.failed(
+                    res, f"{event} on {pixel.label} arrives from browser ({u.browser}) and "
+                    f"server ({u.server}) but only {q.dedup.best_percent:.0f}% carry a "
+                    "deduplication key: conversions are double-counted.", evidence=evidence,
+                    remediation=(f"Send the same event_id with {event} from the pixel "
+                                 "(eventID option of fbq('track', …)) and from the "
+                                 "Conversions API, so Meta can drop the duplicate."))
+            else:
+                yield ctx.passed(res, f"{event} on {pixel.label}: "
+                                 f"{q.dedup.best_percent:.0f}% of events carry a dedup key.",
+                                 evidence=evidence)
+
+
+@check(
+    "capi_event_match_quality",
+    title="Server events reach the event match quality threshold",
+    severity=Severity.MEDIUM,
+    area="capi",
+    needs=("pixel/*/dataset_quality",),
+    params={"min_match_quality": 6.0},
+    platform_changes=("dataset-quality",),
+)
+def event_match_quality(ctx: CheckContext) -> Iterator[Finding]:
+    """Event match quality (0 to 10) says how well Meta can tie server events to people;
+    below about 6, a large share of server conversions cannot be attributed or used for
+    optimisation. Sending more hashed customer parameters raises it."""
+    v = ctx.view
+    minimum = float(ctx.params["min_match_quality"])
+    for pixel in v.pixels:
+        quality = dataset_quality(v, pixel.id)
+        res_pixel = Resource("pixel", pixel.id, pixel.name)
+        if quality is None:
+            node = v.get(f"pixel/{pixel.id}/dataset_quality")
+            if node is not None and node.error and pixel.read and not pixel.read.error:
+                yield ctx.skipped(res_pixel, f"Dataset Quality API unavailable for "
+                                  f"{pixel.label} ({node.error_kind} error {node.error_code}).")
+            continue
+        for event, q in sorted(quality.items()):
+            if q.match_quality is None:
+                continue
+            res = Resource("pixel_event", f"{pixel.id}:{event}", event)
+            evidence = {"match_quality": q.match_quality, "threshold": minimum}
+            if q.match_quality < minimum:
+                yield ctx.warned(
+                    res, f"{event} on {pixel.label}: event match quality "
+                    f"{q.match_quality:.1f}/10, below {minimum:.1f}.", evidence=evidence,
+                    remediation=("Send more customer information parameters with server "
+                                 "events (hashed email and phone, external_id, fbp/fbc, "
+                                 "client IP address and user agent), then check the score "
+                                 "again in Events Manager after 48 hours."))
+            else:
+                yield ctx.passed(res, f"{event} on {pixel.label}: event match quality "
+                                 f"{q.match_quality:.1f}/10.", evidence=evidence)

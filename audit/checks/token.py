@@ -1,0 +1,167 @@
+"""Access preflight: is the token valid, long-lived enough, permitted, and able to see the client.
+
+These run even when a client could not be audited, so the reason shows at the top of the
+report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.checks.registry import CheckContext, check
+from audit.checks.remedies import SETTINGS_URL
+from audit.models import Finding, Resource, Severity
+from audit.view import parse_time, str_list, to_float, to_str
+
+
+def _token_resource(ctx: CheckContext) -> Resource:
+    var = str(ctx.view.snap.client.get("token_env") or "the token variable")
+    return Resource("token", var, f"access token in ${var}")
+
+
+def _iso(timestamp: float | None) -> str | None:
+    when = parse_time(timestamp) if timestamp else None
+    return when.isoformat() if when else None
+
+
+def _renew(ctx: CheckContext) -> str:
+    var = ctx.view.snap.client.get("token_env") or "the configured token variable"
+    return (f"In {ctx.view.agency_name}'s Business Settings ({SETTINGS_URL}): Users → System "
+            "users → select the audit system user → Generate new token → choose the app, "
+            "tick ads_read, ads_management and business_management → Generate; then store it "
+            f"in the environment variable {var} where the audit runs.")
+
+
+@check(
+    "token_access_valid",
+    title="The access token is valid and not about to expire",
+    severity=Severity.CRITICAL,
+    area="token",
+    needs=("token/debug",),
+    params={"warn_days": 14},
+    platform_changes=("token-expiry",),
+    when_not_audited=True,
+)
+def token_valid(ctx: CheckContext) -> Iterator[Finding]:
+    """A periodic audit that runs on an expired token silently stops: system-user tokens
+    are now issued with 60- or 90-day expiry, so the audit checks expiry up front and warns
+    while there is still time to renew."""
+    res = _token_resource(ctx)
+    debug = ctx.view.get("token/debug")
+    reason = ctx.view.snap.not_audited
+    if debug is None or (debug.error and not debug.partial):
+        if reason:
+            yield ctx.failed(res, f"The client could not be audited: {reason}",
+                             evidence={"reason": reason}, remediation=_renew(ctx))
+        else:
+            kind = debug.error_kind if debug else "unread"
+            yield ctx.skipped(res, f"Token details could not be read ({kind}); expiry unknown.")
+        return
+    data = debug.obj()
+    now = ctx.view.now
+    expires = to_float(data.get("expires_at"))
+    data_expires = to_float(data.get("data_access_expires_at"))
+    evidence: dict[str, object] = {
+        "is_valid": data.get("is_valid"), "type": to_str(data.get("type")),
+        "expires_at": "never" if expires == 0 else _iso(expires),
+        "data_access_expires_at": _iso(data_expires),
+    }
+    if data.get("is_valid") is False:
+        err = data.get("error")
+        detail = to_str(err.get("message")) if isinstance(err, dict) else None
+        yield ctx.failed(res, "The access token is not valid" + (f": {detail}" if detail else "."),
+                         evidence=evidence, remediation=_renew(ctx))
+        return
+    warn_days = float(ctx.params["warn_days"])
+    soonest = [t for t in (expires, data_expires) if t]
+    if not soonest:
+        yield ctx.passed(res, "The access token is valid and does not expire.",
+                         evidence=evidence)
+        return
+    when = parse_time(min(soonest))
+    if when is None:
+        yield ctx.skipped(res, "The token's expiry could not be read.", evidence=evidence)
+        return
+    days = (when - now).total_seconds() / 86400
+    evidence["days_left"] = round(days, 1)
+    if days <= 0:
+        yield ctx.failed(res, f"The access token expired on {when:%Y-%m-%d}.",
+                         evidence=evidence, remediation=_renew(ctx))
+    elif days < warn_days:
+        yield ctx.warned(res, f"The access token expires in {days:.0f} day(s), on "
+                         f"{when:%Y-%m-%d}: renew it before the next scheduled run.",
+                         evidence=evidence, remediation=_renew(ctx))
+    else:
+        yield ctx.passed(res, f"The access token is valid until {when:%Y-%m-%d} "
+                         f"({days:.0f} days).", evidence=evidence)
+
+
+@check(
+    "token_permissions_granted",
+    title="The token holds the permissions the audit needs",
+    severity=Severity.HIGH,
+    area="token",
+    needs=("token/permissions", "token/debug"),
+    params={"required": ["business_management"], "any_of": ["ads_read", "ads_management"]},
+    when_not_audited=True,
+)
+def token_permissions(ctx: CheckContext) -> Iterator[Finding]:
+    """Business assets (pixels, domains, partners) need business_management; ad sets,
+    insights and rules need ads_read or ads_management. A token missing one of them
+    produces permission errors that look like missing data."""
+    res = _token_resource(ctx)
+    granted: set[str] | None = None
+    perms = ctx.view.get("token/permissions")
+    if perms is not None and (perms.succeeded or perms.partial):
+        granted = {str(p.get("permission")) for p in perms.items()
+                   if str(p.get("status", "granted")).lower() == "granted"}
+    else:
+        debug = ctx.view.get("token/debug")
+        if debug is not None and debug.succeeded and isinstance(debug.obj().get("scopes"), list):
+            granted = set(str_list(debug.obj().get("scopes")))
+    if granted is None:
+        yield ctx.skipped(res, "The token's permissions could not be read.")
+        return
+    required = [str(p) for p in ctx.params["required"]]
+    any_of = [str(p) for p in ctx.params["any_of"]]
+    missing = [p for p in required if p not in granted]
+    if any_of and not any(p in granted for p in any_of):
+        missing.append(" or ".join(any_of))
+    evidence = {"granted": sorted(granted), "required": required, "any_of": any_of}
+    if missing:
+        yield ctx.failed(res, f"The token lacks {', '.join(missing)}.", evidence=evidence,
+                         remediation=_renew(ctx))
+    else:
+        yield ctx.passed(res, "The token holds the permissions the audit needs.",
+                         evidence=evidence)
+
+
+@check(
+    "token_business_visible",
+    title="The token can read the client's business",
+    severity=Severity.HIGH,
+    area="token",
+    needs=("business",),
+    when_not_audited=True,
+)
+def business_visible(ctx: CheckContext) -> Iterator[Finding]:
+    """The client business is where its pixels, domains and partners live; if the
+    agency's token cannot read it, the client has not (or no longer) shared assets with
+    the agency, and most of the audit runs blind."""
+    v = ctx.view
+    res = Resource("business", v.business_id, v.client_name)
+    node = v.get("business")
+    if node is None:
+        yield ctx.skipped(res, "The business was not read (the run stopped before).")
+    elif node.error and not node.partial:
+        yield ctx.failed(
+            res, f"The token cannot read business {v.business_id} ({node.error_kind} error "
+            f"{node.error_code}).", evidence={"error": dict(node.error)},
+            remediation=(f"Ask {v.client_name} to add {v.agency_name} (business "
+                         f"{v.agency_id}) as a partner in Business Settings → Users → "
+                         "Partners, sharing the pixels and ad accounts, and check the "
+                         "business id in the config."))
+    else:
+        name = to_str(node.obj().get("name"))
+        yield ctx.passed(res, f"The token can read business {name or v.business_id}.",
+                         evidence={"name": name})

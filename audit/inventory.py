@@ -1,0 +1,194 @@
+"""Inventories: what the audit found, as tables for the CLI, run.json and the report.
+
+Domains (verified, where the pixels fire, declared), pixel access (partners, tasks,
+assigned users, connected ad accounts) and event usage (browser/server counts, the ad sets
+optimising for each event, Conversions API quality). Pure functions of a snapshot view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.ads import adsets, event_usage
+from audit.domains import registrable_domain
+from audit.quality import dataset_quality
+from audit.view import SnapshotView, ref_id, str_list, to_str
+
+VERIFIED_STATUSES = frozenset({"verified", "verified_domain", "approved"})
+
+
+@dataclass
+class DomainRow:
+    """One registrable domain and what is known about it."""
+
+    domain: str
+    hosts: dict[str, int] = field(default_factory=dict)
+    pixels: set[str] = field(default_factory=set)
+    declared: bool = False
+    listed: bool = False
+    status: str | None = None
+    owner_id: str | None = None
+    owner_name: str | None = None
+    agency_listed: bool = False
+
+    @property
+    def events(self) -> int:
+        """Pixel events received on this domain's hosts over the stats window."""
+        return sum(self.hosts.values())
+
+    @property
+    def verified(self) -> bool | None:
+        """True/False from owned_domains; None when the status was not reported."""
+        if not self.listed:
+            return False
+        if self.status is None:
+            return None
+        return self.status.lower() in VERIFIED_STATUSES
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable row."""
+        return {
+            "domain": self.domain, "events_7d": self.events,
+            "hosts": dict(sorted(self.hosts.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "pixels": sorted(self.pixels), "declared": self.declared, "listed": self.listed,
+            "status": self.status, "verified": self.verified, "owner_business_id": self.owner_id,
+            "owner_business_name": self.owner_name, "listed_by_agency": self.agency_listed,
+        }
+
+
+def owned_domains_available(view: SnapshotView) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the client's owned_domains edge could be read, and the error if not."""
+    res = view.get("business/owned_domains")
+    if res is None:
+        return False, {"kind": "unread", "message": "owned_domains was not collected"}
+    if res.error is not None and not res.partial:
+        return False, dict(res.error)
+    return True, None
+
+
+def domain_rows(view: SnapshotView) -> dict[str, DomainRow]:
+    """Every registrable domain seen in traffic, declared in config or verified."""
+    cached = view._cache.get("domain_rows")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    rows: dict[str, DomainRow] = {}
+
+    def row(domain: str) -> DomainRow:
+        return rows.setdefault(domain, DomainRow(domain))
+
+    for pixel_id in view.pixel_ids:
+        for host, count in (view.stats_totals(pixel_id, "host") or {}).items():
+            domain = registrable_domain(host)
+            if domain is None:
+                continue
+            r = row(domain)
+            r.hosts[host] = r.hosts.get(host, 0) + count
+            r.pixels.add(pixel_id)
+    for declared in view.snap.client.get("domains", []):
+        domain = registrable_domain(str(declared)) or str(declared)
+        row(domain).declared = True
+    res = view.get("business/owned_domains")
+    for item in res.items() if res else []:
+        domain = registrable_domain(to_str(item.get("domain_name")) or "")
+        if domain is None:
+            continue
+        r = row(domain)
+        r.listed = True
+        r.status = to_str(item.get("status"))
+        owner = item.get("owner_business")
+        r.owner_id = ref_id(owner)
+        r.owner_name = to_str(owner.get("name")) if isinstance(owner, dict) else None
+    agency = view.get("agency/owned_domains")
+    for item in agency.items() if agency else []:
+        domain = registrable_domain(to_str(item.get("domain_name")) or "")
+        if domain in rows:
+            rows[domain].agency_listed = True
+    view._cache["domain_rows"] = rows
+    return rows
+
+
+def access_rows(view: SnapshotView) -> list[dict[str, Any]]:
+    """Per pixel: partners and tasks, assigned users, connected ad accounts."""
+    out = []
+    for pixel in view.pixels:
+        partners, _ = view.partners(pixel.id)
+        agency = next((p for p in partners or [] if p.business_id == view.agency_id), None)
+        users = view.get(f"pixel/{pixel.id}/assigned_users/{view.agency_id}")
+        accounts = connected_accounts(view, pixel.id)
+        out.append({
+            "pixel_id": pixel.id, "pixel_name": pixel.name,
+            "readable": not (pixel.read is not None and pixel.read.error and
+                             not pixel.read.partial),
+            "partners": None if partners is None else [
+                {"business_id": p.business_id, "name": p.name,
+                 "tasks": sorted(p.tasks) if p.tasks is not None else None} for p in partners],
+            "agency_shared": None if partners is None else agency is not None,
+            "agency_tasks": sorted(agency.tasks) if agency and agency.tasks is not None else None,
+            "agency_users": None if users is None or (users.error and not users.partial) else [
+                {"id": to_str(u.get("id")), "name": to_str(u.get("name")),
+                 "type": to_str(u.get("user_type")), "tasks": str_list(u.get("tasks"))}
+                for u in users.items()],
+            "ad_accounts": sorted(accounts),
+        })
+    return out
+
+
+def connected_accounts(view: SnapshotView, pixel_id: str) -> set[str]:
+    """Ad accounts the pixel is connected to (from both sides of the connection)."""
+    out: set[str] = set()
+    for account in view.snap.client.get("ad_accounts", []):
+        res = view.get(f"adaccount/{account}/adspixels")
+        if res and any(to_str(i.get("id")) == pixel_id for i in res.items()):
+            out.add(str(account))
+    shared = view.get(f"pixel/{pixel_id}/shared_accounts")
+    for item in shared.items() if shared else []:
+        acc = to_str(item.get("id"))
+        if acc:
+            out.add(acc if acc.startswith("act_") else f"act_{acc}")
+    return out
+
+
+def event_rows(view: SnapshotView) -> list[dict[str, Any]]:
+    """Per pixel and event: counts, server share, ad sets, spend and data quality."""
+    out = []
+    for pixel in view.pixels:
+        usage = event_usage(view, pixel.id)
+        quality = dataset_quality(view, pixel.id) or {}
+        for name, u in sorted((usage or {}).items(), key=lambda kv: (-kv[1].total, kv[0])):
+            q = quality.get(name)
+            out.append({
+                "pixel_id": pixel.id, "pixel_name": pixel.name, "event": name,
+                "total_7d": u.total, "browser_7d": u.browser, "server_7d": u.server,
+                "server_share": round(u.server_share, 4) if u.server_share is not None else None,
+                "last_seen": u.last_seen.isoformat() if u.last_seen else None,
+                "adsets": len(u.adsets), "active_adsets": sum(a.active for a in u.adsets),
+                "spend_28d": u.spend,
+                "match_quality": q.match_quality if q else None,
+                "coverage_percent": q.coverage_percent if q else None,
+                "dedup_percent": q.dedup.best_percent if q and q.dedup else None,
+            })
+    return out
+
+
+def optimised_adsets(view: SnapshotView) -> list[dict[str, Any]]:
+    """Ad sets with a pixel conversion goal, and their 28-day spend."""
+    return [{"id": a.id, "name": a.name, "account": a.account_id, "pixel_id": a.pixel_id,
+             "event": a.event, "custom_conversion_id": a.custom_conversion_id,
+             "status": a.effective_status, "optimization_goal": a.optimization_goal,
+             "spend_28d": a.spend} for a in adsets(view) if a.pixel_id or a.custom_conversion_id]
+
+
+def sections(view: SnapshotView) -> dict[str, Any]:
+    """All inventories, as stored in run.json ``sections``."""
+    available, error = owned_domains_available(view)
+    return {
+        "domains": {
+            "owned_domains_available": available, "owned_domains_error": error,
+            "rows": [r.to_dict() for r in sorted(domain_rows(view).values(),
+                                                 key=lambda r: (-r.events, r.domain))],
+        },
+        "access": {"rows": access_rows(view)},
+        "events": {"rows": event_rows(view), "adsets": optimised_adsets(view),
+                   "window": dict(view.snap.window)},
+    }
