@@ -34,6 +34,7 @@ def _client_info(config: Config, client: ClientConfig) -> dict[str, object]:
         "pixels": list(client.pixels),
         "domains": list(client.domains),
         "aem_mode": client.aem_mode,
+        "priorities": client.priorities.model_dump(),
         "token_env": config.token_env_for(client),
     }
 

@@ -153,6 +153,39 @@ class OutputConfig(_Strict):
     directory: Path = Path("reports/output")
 
 
+BusinessType = Literal["ecommerce", "lead_generation", "app", "custom"]
+
+
+class PriorityConfig(_Strict):
+    """How to rank a client's events for the top-8 list (Aggregated Event Measurement)."""
+
+    business_type: BusinessType = "ecommerce"
+    funnel: list[str] = Field(default_factory=list)
+    pin: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    order: list[str] = Field(default_factory=list)
+    min_weekly_events: int = Field(default=50, ge=0)
+
+    @field_validator("pin", "order")
+    @classmethod
+    def _at_most_eight(cls, values: list[str]) -> list[str]:
+        if len(values) > 8:
+            raise ValueError(f"{len(values)} events listed, but at most 8 fit in a domain's "
+                             "priority list; keep the 8 that matter most")
+        return values
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PriorityConfig:
+        clash = sorted(set(self.pin + self.order) & set(self.exclude))
+        if clash:
+            raise ValueError(f"{', '.join(clash)} both pinned/ordered and excluded; "
+                             "remove it from one list")
+        if self.business_type == "custom" and not self.funnel:
+            raise ValueError("business_type custom needs a funnel: list of events, "
+                             "deepest (most valuable) first")
+        return self
+
+
 class ClientConfig(_Strict):
     """One client business the agency audits."""
 
@@ -164,6 +197,7 @@ class ClientConfig(_Strict):
     domains: list[Domain] = Field(default_factory=list)
     token_env: EnvName | None = None
     aem_mode: AemMode = "auto"
+    priorities: PriorityConfig = Field(default_factory=PriorityConfig)
 
     @field_validator("ad_accounts", "pixels", "domains")
     @classmethod

@@ -21,6 +21,7 @@ from audit.config import ClientConfig, Config
 from audit.evaluate import run_checks
 from audit.graph.client import GraphClient, GraphTransport
 from audit.graph.retry import RetryPolicy
+from audit.recommend.priorities import recommend as recommend_priorities
 from audit.redact import redact
 from audit.render import environment, findings_csv, render_index, render_report
 from audit.runresult import RunResult, check_list
@@ -119,7 +120,9 @@ def build_sections(view: SnapshotView) -> dict[str, object]:
     if view.snap.not_audited:
         return {}
     try:
-        return inventory.sections(view)
+        out = inventory.sections(view)
+        out["priorities"] = recommend_priorities(view).to_dict()
+        return out
     except Exception as exc:  # rendering must go on without the tables
         log.exception("building the inventories of %s failed", view.client_slug)
         return {"error": redact(f"{type(exc).__name__}: {exc}")}

@@ -8,6 +8,7 @@ from audit.checks import (  # noqa: F401  (registration)
     domains,
     events,
     pixels,
+    priorities,
     token,
 )
 from audit.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check

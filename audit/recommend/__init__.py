@@ -1,0 +1,1 @@
+"""Recommenders: pure functions from a snapshot view to advice (priorities, windows, rules)."""

@@ -1,0 +1,387 @@
+"""The top-8 event priority list per domain (Aggregated Event Measurement), with reasons.
+
+For each registrable domain the client's pixels fire on, every candidate event (standard
+and custom events, custom conversions) gets a score from explainable components:
+
+* ``funnel``  (0-50): how deep the event sits in the client's funnel (business type or a
+  custom funnel from the config); the deepest events matter most to the business.
+* ``spend``   (0-25): share of the domain's 28-day ad-set spend optimising for it.
+* ``volume``  (0-20): 7-day volume on the domain, log-scaled against the busiest event.
+* ``value``   (0-5):  used for value optimisation.
+
+Events listed under ``order`` come first in that order; ``pin`` guarantees inclusion;
+``exclude`` removes an event. In the legacy model an event used for value optimisation
+took 4 of the 8 slots (value sets). Ties break on the event name, so the result does not
+depend on the order the API returned anything in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions
+from audit.view import SnapshotView
+
+SLOTS = 8
+VALUE_SLOTS = 4
+MAX_FUNNEL, MAX_SPEND, MAX_VOLUME, MAX_VALUE = 50.0, 25.0, 20.0, 5.0
+UNRANKED_STANDARD, UNRANKED_CUSTOM = 5.0, 10.0
+
+FUNNELS: dict[str, tuple[str, ...]] = {
+    "ecommerce": ("Purchase", "Subscribe", "StartTrial", "AddPaymentInfo", "InitiateCheckout",
+                  "AddToCart", "CompleteRegistration", "Lead", "AddToWishlist",
+                  "CustomizeProduct", "ViewContent", "Search", "Contact", "FindLocation",
+                  "Schedule", "SubmitApplication", "Donate", "PageView"),
+    "lead_generation": ("SubmitApplication", "Lead", "CompleteRegistration", "Schedule",
+                        "Purchase", "Subscribe", "StartTrial", "Contact", "FindLocation",
+                        "ViewContent", "Search", "PageView"),
+    "app": ("Purchase", "Subscribe", "StartTrial", "CompleteRegistration", "AddPaymentInfo",
+            "InitiateCheckout", "AddToCart", "Lead", "ViewContent", "Search", "PageView"),
+}
+MODES = ("legacy", "relaxed", "auto")
+
+
+@dataclass(frozen=True)
+class PrioritySettings:
+    """The per-client ranking settings (``clients[].priorities`` in the config)."""
+
+    business_type: str = "ecommerce"
+    funnel: tuple[str, ...] = ()
+    pin: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    min_weekly_events: int = 50
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> PrioritySettings:
+        """Build from the config/snapshot form; unknown keys are ignored."""
+        data = data or {}
+        return cls(
+            business_type=str(data.get("business_type", "ecommerce")),
+            funnel=tuple(str(x) for x in data.get("funnel") or ()),
+            pin=tuple(str(x) for x in data.get("pin") or ()),
+            exclude=tuple(str(x) for x in data.get("exclude") or ()),
+            order=tuple(str(x) for x in data.get("order") or ()),
+            min_weekly_events=int(data.get("min_weekly_events", 50)),
+        )
+
+    def funnel_events(self) -> tuple[str, ...]:
+        """Deepest first."""
+        if self.funnel:
+            return self.funnel
+        return FUNNELS.get(self.business_type, FUNNELS["ecommerce"])
+
+
+@dataclass
+class Candidate:
+    """One event that could take a slot on a domain."""
+
+    key: str
+    label: str
+    kind: str  # standard | custom | custom_conversion
+    base_event: str | None = None
+    volume: float = 0.0
+    pixels: set[str] = field(default_factory=set)
+    adsets: list[AdSet] = field(default_factory=list)
+
+    @property
+    def spend(self) -> float:
+        """28-day spend of ad sets optimising for it."""
+        return round(sum(a.spend for a in self.adsets), 2)
+
+    @property
+    def value_optimised(self) -> bool:
+        """Some relevant ad set optimises for its value."""
+        return any(a.value_optimised for a in self.adsets)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate with its score, components and the reason in words."""
+
+    key: str
+    label: str
+    kind: str
+    score: float
+    components: Mapping[str, float]
+    volume_7d: int
+    spend_28d: float
+    slots: int
+    flags: tuple[str, ...]
+    reason: str
+    pixels: tuple[str, ...]
+    rank: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {"rank": self.rank, "event": self.label, "key": self.key, "kind": self.kind,
+                "score": self.score, "components": dict(self.components),
+                "volume_7d": self.volume_7d, "spend_28d": self.spend_28d, "slots": self.slots,
+                "flags": list(self.flags), "reason": self.reason, "pixels": list(self.pixels)}
+
+
+@dataclass
+class DomainPriorities:
+    """The recommendation for one domain."""
+
+    domain: str
+    recommended: list[Ranked]
+    left_out: list[Ranked]
+    slots_used: int
+    affected_adsets: list[dict[str, Any]]
+    shared_events: list[dict[str, Any]]
+    rare_events: list[str]
+    problems: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {"domain": self.domain, "slots_used": self.slots_used, "slots": SLOTS,
+                "recommended": [r.to_dict() for r in self.recommended],
+                "left_out": [r.to_dict() for r in self.left_out],
+                "affected_adsets": self.affected_adsets, "shared_events": self.shared_events,
+                "rare_events": self.rare_events, "problems": self.problems}
+
+
+@dataclass
+class PriorityResult:
+    """Every domain's recommendation and the AEM mode that applied."""
+
+    mode: str
+    effective_mode: str
+    mode_reason: str
+    domains: list[DomainPriorities]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {"mode": self.mode, "effective_mode": self.effective_mode,
+                "mode_reason": self.mode_reason, "domains": [d.to_dict() for d in self.domains]}
+
+
+def resolve_mode(mode: str) -> tuple[str, str]:
+    """The mode that applies and why (``auto`` cannot be read from any API)."""
+    if mode == "legacy":
+        return "legacy", ("aem_mode legacy (set in the config): 8 prioritised events per "
+                          "domain; ad sets outside them would be paused.")
+    if mode == "relaxed":
+        return "relaxed", ("aem_mode relaxed (set in the config): Meta's relaxed model no "
+                           "longer ranks 8 web events per domain; the list is the recommended "
+                           "event hierarchy and nothing fails for lacking it.")
+    return "auto", ("aem_mode auto: no API tells whether this account has Meta's 2025 relaxed "
+                    "AEM rollout, so limits are reported as warnings, not failures. Set "
+                    "aem_mode: legacy if Events Manager still shows Aggregated Event "
+                    "Measurement for the domain, or relaxed if it does not.")
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def funnel_points(c: Candidate, settings: PrioritySettings) -> float:
+    """0-50: the deeper in the funnel, the more points."""
+    funnel = settings.funnel_events()
+    for name in (c.label, c.base_event):
+        if name and name in funnel:
+            return round(MAX_FUNNEL * (1 - funnel.index(name) / len(funnel)), 2)
+    if c.kind == "custom_conversion" and c.base_event in STANDARD_EVENTS:
+        return UNRANKED_STANDARD
+    return UNRANKED_STANDARD if c.kind == "standard" else UNRANKED_CUSTOM
+
+
+def score(c: Candidate, settings: PrioritySettings, max_volume: float, total_spend: float,
+          legacy: bool) -> Ranked:
+    """Score one candidate against its domain's maxima."""
+    volume = (MAX_VOLUME * math.log10(1 + c.volume) / math.log10(1 + max_volume)
+              if max_volume > 0 else 0.0)
+    spend = MAX_SPEND * c.spend / total_spend if total_spend > 0 else 0.0
+    value = MAX_VALUE if c.value_optimised else 0.0
+    comps = {"funnel": funnel_points(c, settings), "spend": round(spend, 2),
+             "volume": round(volume, 2), "value": value}
+    flags = []
+    if c.label in settings.pin or c.key in settings.pin:
+        flags.append("pinned")
+    if c.label in settings.order or c.key in settings.order:
+        flags.append("ordered")
+    weekly = round(c.volume)
+    if weekly < settings.min_weekly_events:
+        flags.append("too_rare")
+    if len(c.pixels) > 1:
+        flags.append("several_pixels")
+    if c.value_optimised:
+        flags.append("value_optimised")
+    slots = VALUE_SLOTS if c.value_optimised and legacy else 1
+    return Ranked(key=c.key, label=c.label, kind=c.kind, score=round(sum(comps.values()), 2),
+                  components=comps, volume_7d=weekly, spend_28d=c.spend, slots=slots,
+                  flags=tuple(flags), reason=_reason(c, comps, flags, slots, settings),
+                  pixels=tuple(sorted(c.pixels)))
+
+
+def _reason(c: Candidate, comps: Mapping[str, float], flags: Sequence[str], slots: int,
+            settings: PrioritySettings) -> str:
+    parts = [f"funnel depth {comps['funnel']:.0f}/50"]
+    if c.adsets:
+        active = sum(a.active for a in c.adsets)
+        parts.append(f"{active} active ad set(s) optimise for it, {c.spend:,.2f} spent in 28 "
+                     f"days ({comps['spend']:.0f}/25)")
+    parts.append(f"{round(c.volume)} events in 7 days ({comps['volume']:.0f}/20)")
+    if "value_optimised" in flags:
+        parts.append("used for value optimisation" +
+                     (" (takes 4 of the 8 slots in the legacy model)" if slots > 1 else ""))
+    if "pinned" in flags:
+        parts.append("pinned in the config")
+    if "ordered" in flags:
+        parts.append("position fixed in the config")
+    if "too_rare" in flags:
+        parts.append(f"below {settings.min_weekly_events} events a week: too rare to optimise on")
+    if "several_pixels" in flags:
+        parts.append(f"fires from {len(c.pixels)} pixels on this domain")
+    return "; ".join(parts)
+
+
+# ----------------------------------------------------------------------------- candidates
+
+
+def _pixel_domain_shares(view: SnapshotView) -> dict[str, dict[str, float]]:
+    """For each pixel, the share of its own host traffic on each registrable domain."""
+    from audit.domains import registrable_domain
+
+    shares: dict[str, dict[str, float]] = {}
+    for pixel in view.pixel_ids:
+        counts: dict[str, int] = {}
+        for host, count in (view.stats_totals(pixel, "host") or {}).items():
+            domain = registrable_domain(host)
+            if domain:
+                counts[domain] = counts.get(domain, 0) + count
+        total = sum(counts.values())
+        if total:
+            shares[pixel] = {d: n / total for d, n in counts.items()}
+    return shares
+
+
+def _main_domain(shares: Mapping[str, float]) -> str | None:
+    if not shares:
+        return None
+    return sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def candidates_by_domain(view: SnapshotView) -> dict[str, dict[str, Candidate]]:
+    """Every candidate event per registrable domain, with volume attributed by host share."""
+    from audit.domains import registrable_domain
+
+    shares = _pixel_domain_shares(view)
+    declared = [registrable_domain(str(d)) or str(d) for d in view.snap.client.get("domains", [])]
+    out: dict[str, dict[str, Candidate]] = {d: {} for ps in shares.values() for d in ps}
+    for pixel in view.pixel_ids:
+        totals = view.stats_totals(pixel)
+        if totals is None:
+            continue
+        pixel_shares = shares.get(pixel) or ({d: 1.0 for d in declared[:1]} if declared else {})
+        for domain, share in pixel_shares.items():
+            bucket = out.setdefault(domain, {})
+            for event, count in totals.items():
+                kind = "standard" if event in STANDARD_EVENTS else "custom"
+                cand = bucket.setdefault(event, Candidate(event, event, kind))
+                cand.volume += count * share
+                if count:
+                    cand.pixels.add(pixel)
+    conversions = custom_conversions(view)
+    for a in adsets(view):
+        if not (a.active or a.spend > 0):
+            continue
+        cc = conversions.get(a.custom_conversion_id) if a.custom_conversion_id else None
+        px = a.pixel_id or (cc.pixel_id if cc else None)
+        target = _main_domain(shares.get(px or "", {})) or (declared[0] if declared else None)
+        if target is None:
+            continue
+        bucket = out.setdefault(target, {})
+        if a.custom_conversion_id:
+            key = f"custom_conversion:{a.custom_conversion_id}"
+            label = cc.name if cc and cc.name else key
+            cand = bucket.setdefault(key, Candidate(key, label, "custom_conversion",
+                                                    cc.event if cc else None))
+            if cc and cc.event and cc.event in bucket and cand.volume == 0:
+                cand.volume = bucket[cc.event].volume  # best available proxy
+        elif a.event:
+            kind = "standard" if a.event in STANDARD_EVENTS else "custom"
+            cand = bucket.setdefault(a.event, Candidate(a.event, a.event, kind))
+        else:
+            continue
+        cand.adsets.append(a)
+        if px:
+            cand.pixels.add(px)
+    return out
+
+
+# ----------------------------------------------------------------------------- selection
+
+
+def rank_domain(domain: str, cands: Mapping[str, Candidate], settings: PrioritySettings,
+                legacy: bool) -> DomainPriorities:
+    """Choose and order the events for one domain."""
+    excluded = set(settings.exclude)
+    pool = [c for c in cands.values() if c.label not in excluded and c.key not in excluded]
+    max_volume = max((c.volume for c in pool), default=0.0)
+    total_spend = sum(c.spend for c in pool)
+    scored = [score(c, settings, max_volume, total_spend, legacy) for c in pool]
+    by_score = sorted(scored, key=lambda r: (-r.score, r.label, r.key))
+    ordered = [next(r for r in scored if name in (r.label, r.key))
+               for name in settings.order if any(name in (r.label, r.key) for r in scored)]
+    pinned = [r for r in by_score if "pinned" in r.flags and r not in ordered]
+    problems: list[str] = []
+    chosen: list[Ranked] = []
+    used = 0
+    for r in [*ordered, *pinned, *[x for x in by_score if x not in ordered and x not in pinned]]:
+        forced = r in ordered or r in pinned
+        if used + r.slots <= SLOTS:
+            chosen.append(r)
+            used += r.slots
+        elif forced:
+            problems.append(f"{r.label} is {'ordered' if r in ordered else 'pinned'} in the "
+                            f"config but does not fit: the list already uses {used} of "
+                            f"{SLOTS} slots.")
+    rest = [r for r in chosen if r not in ordered]
+    rest.sort(key=lambda r: (-r.score, r.label, r.key))
+    final = [_with_rank(r, i + 1) for i, r in enumerate([*ordered_in(chosen, ordered), *rest])]
+    left_out = [r for r in by_score if r not in chosen]
+    left_out += [score(c, settings, max_volume, total_spend, legacy)
+                 for c in sorted(cands.values(), key=lambda c: c.key)
+                 if c.label in excluded or c.key in excluded]
+    keys = {r.key for r in final}
+    affected = [_affected(a, c) for c in sorted(cands.values(), key=lambda c: c.key)
+                if c.key not in keys for a in sorted(c.adsets, key=lambda a: a.id) if a.active]
+    shared = [{"event": c.label, "pixels": sorted(c.pixels)} for c in
+              sorted(cands.values(), key=lambda c: c.key) if len(c.pixels) > 1]
+    rare = [r.label for r in final if "too_rare" in r.flags]
+    return DomainPriorities(domain, final, left_out, used, affected, shared, rare, problems)
+
+
+def ordered_in(chosen: Sequence[Ranked], ordered: Sequence[Ranked]) -> list[Ranked]:
+    """The ordered entries that made it into ``chosen``, in config order."""
+    return [r for r in ordered if r in chosen]
+
+
+def _with_rank(r: Ranked, rank: int) -> Ranked:
+    return Ranked(**{**r.__dict__, "rank": rank})
+
+
+def _affected(a: AdSet, c: Candidate) -> dict[str, Any]:
+    return {"adset_id": a.id, "adset_name": a.name, "account": a.account_id,
+            "event": c.label, "spend_28d": a.spend, "status": a.effective_status}
+
+
+def recommend(view: SnapshotView) -> PriorityResult:
+    """The top-8 recommendation for every domain of the client (cached per view)."""
+    cached = view._cache.get("priorities")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    mode = str(view.snap.client.get("aem_mode", "auto"))
+    effective, reason = resolve_mode(mode if mode in MODES else "auto")
+    settings = PrioritySettings.from_mapping(view.snap.client.get("priorities"))
+    # Plan value-set slots unless the account is known to be on the relaxed model.
+    legacy = effective in ("legacy", "auto")
+    domains = [rank_domain(d, cands, settings, legacy)
+               for d, cands in sorted(candidates_by_domain(view).items()) if cands]
+    result = PriorityResult(mode, effective, reason, domains)
+    view._cache["priorities"] = result
+    return result
