@@ -107,11 +107,14 @@ def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
            reads.owned_domains(agency_id, key="agency/owned_domains")]
     since, until = reads.complete_days(now.date(), SPEND_DAYS)
     snap.window.update({"spend_since": since, "spend_until": until})
+    preset = str(snap.window.get("insights_date_preset", "last_28d"))
+    levels = list(snap.window.get("insights_levels", ["campaign", "adset"]))
     for account in snap.client.get("ad_accounts", []):
         out += [
             reads.ad_account(account), reads.ad_account_pixels(account), reads.adsets(account),
             reads.campaigns(account), reads.custom_conversions(account),
             reads.adset_spend(account, since, until), reads.ad_rules(account),
+            *(reads.insights(account, level, preset) for level in levels),
         ]
     return out
 
@@ -152,6 +155,8 @@ def collect(
     """Read everything the checks need for ``client``; never raises for API errors."""
     say = progress or (lambda _msg: None)
     snap = new_snapshot(config, client, now)
+    snap.window.update({"insights_date_preset": config.windows.date_preset,
+                        "insights_levels": list(config.windows.levels)})
 
     say("preflight")
     _store(snap, graph.fetch_all([reads.token_debug(token), reads.token_permissions(),

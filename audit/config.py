@@ -186,6 +186,18 @@ class PriorityConfig(_Strict):
         return self
 
 
+DatePreset = Literal["last_7d", "last_14d", "last_28d", "last_30d", "last_90d"]
+InsightsLevel = Literal["campaign", "adset"]
+LEVELS: tuple[InsightsLevel, ...] = ("campaign", "adset")
+
+
+class WindowsConfig(_Strict):
+    """The attribution-window comparison: lookback and levels."""
+
+    date_preset: DatePreset = "last_28d"
+    levels: list[InsightsLevel] = Field(default_factory=lambda: list(LEVELS), min_length=1)
+
+
 class ClientConfig(_Strict):
     """One client business the agency audits."""
 
@@ -217,6 +229,7 @@ class Config(_Strict):
     graph: GraphConfig = Field(default_factory=GraphConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     clients: list[ClientConfig] = Field(min_length=1)
+    windows: WindowsConfig = Field(default_factory=WindowsConfig)
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def client(self, slug: str) -> ClientConfig:

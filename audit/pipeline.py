@@ -22,6 +22,7 @@ from audit.evaluate import run_checks
 from audit.graph.client import GraphClient, GraphTransport
 from audit.graph.retry import RetryPolicy
 from audit.recommend.priorities import recommend as recommend_priorities
+from audit.recommend.windows import compare as compare_windows
 from audit.redact import redact
 from audit.render import environment, findings_csv, render_index, render_report
 from audit.runresult import RunResult, check_list
@@ -122,6 +123,7 @@ def build_sections(view: SnapshotView) -> dict[str, object]:
     try:
         out = inventory.sections(view)
         out["priorities"] = recommend_priorities(view).to_dict()
+        out["windows"] = compare_windows(view).to_dict()
         return out
     except Exception as exc:  # rendering must go on without the tables
         log.exception("building the inventories of %s failed", view.client_slug)

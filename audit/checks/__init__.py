@@ -10,6 +10,7 @@ from audit.checks import (  # noqa: F401  (registration)
     pixels,
     priorities,
     token,
+    windows,
 )
 from audit.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check
 

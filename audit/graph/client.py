@@ -10,11 +10,12 @@ fields and parameters but not the SDK: it talks to any object with the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from audit.graph.errors import GraphError, InvalidResponse
+from audit.graph.errors import GraphError, InvalidResponse, Transient
 from audit.snapshot import Fetched
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class Read:
     edge: str = ""
     fields: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    async_fallback: bool = False  # insights: retry as an asynchronous report run
 
     @property
     def endpoint(self) -> str:
@@ -74,14 +76,35 @@ def _check_items(items: list[Any], endpoint: str) -> list[JSON]:
 class GraphClient:
     """Executes :class:`Read` values and the rule writes, returning plain JSON data."""
 
-    def __init__(self, transport: GraphTransport, *, use_batch: bool = True) -> None:
+    def __init__(
+        self,
+        transport: GraphTransport,
+        *,
+        use_batch: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        max_polls: int = 60,
+        poll_seconds: float = 0.5,
+    ) -> None:
         self.t = transport
         self.use_batch = use_batch and hasattr(transport, "batch_get")
+        self.sleep = sleep
+        self.max_polls = max_polls
+        self.poll_seconds = poll_seconds
 
     # ------------------------------------------------------------------ reads
 
     def fetch(self, read: Read) -> Fetched:
         """Run one read; errors are captured in the result, never raised."""
+        return self._maybe_async(read, self._fetch_sync(read))
+
+    def _maybe_async(self, read: Read, result: Fetched) -> Fetched:
+        if read.async_fallback and result.error_kind == "too_much_data":
+            log.info("%s refused synchronously; using an asynchronous report run",
+                     read.endpoint)
+            return self.fetch_async(read)
+        return result
+
+    def _fetch_sync(self, read: Read) -> Fetched:
         if not read.edge:
             try:
                 return Fetched.ok(read.endpoint, self.t.get(read.node, read.fields, read.params))
@@ -101,8 +124,42 @@ class GraphClient:
         answers = self.t.batch_get(calls)  # type: ignore[attr-defined]
         out: dict[str, Fetched] = {}
         for read, answer in zip(reads, answers, strict=True):
-            out[read.key] = self._from_batch(read, answer)
+            out[read.key] = self._maybe_async(read, self._from_batch(read, answer))
         return out
+
+    def fetch_async(self, read: Read) -> Fetched:
+        """Run an insights read as an asynchronous report run (``POST …/insights``),
+        poll it until it completes, then read every page of its results."""
+        endpoint = f"{read.endpoint} (async report run)"
+        params = dict(read.params)
+        if read.fields:
+            params["fields"] = ",".join(read.fields)
+        try:
+            started = self.t.post(read.node, read.edge, params)
+            run_id = started.get("report_run_id") or started.get("id")
+            if not isinstance(run_id, (str, int)):
+                raise InvalidResponse("the report run answered without report_run_id",
+                                      endpoint=endpoint)
+            self._wait_for_report(str(run_id), endpoint)
+        except GraphError as exc:
+            return Fetched.failed(endpoint, exc.to_dict())
+        result = self._drain(Read(read.key, str(run_id), "insights", read.fields), [], None)
+        return Fetched(endpoint, result.data, result.error, result.partial)
+
+    def _wait_for_report(self, run_id: str, endpoint: str) -> None:
+        wait = self.poll_seconds
+        for _ in range(self.max_polls):
+            status = self.t.get(run_id, ("id", "async_status", "async_percent_completion"))
+            state = str(status.get("async_status", ""))
+            if state == "Job Completed":
+                return
+            if state in ("Job Failed", "Job Skipped"):
+                raise GraphError(f"the asynchronous report ended with '{state}'",
+                                 endpoint=endpoint)
+            self.sleep(wait)
+            wait = min(wait * 1.5, 10.0)
+        raise Transient(f"the asynchronous report did not finish after {self.max_polls} polls",
+                        endpoint=endpoint)
 
     def _batch_params(self, read: Read) -> dict[str, Any]:
         params = dict(read.params)

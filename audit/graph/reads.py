@@ -197,6 +197,27 @@ def adset_spend(account_id: str, since: str, until: str) -> Read:
                 {"level": "adset", "time_range": {"since": since, "until": until}})
 
 
+WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+INSIGHTS_FIELDS = {
+    "campaign": ("account_id", "campaign_id", "campaign_name", "spend", "actions",
+                 "action_values", "date_start", "date_stop"),
+    "adset": ("account_id", "campaign_id", "adset_id", "adset_name", "spend", "actions",
+              "action_values", "date_start", "date_stop", "attribution_setting"),
+}
+
+
+def insights(account_id: str, level: str, date_preset: str) -> Read:
+    """Conversions and values under every attribution window, per campaign or ad set.
+
+    Refused synchronous calls (too much data) fall back to an asynchronous report run.
+    """
+    return Read(f"adaccount/{account_id}/insights/{level}", account_id, "insights",
+                INSIGHTS_FIELDS[level],
+                {"level": level, "date_preset": date_preset,
+                 "action_attribution_windows": list(WINDOWS)},
+                async_fallback=True)
+
+
 def ad_rules(account_id: str) -> Read:
     """Automated rules of the account."""
     return Read(f"adaccount/{account_id}/rules", account_id, "adrules_library", RULE_FIELDS)

@@ -1,0 +1,332 @@
+"""Attribution-window comparison on real insights ("Comparing Windows").
+
+For each conversion event and object (campaign, ad set), the conversions and value under
+every window the API returned; how much of 28-day click 7-day click keeps; how much 1-day
+view adds; and the projected change in reported conversions, cost per result and ROAS when
+moving from the old default (28-day click + 1-day view) to the new one (7-day click + 1-day
+view). A window the API did not return is *unavailable* (None), never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from audit.view import SnapshotView, to_float, to_str
+
+WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+MULTI_DAY = ("7d_click", "28d_click", "7d_view", "28d_view")
+OLD_DEFAULT = ("28d_click", "1d_view")
+NEW_DEFAULT = ("7d_click", "1d_view")
+UNIFIED_ATTRIBUTION = date(2025, 6, 10)
+VIEW_WINDOWS_GONE = date(2026, 1, 12)
+
+LABELS = {
+    "offsite_conversion.fb_pixel_purchase": "Purchase (website)",
+    "offsite_conversion.fb_pixel_lead": "Lead (website)",
+    "offsite_conversion.fb_pixel_complete_registration": "Registration (website)",
+    "offsite_conversion.fb_pixel_add_to_cart": "Add to cart (website)",
+    "offsite_conversion.fb_pixel_initiate_checkout": "Checkout (website)",
+    "offsite_conversion.fb_pixel_add_payment_info": "Payment info (website)",
+    "offsite_conversion.fb_pixel_view_content": "Content view (website)",
+    "offsite_conversion.fb_pixel_search": "Search (website)",
+    "offsite_conversion.fb_pixel_custom": "Custom events (website)",
+    "omni_purchase": "Purchase (all channels)",
+    "purchase": "Purchase",
+    "lead": "Lead",
+    "mobile_app_install": "App installs",
+}
+
+
+def label_for(action_type: str, names: Mapping[str, str] | None = None) -> str:
+    """A readable name for an insights action type."""
+    if action_type in LABELS:
+        return LABELS[action_type]
+    prefix = "offsite_conversion.custom."
+    if action_type.startswith(prefix):
+        cc = action_type[len(prefix):]
+        return f"{(names or {}).get(cc, 'Custom conversion ' + cc)} (custom conversion)"
+    return action_type.replace("offsite_conversion.fb_pixel_", "").replace("_", " ").capitalize()
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den == 0:
+        return None
+    return round(num / den, 4)
+
+
+def _sum(values: Iterable[float | None]) -> float | None:
+    vals = list(values)
+    return None if any(v is None for v in vals) else round(sum(v for v in vals if v), 4)
+
+
+@dataclass
+class Figures:
+    """Conversions and value per window for one event (None = window unavailable)."""
+
+    counts: dict[str, float | None] = field(default_factory=dict)
+    values: dict[str, float | None] = field(default_factory=dict)
+
+    def add(self, other: Figures) -> None:
+        """Accumulate another object's figures (unavailable stays unavailable)."""
+        for attr in ("counts", "values"):
+            mine, theirs = getattr(self, attr), getattr(other, attr)
+            for w in WINDOWS:
+                a, b = mine.get(w, 0.0), theirs.get(w, 0.0)
+                mine[w] = None if a is None or b is None else round(a + b, 4)
+
+
+@dataclass
+class Comparison:
+    """One event on one object (or a total) under every window."""
+
+    level: str
+    object_id: str
+    object_name: str | None
+    account: str
+    action_type: str
+    label: str
+    spend: float
+    figures: Figures
+
+    def metrics(self) -> dict[str, float | None]:
+        """Derived ratios and the old → new default projection."""
+        c, v = self.figures.counts, self.figures.values
+        old = _sum(c.get(w) for w in OLD_DEFAULT)
+        new = _sum(c.get(w) for w in NEW_DEFAULT)
+        old_value = _sum(v.get(w) for w in OLD_DEFAULT)
+        new_value = _sum(v.get(w) for w in NEW_DEFAULT)
+        change = _ratio(new - old, old) if old is not None and new is not None else None
+        return {
+            "kept_7d_of_28d_click": _ratio(c.get("7d_click"), c.get("28d_click")),
+            "kept_1d_of_7d_click": _ratio(c.get("1d_click"), c.get("7d_click")),
+            "view_share_new_default": _ratio(c.get("1d_view"), new),
+            "old_default": old, "new_default": new, "change": change,
+            "cost_per_result_old": _ratio(self.spend, old) if old else None,
+            "cost_per_result_new": _ratio(self.spend, new) if new else None,
+            "roas_old": _ratio(old_value, self.spend) if self.spend else None,
+            "roas_new": _ratio(new_value, self.spend) if self.spend else None,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {"level": self.level, "object_id": self.object_id,
+                "object_name": self.object_name, "account": self.account,
+                "action_type": self.action_type, "event": self.label, "spend": self.spend,
+                "conversions": dict(self.figures.counts), "values": dict(self.figures.values),
+                "metrics": self.metrics()}
+
+
+@dataclass
+class WindowsResult:
+    """The comparison for one client."""
+
+    date_start: str | None
+    date_stop: str | None
+    available: list[str]
+    unavailable: list[str]
+    notes: list[str]
+    rows: dict[str, list[Comparison]]
+    account_totals: list[Comparison]
+    client_totals: list[Comparison]
+    currencies: dict[str, str]
+    errors: dict[str, str]
+
+    def ratio(self, account: str, action_type: str, num: str, den: str) -> float | None:
+        """A measured ratio between two windows for an account and event (rules use it)."""
+        for t in self.account_totals:
+            if t.account == account and t.action_type == action_type:
+                return _ratio(t.figures.counts.get(num), t.figures.counts.get(den))
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {
+            "date_start": self.date_start, "date_stop": self.date_stop,
+            "windows": list(WINDOWS), "available": self.available,
+            "unavailable": self.unavailable, "notes": self.notes,
+            "old_default": list(OLD_DEFAULT), "new_default": list(NEW_DEFAULT),
+            "rows": {level: [c.to_dict() for c in rows] for level, rows in self.rows.items()},
+            "account_totals": [c.to_dict() for c in self.account_totals],
+            "client_totals": [c.to_dict() for c in self.client_totals],
+            "currencies": self.currencies, "errors": self.errors,
+        }
+
+
+def _entries(row: Mapping[str, Any], key: str) -> dict[str, Mapping[str, Any]]:
+    raw = row.get(key)
+    out: dict[str, Mapping[str, Any]] = {}
+    for entry in raw if isinstance(raw, list) else []:
+        if isinstance(entry, Mapping):
+            kind = to_str(entry.get("action_type"))
+            if kind:
+                out[kind] = entry
+    return out
+
+
+def _conversion_types(rows: list[Mapping[str, Any]]) -> tuple[set[str], set[str]]:
+    """Conversion action types (those carrying a multi-day window) and windows seen."""
+    kinds: set[str] = set()
+    seen: set[str] = set()
+    for row in rows:
+        for key in ("actions", "action_values"):
+            for kind, entry in _entries(row, key).items():
+                present = {w for w in WINDOWS if w in entry}
+                seen |= present
+                if present & set(MULTI_DAY):
+                    kinds.add(kind)
+    return kinds, seen
+
+
+def _figures(row: Mapping[str, Any], kind: str, available: set[str]) -> Figures:
+    fig = Figures()
+    for key, target in (("actions", fig.counts), ("action_values", fig.values)):
+        entry = _entries(row, key).get(kind, {})
+        for w in WINDOWS:
+            if w not in available:
+                target[w] = None
+            else:
+                target[w] = to_float(entry.get(w)) or 0.0
+    return fig
+
+
+def _rows(view: SnapshotView, account: str, level: str
+          ) -> tuple[list[Mapping[str, Any]], str | None]:
+    res = view.get(f"adaccount/{account}/insights/{level}")
+    if res is None:
+        return [], None
+    err = None
+    if res.error:
+        err = f"{res.error.get('kind')}: {res.error.get('message')}"
+    return list(res.items()), err
+
+
+def compare(view: SnapshotView) -> WindowsResult:
+    """The window comparison across the client's ad accounts (cached per view)."""
+    cached = view._cache.get("windows")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names = _custom_conversion_names(view)
+    all_rows: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    errors: dict[str, str] = {}
+    for account in view.snap.client.get("ad_accounts", []):
+        for level in ("campaign", "adset"):
+            rows, err = _rows(view, str(account), level)
+            all_rows[(str(account), level)] = rows
+            if err:
+                errors[f"{account}/{level}"] = err
+    every = [r for rows in all_rows.values() for r in rows]
+    kinds, seen = _conversion_types(every)
+    available = set(seen)
+    result_rows: dict[str, list[Comparison]] = {"campaign": [], "adset": []}
+    totals: dict[tuple[str, str], Comparison] = {}
+    for (account, level), rows in sorted(all_rows.items()):
+        for row in rows:
+            obj_id = to_str(row.get(f"{level}_id")) or "?"
+            spend = to_float(row.get("spend")) or 0.0
+            for kind in sorted(kinds):
+                fig = _figures(row, kind, available)
+                if not any(fig.counts.values()) and not any(fig.values.values()):
+                    continue
+                comp = Comparison(level, obj_id, to_str(row.get(f"{level}_name")), account,
+                                  kind, label_for(kind, names), round(spend, 2), fig)
+                result_rows[level].append(comp)
+        if level == "campaign" or not all_rows.get((account, "campaign")):
+            _accumulate(totals, account, rows, kinds, available, names)
+    account_totals = sorted(totals.values(), key=lambda c: (c.account, c.action_type))
+    currencies = _currencies(view)
+    client_totals = _client_totals(account_totals, currencies)
+    start, stop = _span(every)
+    notes = _notes(start, stop, sorted(set(WINDOWS) - available), bool(kinds), view)
+    result = WindowsResult(start, stop, [w for w in WINDOWS if w in available],
+                           [w for w in WINDOWS if w not in available], notes,
+                           result_rows, account_totals, client_totals, currencies, errors)
+    view._cache["windows"] = result
+    return result
+
+
+def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
+                rows: list[Mapping[str, Any]], kinds: set[str], available: set[str],
+                names: Mapping[str, str]) -> None:
+    spend = round(sum(to_float(r.get("spend")) or 0.0 for r in rows), 2)
+    for kind in sorted(kinds):
+        key = (account, kind)
+        total = totals.setdefault(key, Comparison(
+            "account", account, None, account, kind, label_for(kind, names), spend,
+            Figures({w: (0.0 if w in available else None) for w in WINDOWS},
+                    {w: (0.0 if w in available else None) for w in WINDOWS})))
+        for row in rows:
+            total.figures.add(_figures(row, kind, available))
+
+
+def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, str]
+                   ) -> list[Comparison]:
+    if len(set(currencies.values())) > 1:
+        return []  # spend and value in different currencies cannot be added
+    out: dict[str, Comparison] = {}
+    spend_by_account = {t.account: t.spend for t in account_totals}
+    total_spend = round(sum(spend_by_account.values()), 2)
+    for t in account_totals:
+        comp = out.setdefault(t.action_type, Comparison(
+            "client", "client", None, "all", t.action_type, t.label, total_spend,
+            Figures({w: 0.0 for w in WINDOWS}, {w: 0.0 for w in WINDOWS})))
+        comp.figures.add(t.figures)
+    return sorted(out.values(), key=lambda c: c.action_type)
+
+
+def _currencies(view: SnapshotView) -> dict[str, str]:
+    out = {}
+    for account in view.snap.client.get("ad_accounts", []):
+        res = view.get(f"adaccount/{account}")
+        cur = to_str(res.obj().get("currency")) if res else None
+        if cur:
+            out[str(account)] = cur
+    return out
+
+
+def _custom_conversion_names(view: SnapshotView) -> dict[str, str]:
+    from audit.ads import custom_conversions
+
+    return {k: v.name for k, v in custom_conversions(view).items() if v.name}
+
+
+def _span(rows: list[Mapping[str, Any]]) -> tuple[str | None, str | None]:
+    starts = sorted(s for s in (to_str(r.get("date_start")) for r in rows) if s)
+    stops = sorted(s for s in (to_str(r.get("date_stop")) for r in rows) if s)
+    return (starts[0] if starts else None, stops[-1] if stops else None)
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _notes(start: str | None, stop: str | None, missing: list[str], any_conversions: bool,
+           view: SnapshotView) -> list[str]:
+    notes = []
+    if not any_conversions:
+        notes.append("No conversions with multi-day attribution in the period: there is "
+                     "nothing to compare yet.")
+        return notes
+    gone = [w for w in missing if w in ("7d_view", "28d_view")]
+    if gone:
+        today = view.now.date()
+        why = ("Meta reportedly stopped returning 7-day and 28-day view windows from "
+               f"{VIEW_WINDOWS_GONE.isoformat()}" if today >= VIEW_WINDOWS_GONE else
+               "the API did not return them")
+        notes.append(f"{', '.join(gone)}: unavailable ({why}); shown as unavailable, not "
+                     "as zero.")
+    other = [w for w in missing if w not in ("7d_view", "28d_view")]
+    if other:
+        notes.append(f"{', '.join(other)}: not returned by the API for this period; "
+                     "shown as unavailable.")
+    s, e = _parse_date(start), _parse_date(stop)
+    if s and e and s < UNIFIED_ATTRIBUTION <= e:
+        notes.append("The period straddles 2025-06-10, when Insights switched to the ad "
+                     "sets' unified attribution setting: figures before and after are not "
+                     "like-for-like.")
+    return notes

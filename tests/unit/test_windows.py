@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import pytest
+
+from audit.checks.windows import spec_tokens
+from audit.evaluate import run_checks
+from audit.models import Status
+from audit.recommend.windows import compare, label_for
+from audit.view import SnapshotView
+from tests.helpers import make_snapshot
+
+ACT = "act_9"
+PURCHASE = "offsite_conversion.fb_pixel_purchase"
+
+
+def action(kind, **windows):
+    return {"action_type": kind, "value": str(windows.pop("value", "0")),
+            **{k: str(v) for k, v in windows.items()}}
+
+
+def row(cid, spend, actions=(), values=(), start="2026-10-31", stop="2026-11-27", level="campaign"):
+    return {f"{level}_id": cid, f"{level}_name": f"C{cid}", "spend": spend,
+            "actions": list(actions), "action_values": list(values),
+            "date_start": start, "date_stop": stop}
+
+
+def snap(campaign_rows, adset_rows=(), currency="EUR", extra=None, mode=None):
+    data = {f"adaccount/{ACT}": {"id": ACT, "currency": currency},
+            f"adaccount/{ACT}/insights/campaign": list(campaign_rows),
+            f"adaccount/{ACT}/insights/adset": list(adset_rows)}
+    data.update(extra or {})
+    return make_snapshot(data, ad_accounts=[ACT])
+
+
+def test_arithmetic_with_decimal_strings():
+    s = snap([row("1", "250.50", [action(PURCHASE, **{"1d_click": "20", "7d_click": "33",
+                                                      "28d_click": "39.5", "1d_view": "8",
+                                                      "7d_view": "12", "28d_view": "15"})],
+                  [action(PURCHASE, **{"1d_click": "1000", "7d_click": "1650.25",
+                                       "28d_click": "1975", "1d_view": "400",
+                                       "7d_view": "600", "28d_view": "750"})])])
+    result = compare(SnapshotView(s))
+    [c] = result.rows["campaign"]
+    m = c.metrics()
+    assert c.figures.counts["28d_click"] == 39.5
+    assert m["old_default"] == 47.5 and m["new_default"] == 41.0
+    assert m["change"] == round((41 - 47.5) / 47.5, 4)
+    assert m["kept_7d_of_28d_click"] == round(33 / 39.5, 4)
+    assert m["view_share_new_default"] == round(8 / 41, 4)
+    assert m["cost_per_result_old"] == round(250.5 / 47.5, 4)
+    assert m["roas_new"] == round(2050.25 / 250.5, 4)
+    assert result.available == ["1d_click", "7d_click", "28d_click", "1d_view", "7d_view",
+                                "28d_view"]
+
+
+def test_view_windows_missing_are_unavailable_not_zero():
+    s = snap([row("1", "100", [action(PURCHASE, **{"1d_click": 5, "7d_click": 9,
+                                                   "28d_click": 12, "1d_view": 3})])])
+    result = compare(SnapshotView(s))
+    [c] = result.rows["campaign"]
+    assert c.figures.counts["7d_view"] is None and c.figures.counts["28d_view"] is None
+    assert result.unavailable == ["7d_view", "28d_view"]
+    assert any("unavailable" in n and "2026-01-12" in n for n in result.notes)
+    assert c.metrics()["old_default"] == 15.0
+
+
+def test_missing_28d_click_makes_projection_unknown_and_check_skips():
+    s = snap([row("1", "100", [action(PURCHASE, **{"1d_click": 5, "7d_click": 9,
+                                                   "1d_view": 3})])])
+    result = compare(SnapshotView(s))
+    [c] = result.rows["campaign"]
+    assert c.metrics()["change"] is None
+    [f] = [f for f in run_checks(SnapshotView(s)) if f.check_id == "windows_conversions_drop"]
+    assert f.status is Status.SKIPPED and "28d_click" in f.message
+
+
+def test_zero_conversions_and_value_without_count():
+    s = snap([row("1", "80", [action(PURCHASE, **{"1d_click": 0, "7d_click": 0,
+                                                  "28d_click": 0, "1d_view": 0})],
+                  [action(PURCHASE, **{"1d_click": 0, "7d_click": 40, "28d_click": 55,
+                                       "1d_view": 5})])])
+    [c] = compare(SnapshotView(s)).rows["campaign"]
+    m = c.metrics()
+    assert m["old_default"] == 0 and m["change"] is None and m["cost_per_result_old"] is None
+    assert m["roas_old"] == round(60 / 80, 4)
+
+
+def test_no_conversions_at_all():
+    s = snap([row("1", "10", [{"action_type": "link_click", "value": "4"}])])
+    result = compare(SnapshotView(s))
+    assert result.rows["campaign"] == [] and result.account_totals == []
+    assert "nothing to compare" in result.notes[0]
+
+
+def test_account_totals_and_drop_warning():
+    heavy = action(PURCHASE, **{"1d_click": 10, "7d_click": 30, "28d_click": 100,
+                                "1d_view": 20})
+    light = action(PURCHASE, **{"1d_click": 10, "7d_click": 18, "28d_click": 20,
+                                "1d_view": 2})
+    s = snap([row("1", "500", [heavy]), row("2", "100", [light])])
+    result = compare(SnapshotView(s))
+    [total] = result.account_totals
+    assert total.figures.counts["28d_click"] == 120 and total.spend == 600
+    assert total.metrics()["change"] == round((48 + 22 - 142) / 142, 4)
+    assert result.ratio(ACT, PURCHASE, "7d_click", "28d_click") == 0.4
+    [f] = [f for f in run_checks(SnapshotView(s)) if f.check_id == "windows_conversions_drop"]
+    assert f.status is Status.WARN and "-51%" in f.message
+    [client] = result.client_totals
+    assert client.figures.counts["7d_click"] == 48
+
+
+def test_straddling_unified_attribution_is_marked():
+    s = snap([row("1", "1", [action(PURCHASE, **{"7d_click": 1, "28d_click": 2})],
+                  start="2025-05-20", stop="2025-06-30")])
+    assert any("2025-06-10" in n for n in compare(SnapshotView(s)).notes)
+
+
+def test_mixed_currencies_have_no_client_total():
+    s = snap([row("1", "1", [action(PURCHASE, **{"7d_click": 1, "28d_click": 2})])],
+             extra={"adaccount/act_2": {"id": "act_2", "currency": "USD"},
+                    "adaccount/act_2/insights/campaign": [
+                        row("5", "3", [action(PURCHASE, **{"7d_click": 1, "28d_click": 1})])]})
+    s.client["ad_accounts"] = [ACT, "act_2"]
+    result = compare(SnapshotView(s))
+    assert len(result.account_totals) == 2 and result.client_totals == []
+
+
+def test_labels():
+    assert label_for(PURCHASE) == "Purchase (website)"
+    assert label_for("offsite_conversion.custom.77", {"77": "Big order"}) == \
+        "Big order (custom conversion)"
+
+
+@pytest.mark.parametrize(("spec", "tokens"), [
+    ([{"event_type": "CLICK_THROUGH", "window_days": 7},
+      {"event_type": "VIEW_THROUGH", "window_days": 1}], ["1d_view", "7d_click"]),
+    ([{"event_type": "CLICK_THROUGH", "window_days": "28"}], ["28d_click"]),
+    (None, None), ([{"weird": 1}], []),
+])
+def test_spec_tokens(spec, tokens):
+    assert spec_tokens(spec) == tokens
+
+
+def test_adset_attribution_and_ios_skan_checks():
+    adsets = [
+        {"id": "a1", "attribution_spec": [{"event_type": "CLICK_THROUGH", "window_days": 28}]},
+        {"id": "a2", "attribution_spec": [{"event_type": "CLICK_THROUGH", "window_days": 1}]},
+        {"id": "a3", "attribution_spec": [{"event_type": "CLICK_THROUGH", "window_days": 7},
+                                          {"event_type": "VIEW_THROUGH", "window_days": 1}]},
+        {"id": "a4", "campaign_id": "c1", "targeting": {"user_os": ["iOS_ver_14.5_and_above"]}},
+        {"id": "a5", "campaign_id": "c2",
+         "promoted_object": {"object_store_url": "https://apps.apple.com/app/id1"}},
+        {"id": "a6", "campaign_id": "c3", "targeting": {"user_os": ["Android"]}},
+    ]
+    campaigns = [{"id": "c1", "objective": "APP_INSTALLS", "is_skadnetwork_attribution": False},
+                 {"id": "c2", "objective": "OUTCOME_APP_PROMOTION",
+                  "is_skadnetwork_attribution": True},
+                 {"id": "c3", "objective": "OUTCOME_APP_PROMOTION"}]
+    s = snap([], extra={f"adaccount/{ACT}/adsets": adsets,
+                        f"adaccount/{ACT}/campaigns": campaigns})
+    found = run_checks(SnapshotView(s))
+    attr = {f.resource.id: f.status for f in found
+            if f.check_id == "windows_adset_attribution_supported"}
+    assert attr == {"a1": Status.FAIL, "a2": Status.WARN, "a3": Status.PASS}
+    skan = {f.resource.id: f.status for f in found if f.check_id == "windows_ios_app_skan"}
+    assert skan == {"c1": Status.FAIL, "c2": Status.PASS}
