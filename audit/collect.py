@@ -25,7 +25,8 @@ Progress = Callable[[str], None]
 SPEND_DAYS = 28
 
 
-def _client_info(config: Config, client: ClientConfig) -> dict[str, object]:
+def client_info(config: Config, client: ClientConfig) -> dict[str, object]:
+    """The client's config as stored in the snapshot (evaluation settings, never tokens)."""
     return {
         "slug": client.slug,
         "name": client.name,
@@ -35,6 +36,7 @@ def _client_info(config: Config, client: ClientConfig) -> dict[str, object]:
         "domains": list(client.domains),
         "aem_mode": client.aem_mode,
         "priorities": client.priorities.model_dump(),
+        "rules_target_window": config.rules.target_window,
         "token_env": config.token_env_for(client),
     }
 
@@ -42,7 +44,7 @@ def _client_info(config: Config, client: ClientConfig) -> dict[str, object]:
 def new_snapshot(config: Config, client: ClientConfig, now: datetime) -> Snapshot:
     """An empty snapshot for ``client`` stamped with ``now``."""
     return Snapshot(
-        client=_client_info(config, client),
+        client=client_info(config, client),
         agency={"name": config.agency.name, "business_id": config.agency.business_id},
         collected_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
         tool_version=__version__,

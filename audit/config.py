@@ -198,6 +198,16 @@ class WindowsConfig(_Strict):
     levels: list[InsightsLevel] = Field(default_factory=lambda: list(LEVELS), min_length=1)
 
 
+RuleWindow = Literal["ACCOUNT_DEFAULT", "7D_CLICK", "1D_VIEW_7D_CLICK", "1D_CLICK",
+                    "1D_VIEW_1D_CLICK"]
+
+
+class RulesConfig(_Strict):
+    """Automated-rule suggestions: the window rules should move to."""
+
+    target_window: RuleWindow = "ACCOUNT_DEFAULT"
+
+
 class ClientConfig(_Strict):
     """One client business the agency audits."""
 
@@ -230,6 +240,7 @@ class Config(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     clients: list[ClientConfig] = Field(min_length=1)
     windows: WindowsConfig = Field(default_factory=WindowsConfig)
+    rules: RulesConfig = Field(default_factory=RulesConfig)
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def client(self, slug: str) -> ClientConfig:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from audit import inventory
 from audit.checks import REGISTRY
-from audit.collect import collect, new_snapshot
+from audit.collect import client_info, collect, new_snapshot
 from audit.config import ClientConfig, Config
 from audit.evaluate import run_checks
 from audit.graph.client import GraphClient, GraphTransport
 from audit.graph.retry import RetryPolicy
 from audit.recommend.priorities import recommend as recommend_priorities
+from audit.recommend.rules import suggestions as rule_suggestions
 from audit.recommend.windows import compare as compare_windows
 from audit.redact import redact
 from audit.render import environment, findings_csv, render_index, render_report
@@ -93,7 +94,16 @@ class AgencyRun:
 def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: datetime,
                       finished: datetime, snapshot_path: Path | None,
                       stats: Mapping[str, object] | None = None) -> RunResult:
-    """Pure evaluation of one snapshot into a RunResult."""
+    """Pure evaluation of one snapshot into a RunResult.
+
+    Evaluation settings (AEM mode, priorities, declared domains, rule target) come from the
+    current config when it lists the client, so a re-run from a snapshot uses them.
+    """
+    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
+    if current is not None:
+        settings = client_info(config, current)
+        for key in ("aem_mode", "priorities", "domains", "rules_target_window", "token_env"):
+            snap.client[key] = settings[key]
     view = SnapshotView(snap)
     findings = run_checks(view, config.checks)
     keys = ("slug", "name", "business_id", "ad_accounts", "pixels", "domains", "aem_mode")
@@ -124,6 +134,9 @@ def build_sections(view: SnapshotView) -> dict[str, object]:
         out = inventory.sections(view)
         out["priorities"] = recommend_priorities(view).to_dict()
         out["windows"] = compare_windows(view).to_dict()
+        target = str(view.snap.client.get("rules_target_window", "ACCOUNT_DEFAULT"))
+        out["rules"] = {"target_window": target,
+                        "rules": [s.to_dict() for s in rule_suggestions(view, target)]}
         return out
     except Exception as exc:  # rendering must go on without the tables
         log.exception("building the inventories of %s failed", view.client_slug)

@@ -9,6 +9,7 @@ from audit.checks import (  # noqa: F401  (registration)
     events,
     pixels,
     priorities,
+    rules,
     token,
     windows,
 )

@@ -1,0 +1,306 @@
+"""Automated rules on retired attribution windows, and the specs that replace them.
+
+A window appears in a rule in two ways (graph-api-notes §6.3): the rule-level
+``attribution_window`` filter (``1D_VIEW_28D_CLICK``) and a prefix on a filter's field
+(``28d_click:cost_per_purchase_fb``, ``campaign.28d_view_1d_click:lifetime_results``).
+Rules on a deprecated window (28-day click, 7- or 28-day view) get a suggested
+``evaluation_spec`` on the agency's target window, with every conversion-dependent
+threshold recalibrated by the ratio measured for that account and event in the window
+comparison, and the arithmetic shown. Without a measurable ratio the threshold is kept
+and marked for a human.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.recommend.windows import WindowsResult, compare
+from audit.view import SnapshotView, to_float, to_str
+
+DEPRECATED = frozenset({"28d_click", "7d_view", "28d_view"})
+DANGEROUS = frozenset({"PAUSE", "CHANGE_BUDGET", "CHANGE_CAMPAIGN_BUDGET", "CHANGE_BID",
+                       "REBALANCE_BUDGET"})
+TARGETS = {"ACCOUNT_DEFAULT": ("7d_click", "1d_view"), "7D_CLICK": ("7d_click",),
+           "1D_VIEW_7D_CLICK": ("7d_click", "1d_view"), "1D_CLICK": ("1d_click",),
+           "1D_VIEW_1D_CLICK": ("1d_click", "1d_view")}
+LONG_PRESETS = frozenset({"LAST_14D", "LAST_14_DAYS", "LAST_28D", "LAST_28_DAYS", "LAST_30D",
+                          "LAST_30_DAYS", "LIFETIME", "THIS_MONTH", "LAST_MONTH", "MAXIMUM"})
+_WINDOW = re.compile(r"(\d+)d_(click|view)", re.IGNORECASE)
+_PREFIX = re.compile(r"^(?P<obj>(?:campaign|adset|ad)\.)?(?P<win>[0-9a-z_]+):(?P<rest>.+)$",
+                     re.IGNORECASE)
+# Filter-field keywords → the insights action types whose ratio recalibrates them.
+EVENT_KEYWORDS = (
+    ("purchase", ("offsite_conversion.fb_pixel_purchase", "omni_purchase", "purchase")),
+    ("lead", ("offsite_conversion.fb_pixel_lead", "lead")),
+    ("registration", ("offsite_conversion.fb_pixel_complete_registration",)),
+    ("add_to_cart", ("offsite_conversion.fb_pixel_add_to_cart",)),
+    ("checkout", ("offsite_conversion.fb_pixel_initiate_checkout",)),
+    ("mobile_app_install", ("mobile_app_install",)),
+    ("app_install", ("mobile_app_install",)),
+)
+GENERIC_RESULTS = ("result", "conversion", "cpa")
+
+
+def window_parts(token: str) -> tuple[str, ...]:
+    """``1D_VIEW_28D_CLICK`` / ``28d_view_1d_click`` → ``("1d_view", "28d_click")`` sorted."""
+    return tuple(sorted(f"{d}d_{k.lower()}" for d, k in _WINDOW.findall(token)))
+
+
+def is_deprecated(parts: tuple[str, ...]) -> bool:
+    """True when a window uses 28-day click or 7/28-day view."""
+    return bool(set(parts) & DEPRECATED)
+
+
+@dataclass(frozen=True)
+class WindowUse:
+    """One place a rule names an attribution window."""
+
+    where: str  # "attribution_window filter" or "prefix on <field>"
+    filter_index: int
+    raw: str
+    parts: tuple[str, ...]
+
+
+def windows_in(spec: Mapping[str, Any]) -> list[WindowUse]:
+    """Every attribution window an ``evaluation_spec`` names, in filter order."""
+    out = []
+    filters = spec.get("filters")
+    for i, flt in enumerate(filters if isinstance(filters, list) else []):
+        if not isinstance(flt, Mapping):
+            continue
+        name = str(flt.get("field", ""))
+        if name == "attribution_window":
+            value = str(flt.get("value", ""))
+            out.append(WindowUse("attribution_window filter", i, value, window_parts(value)))
+            continue
+        m = _PREFIX.match(name)
+        if m and window_parts(m.group("win")):
+            out.append(WindowUse(f"prefix on {m.group('rest')}", i, m.group("win"),
+                                 window_parts(m.group("win"))))
+    trigger = spec.get("trigger")
+    if isinstance(trigger, Mapping):
+        m = _PREFIX.match(str(trigger.get("field", "")))
+        if m and window_parts(m.group("win")):
+            out.append(WindowUse("prefix on the trigger field", -1, m.group("win"),
+                                 window_parts(m.group("win"))))
+    return out
+
+
+def time_presets(spec: Mapping[str, Any]) -> list[str]:
+    """Time presets used by the rule (rule-level filter)."""
+    filters = spec.get("filters")
+    return [str(f.get("value")) for f in (filters if isinstance(filters, list) else [])
+            if isinstance(f, Mapping) and f.get("field") == "time_preset"]
+
+
+def _metric(field_name: str) -> tuple[str, str] | None:
+    """(kind, keyword) of a conversion-dependent filter field, or None."""
+    m = _PREFIX.match(field_name)
+    base = (m.group("rest") if m else field_name).lower()
+    kind = ("roas" if "roas" in base else "cost" if base.startswith("cost_per") or "cpa" in base
+            else "value" if "value" in base else "count")
+    for keyword, _ in EVENT_KEYWORDS:
+        if keyword in base:
+            return kind, keyword
+    if any(g in base for g in GENERIC_RESULTS):
+        return kind, "results"
+    return None
+
+
+def canonical(spec: Any) -> str:
+    """A stable text form for comparing specs (filter order does not matter)."""
+    if isinstance(spec, Mapping):
+        data = dict(spec)
+        if isinstance(data.get("filters"), list):
+            data["filters"] = sorted(data["filters"], key=lambda f: json.dumps(f, sort_keys=True))
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass
+class Suggestion:
+    """What to do with one rule."""
+
+    account: str
+    rule_id: str
+    name: str | None
+    status: str | None
+    execution_type: str | None
+    classification: str  # deprecated | current | none
+    windows: list[WindowUse]
+    current: dict[str, Any]
+    updated_time: str | None
+    suggested: dict[str, Any] | None = None
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    needs_review: bool = False
+
+    @property
+    def dangerous(self) -> bool:
+        """PAUSE and budget/bid changes act on bad data the fastest."""
+        return (self.execution_type or "").upper() in DANGEROUS
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan-file / run.json form."""
+        return {
+            "account": self.account, "rule_id": self.rule_id, "name": self.name,
+            "status": self.status, "execution_type": self.execution_type,
+            "classification": self.classification,
+            "windows": [{"where": w.where, "value": w.raw, "parts": list(w.parts)}
+                        for w in self.windows],
+            "current": {"evaluation_spec": self.current}, "updated_time": self.updated_time,
+            "suggested": {"evaluation_spec": self.suggested} if self.suggested else None,
+            "changes": self.changes, "notes": self.notes, "needs_review": self.needs_review,
+            "dangerous": self.dangerous,
+        }
+
+
+def _action_types(keyword: str, account: str, windows: WindowsResult) -> list[str]:
+    if keyword == "results":
+        totals = [t for t in windows.account_totals if t.account == account]
+        totals.sort(key=lambda t: (-(t.figures.counts.get("7d_click") or 0), t.action_type))
+        return [t.action_type for t in totals[:1]]
+    return list(next((kinds for k, kinds in EVENT_KEYWORDS if k == keyword), ()))
+
+
+def measured_ratio(windows: WindowsResult, account: str, keyword: str, old: tuple[str, ...],
+                   new: tuple[str, ...], values: bool) -> tuple[float | None, str]:
+    """new-window total / old-window total for the event, with a description."""
+    for action_type in _action_types(keyword, account, windows):
+        for t in windows.account_totals:
+            if t.account != account or t.action_type != action_type:
+                continue
+            source = t.figures.values if values else t.figures.counts
+            old_v = [source.get(w) for w in old]
+            new_v = [source.get(w) for w in new]
+            if any(v is None for v in old_v + new_v):
+                missing = [w for w, v in zip(old + new, old_v + new_v, strict=True) if v is None]
+                return None, f"{', '.join(missing)} unavailable for {t.label}"
+            o = sum(v for v in old_v if v is not None)
+            n = sum(v for v in new_v if v is not None)
+            if o <= 0:
+                return None, f"no {t.label} under {' + '.join(old)} in the period"
+            what = "value" if values else "conversions"
+            return n / o, (f"{t.label} {what} in {account}: {' + '.join(new)} = {n:,.2f} / "
+                           f"{' + '.join(old)} = {o:,.2f}")
+    return None, f"no {keyword} conversions measured in {account}"
+
+
+def _fmt(value: float, like: Any) -> float | int:
+    if isinstance(like, int) and not isinstance(like, bool):
+        return round(value)
+    if isinstance(like, str) and like.strip().lstrip("-").isdigit():
+        return round(value)
+    return round(value, 2)
+
+
+def suggest(rule: Mapping[str, Any], account: str, windows: WindowsResult, target: str
+            ) -> Suggestion:
+    """Classify one rule and, if it uses a retired window, build its replacement spec."""
+    spec = rule.get("evaluation_spec")
+    spec = spec if isinstance(spec, dict) else {}
+    execution = rule.get("execution_spec")
+    uses = windows_in(spec)
+    deprecated = [u for u in uses if is_deprecated(u.parts)]
+    cls = "deprecated" if deprecated else "current" if uses else "none"
+    s = Suggestion(account=account, rule_id=to_str(rule.get("id")) or "?",
+                   name=to_str(rule.get("name")), status=to_str(rule.get("status")),
+                   execution_type=to_str(execution.get("execution_type"))
+                   if isinstance(execution, Mapping) else None,
+                   classification=cls, windows=uses, current=copy.deepcopy(spec),
+                   updated_time=to_str(rule.get("updated_time")))
+    long = [p for p in time_presets(spec) if p.upper() in LONG_PRESETS]
+    if long and (deprecated or cls == "none"):
+        s.notes.append(f"time preset {', '.join(long)} spans more than the 7-day click window: "
+                       "conversions in it are still being attributed; review the threshold.")
+    if not deprecated:
+        return s
+    s.suggested = _rewrite(s, spec, deprecated, account, windows, target)
+    return s
+
+
+def _rewrite(s: Suggestion, spec: dict[str, Any], deprecated: list[WindowUse], account: str,
+             windows: WindowsResult, target: str) -> dict[str, Any]:
+    new_parts = TARGETS[target]
+    new_spec = copy.deepcopy(spec)
+    filters: list[Any] = new_spec.get("filters") or []
+    old_parts = deprecated[0].parts
+    rule_level = [u for u in deprecated if u.where == "attribution_window filter"]
+    for level_use in rule_level:
+        filters[level_use.filter_index]["value"] = target
+        s.changes.append(f"attribution_window {level_use.raw} → {target}")
+    prefixed = {u.filter_index: u for u in deprecated if u.filter_index >= 0
+                and u.where != "attribution_window filter"}
+    rule_window = rule_level[0].parts if rule_level else None
+    for i, flt in enumerate(filters):
+        if not isinstance(flt, dict) or flt.get("field") in ("attribution_window", "time_preset"):
+            continue
+        field_name = str(flt.get("field", ""))
+        use = prefixed.get(i)
+        parts = use.parts if use else rule_window
+        if use is not None:
+            m = _PREFIX.match(field_name)
+            if m:
+                new_win = "" if target == "ACCOUNT_DEFAULT" else target.lower() + ":"
+                flt["field"] = f"{m.group('obj') or ''}{new_win}{m.group('rest')}"
+                s.changes.append(f"{field_name} → {flt['field']}")
+        if parts is None or not is_deprecated(parts):
+            continue
+        metric = _metric(field_name)
+        if metric is None:
+            continue
+        kind, keyword = metric
+        ratio, how = measured_ratio(windows, account, keyword, parts, new_parts,
+                                    values=kind in ("roas", "value"))
+        if ratio is None or ratio <= 0:
+            s.needs_review = True
+            s.changes.append(f"{flt.get('field')}: threshold {flt.get('value')} kept — no "
+                             f"ratio could be measured ({how}); review by hand")
+            continue
+        _recalibrate(s, flt, kind, ratio, how)
+    if not s.changes:
+        s.changes.append(f"window {' + '.join(old_parts)} → {target}")
+    return new_spec
+
+
+def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, how: str) -> None:
+    value = flt.get("value")
+    factor = 1 / ratio if kind == "cost" else ratio
+    if isinstance(value, list):
+        nums = [to_float(v) for v in value]
+        if any(n is None for n in nums):
+            s.needs_review = True
+            return
+        flt["value"] = [_fmt((n or 0.0) * factor, v) for n, v in zip(nums, value, strict=True)]
+    else:
+        num = to_float(value)
+        if num is None:
+            s.needs_review = True
+            s.changes.append(f"{flt.get('field')}: threshold {value!r} is not a number; review")
+            return
+        flt["value"] = _fmt(num * factor, value)
+    why = ("cost per result rises as conversions fall: factor = old / new" if kind == "cost"
+           else "factor = new / old")
+    s.changes.append(f"{flt.get('field')} {flt.get('operator', '')}: {value} × {factor:.4f} = "  # noqa: RUF001
+                     f"{flt['value']} ({how}; {why})")
+
+
+def suggestions(view: SnapshotView, target: str = "ACCOUNT_DEFAULT") -> list[Suggestion]:
+    """Every rule of every account, dangerous deprecated ones first."""
+    windows = compare(view)
+    out = []
+    for account in view.snap.client.get("ad_accounts", []):
+        res = view.get(f"adaccount/{account}/rules")
+        for rule in res.items() if res else []:
+            if str(rule.get("status", "")).upper() == "DELETED":
+                continue
+            out.append(suggest(rule, str(account), windows, target))
+    order = {"deprecated": 0, "current": 1, "none": 2}
+    out.sort(key=lambda s: (order[s.classification], not s.dangerous,
+                            (s.status or "").upper() != "ENABLED", s.name or "", s.rule_id))
+    return out
