@@ -227,6 +227,21 @@ class Auditor:
         csv_path.write_text(findings_csv(run.findings), encoding="utf-8")
         outcome.files["csv"] = csv_path
 
+    def collect_only(self, clients: Sequence[ClientConfig]) -> list[Snapshot]:
+        """Collect snapshots side by side without writing anything (for inspection commands)."""
+        def one(client: ClientConfig) -> Snapshot:
+            try:
+                return self._collect(client, self.clock())[0]
+            except Exception as exc:  # keep the other clients going
+                log.exception("collecting %s failed", client.slug)
+                snap = new_snapshot(self.config, client, self.clock())
+                snap.not_audited = redact(f"collection crashed: {type(exc).__name__}: {exc}")
+                return snap
+
+        workers = max(1, min(self.config.graph.concurrency, len(clients)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
+            return list(pool.map(one, clients))
+
     # ------------------------------------------------------------------ all clients
 
     def run(self, clients: Sequence[ClientConfig]) -> AgencyRun:

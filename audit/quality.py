@@ -23,17 +23,26 @@ def _pct(value: Any) -> float | None:
 
 @dataclass(frozen=True)
 class DedupFeedback:
-    """How many browser and server events carried a deduplication key (event_id)."""
+    """Deduplication keys (event_id, fbp, external_id …) and how far they match events.
+
+    ``overall_percent`` is Meta's "overall browser coverage from dedupe key": the share of
+    browser events actually deduplicated against Conversions API events (incremental per
+    key, so the keys add up). When it is absent, the best key's coverage on *both* sides
+    is the estimate: a key only on server events deduplicates nothing.
+    """
 
     keys: tuple[str, ...]
     browser_percent: float | None
     server_percent: float | None
+    overall_percent: float | None = None
+    both_sides_percent: float | None = None
 
     @property
     def best_percent(self) -> float | None:
-        """The higher of the two coverages, or None when neither was reported."""
-        values = [v for v in (self.browser_percent, self.server_percent) if v is not None]
-        return max(values) if values else None
+        """Share of events deduplicated (see class doc), or None when not reported."""
+        if self.overall_percent is not None:
+            return self.overall_percent
+        return self.both_sides_percent
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ def _dedup(value: Any) -> DedupFeedback | None:
     keys: list[str] = []
     browser: list[float] = []
     server: list[float] = []
+    overall: list[float] = []
+    both: list[float] = []
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
@@ -61,14 +72,21 @@ def _dedup(value: Any) -> DedupFeedback | None:
             keys.append(key)
         b = _pct(entry.get("browser_events_with_dedupe_key"))
         s = _pct(entry.get("server_events_with_dedupe_key"))
+        o = _pct(entry.get("overall_browser_coverage_from_dedupe_key"))
         if b is not None:
             browser.append(b)
         if s is not None:
             server.append(s)
+        if b is not None and s is not None:
+            both.append(min(b, s))
+        if o is not None:
+            overall.append(o)
     if not entries:
         return None
     return DedupFeedback(tuple(keys), max(browser) if browser else None,
-                         max(server) if server else None)
+                         max(server) if server else None,
+                         min(sum(overall), 100.0) if overall else None,
+                         max(both) if both else None)
 
 
 def _freshness(value: Any) -> str | None:

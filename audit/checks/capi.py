@@ -89,35 +89,40 @@ def browser_server_deduplicated(ctx: CheckContext) -> Iterator[Finding]:
         if usage is None:
             continue
         quality = dataset_quality(v, pixel.id)
+        unknown: list[str] = []
         for event, u in sorted(usage.items()):
             if not (u.browser and u.server):
                 continue
             res = Resource("pixel_event", f"{pixel.id}:{event}", event)
             q = (quality or {}).get(event)
             if q is None or q.dedup is None or q.dedup.best_percent is None:
-                why = ("the Dataset Quality API was unavailable" if quality is None
-                       else "the Dataset Quality API gave no deduplication feedback for it")
-                yield ctx.skipped(res, f"{event} on {pixel.label} arrives from browser and "
-                                  f"server; deduplication unknown ({why}).",
-                                  evidence={"browser_7d": u.browser, "server_7d": u.server})
+                unknown.append(event)
                 continue
             evidence = {"browser_7d": u.browser, "server_7d": u.server,
                         "dedup_keys": list(q.dedup.keys),
+                        "deduplicated_percent": q.dedup.best_percent,
                         "browser_with_key_percent": q.dedup.browser_percent,
                         "server_with_key_percent": q.dedup.server_percent,
                         "min_dedup_percent": minimum}
             if q.dedup.best_percent < minimum:
                 yield ctx.failed(
                     res, f"{event} on {pixel.label} arrives from browser ({u.browser}) and "
-                    f"server ({u.server}) but only {q.dedup.best_percent:.0f}% carry a "
-                    "deduplication key: conversions are double-counted.", evidence=evidence,
+                    f"server ({u.server}) but only {q.dedup.best_percent:.0f}% are "
+                    "deduplicated: conversions are double-counted.", evidence=evidence,
                     remediation=(f"Send the same event_id with {event} from the pixel "
                                  "(eventID option of fbq('track', …)) and from the "
                                  "Conversions API, so Meta can drop the duplicate."))
             else:
                 yield ctx.passed(res, f"{event} on {pixel.label}: "
-                                 f"{q.dedup.best_percent:.0f}% of events carry a dedup key.",
-                                 evidence=evidence)
+                                 f"{q.dedup.best_percent:.0f}% of browser events are "
+                                 "deduplicated against server events.", evidence=evidence)
+        if unknown:
+            why = ("the Dataset Quality API was unavailable" if quality is None
+                   else "the Dataset Quality API gave no deduplication feedback for them")
+            yield ctx.skipped(Resource("pixel", pixel.id, pixel.name),
+                              f"{pixel.label}: {', '.join(unknown)} arrive from browser and "
+                              f"server; deduplication unknown ({why}).",
+                              evidence={"events": unknown})
 
 
 @check(

@@ -71,8 +71,8 @@ def recommended_events_volume(ctx: CheckContext) -> Iterator[Finding]:
     result = recommend(ctx.view)
     for d in result.domains:
         for r in d.recommended:
-            if r.spend_28d <= 0:
-                continue
+            if r.spend_28d <= 0 or r.volume_7d == 0:
+                continue  # a silent optimised event is reported by events_optimized_fired
             res = Resource("domain_event", f"{d.domain}:{r.key}", r.label)
             evidence = {"volume_7d": r.volume_7d, "spend_28d": r.spend_28d}
             if "too_rare" in r.flags:

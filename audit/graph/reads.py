@@ -194,7 +194,8 @@ def adset_spend(account_id: str, since: str, until: str) -> Read:
     """Spend per ad set over a date range."""
     return Read(f"adaccount/{account_id}/adset_spend", account_id, "insights",
                 ("adset_id", "adset_name", "spend"),
-                {"level": "adset", "time_range": {"since": since, "until": until}})
+                {"level": "adset", "time_range": {"since": since, "until": until}},
+                async_fallback=True)
 
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")

@@ -3,10 +3,13 @@
 For each registrable domain the client's pixels fire on, every candidate event (standard
 and custom events, custom conversions) gets a score from explainable components:
 
-* ``funnel``  (0-50): how deep the event sits in the client's funnel (business type or a
+* ``in_use``  (0 or 35): active ad sets optimise for it. Leaving such an event out pauses
+  those ad sets (legacy AEM), so events in use come first.
+* ``funnel``  (0-30): how deep the event sits in the client's funnel (business type or a
   custom funnel from the config); the deepest events matter most to the business.
-* ``spend``   (0-25): share of the domain's 28-day ad-set spend optimising for it.
-* ``volume``  (0-20): 7-day volume on the domain, log-scaled against the busiest event.
+* ``spend``   (0-15): 28-day spend optimising for it, relative to the domain's top event
+  (square root, so secondary events in use still count).
+* ``volume``  (0-15): 7-day volume on the domain, log-scaled against the busiest event.
 * ``value``   (0-5):  used for value optimisation.
 
 Events listed under ``order`` come first in that order; ``pin`` guarantees inclusion;
@@ -27,8 +30,8 @@ from audit.view import SnapshotView
 
 SLOTS = 8
 VALUE_SLOTS = 4
-MAX_FUNNEL, MAX_SPEND, MAX_VOLUME, MAX_VALUE = 50.0, 25.0, 20.0, 5.0
-UNRANKED_STANDARD, UNRANKED_CUSTOM = 5.0, 10.0
+IN_USE, MAX_FUNNEL, MAX_SPEND, MAX_VOLUME, MAX_VALUE = 35.0, 30.0, 15.0, 15.0, 5.0
+UNRANKED_STANDARD, UNRANKED_CUSTOM = 3.0, 6.0
 
 FUNNELS: dict[str, tuple[str, ...]] = {
     "ecommerce": ("Purchase", "Subscribe", "StartTrial", "AddPaymentInfo", "InitiateCheckout",
@@ -179,7 +182,7 @@ def resolve_mode(mode: str) -> tuple[str, str]:
 
 
 def funnel_points(c: Candidate, settings: PrioritySettings) -> float:
-    """0-50: the deeper in the funnel, the more points."""
+    """0-30: the deeper in the funnel, the more points."""
     funnel = settings.funnel_events()
     for name in (c.label, c.base_event):
         if name and name in funnel:
@@ -189,14 +192,15 @@ def funnel_points(c: Candidate, settings: PrioritySettings) -> float:
     return UNRANKED_STANDARD if c.kind == "standard" else UNRANKED_CUSTOM
 
 
-def score(c: Candidate, settings: PrioritySettings, max_volume: float, total_spend: float,
+def score(c: Candidate, settings: PrioritySettings, max_volume: float, max_spend: float,
           legacy: bool) -> Ranked:
     """Score one candidate against its domain's maxima."""
     volume = (MAX_VOLUME * math.log10(1 + c.volume) / math.log10(1 + max_volume)
               if max_volume > 0 else 0.0)
-    spend = MAX_SPEND * c.spend / total_spend if total_spend > 0 else 0.0
+    spend = MAX_SPEND * math.sqrt(c.spend / max_spend) if max_spend > 0 else 0.0
     value = MAX_VALUE if c.value_optimised else 0.0
-    comps = {"funnel": funnel_points(c, settings), "spend": round(spend, 2),
+    in_use = IN_USE if any(a.active for a in c.adsets) else 0.0
+    comps = {"in_use": in_use, "funnel": funnel_points(c, settings), "spend": round(spend, 2),
              "volume": round(volume, 2), "value": value}
     flags = []
     if c.label in settings.pin or c.key in settings.pin:
@@ -219,12 +223,13 @@ def score(c: Candidate, settings: PrioritySettings, max_volume: float, total_spe
 
 def _reason(c: Candidate, comps: Mapping[str, float], flags: Sequence[str], slots: int,
             settings: PrioritySettings) -> str:
-    parts = [f"funnel depth {comps['funnel']:.0f}/50"]
+    parts = []
     if c.adsets:
         active = sum(a.active for a in c.adsets)
-        parts.append(f"{active} active ad set(s) optimise for it, {c.spend:,.2f} spent in 28 "
-                     f"days ({comps['spend']:.0f}/25)")
-    parts.append(f"{round(c.volume)} events in 7 days ({comps['volume']:.0f}/20)")
+        parts.append(f"{active} active ad set(s) optimise for it ({comps['in_use']:.0f}/35), "
+                     f"{c.spend:,.2f} spent in 28 days ({comps['spend']:.0f}/15)")
+    parts.append(f"funnel depth {comps['funnel']:.0f}/30")
+    parts.append(f"{round(c.volume)} events in 7 days ({comps['volume']:.0f}/15)")
     if "value_optimised" in flags:
         parts.append("used for value optimisation" +
                      (" (takes 4 of the 8 slots in the legacy model)" if slots > 1 else ""))
@@ -322,8 +327,8 @@ def rank_domain(domain: str, cands: Mapping[str, Candidate], settings: PriorityS
     excluded = set(settings.exclude)
     pool = [c for c in cands.values() if c.label not in excluded and c.key not in excluded]
     max_volume = max((c.volume for c in pool), default=0.0)
-    total_spend = sum(c.spend for c in pool)
-    scored = [score(c, settings, max_volume, total_spend, legacy) for c in pool]
+    max_spend = max((c.spend for c in pool), default=0.0)
+    scored = [score(c, settings, max_volume, max_spend, legacy) for c in pool]
     by_score = sorted(scored, key=lambda r: (-r.score, r.label, r.key))
     ordered = [next(r for r in scored if name in (r.label, r.key))
                for name in settings.order if any(name in (r.label, r.key) for r in scored)]
@@ -344,7 +349,7 @@ def rank_domain(domain: str, cands: Mapping[str, Candidate], settings: PriorityS
     rest.sort(key=lambda r: (-r.score, r.label, r.key))
     final = [_with_rank(r, i + 1) for i, r in enumerate([*ordered_in(chosen, ordered), *rest])]
     left_out = [r for r in by_score if r not in chosen]
-    left_out += [score(c, settings, max_volume, total_spend, legacy)
+    left_out += [score(c, settings, max_volume, max_spend, legacy)
                  for c in sorted(cands.values(), key=lambda c: c.key)
                  if c.label in excluded or c.key in excluded]
     keys = {r.key for r in final}

@@ -138,7 +138,8 @@ def test_dedup_unknown_without_dataset_quality():
         "pixel/p1/stats/event/WEB_ONLY": ev(Purchase=5),
         "pixel/p1/stats/event/SERVER_ONLY": ev(Purchase=5),
         "pixel/p1/dataset_quality": failed("dq", kind="permission", code=200)})
-    assert by(snap, "capi_event_dedup")["p1:Purchase"].status is Status.SKIPPED
+    skipped = by(snap, "capi_event_dedup")["p1"]
+    assert skipped.status is Status.SKIPPED and skipped.evidence["events"] == ["Purchase"]
     assert by(snap, "capi_event_match_quality")["p1"].status is Status.SKIPPED
 
 
@@ -209,3 +210,26 @@ def test_business_not_visible_fails():
     found = by(snap, "token_business_visible")
     assert next(iter(found.values())).status is Status.FAIL
     assert AGENCY_ID in next(iter(found.values())).remediation
+
+
+def test_dedup_key_only_on_server_events_deduplicates_nothing():
+    feedback = {"dedup_key_feedback": [
+        {"dedupe_key": "event_id", "browser_events_with_dedupe_key": {"percentage": 0.0},
+         "server_events_with_dedupe_key": {"percentage": 100.0},
+         "overall_browser_coverage_from_dedupe_key": {"percentage": 0.0}},
+        {"dedupe_key": "fbp", "browser_events_with_dedupe_key": {"percentage": 8.2},
+         "server_events_with_dedupe_key": {"percentage": 7.9},
+         "overall_browser_coverage_from_dedupe_key": {"percentage": 1.3}}]}
+    no_overall = {"dedup_key_feedback": [
+        {"dedupe_key": "event_id", "browser_events_with_dedupe_key": 90,
+         "server_events_with_dedupe_key": 80}]}
+    snap = snap_with(**{
+        "pixel/p1/stats/event": ev(Lead=100, Contact=10),
+        "pixel/p1/stats/event/WEB_ONLY": ev(Lead=60, Contact=5),
+        "pixel/p1/stats/event/SERVER_ONLY": ev(Lead=40, Contact=5),
+        "pixel/p1/dataset_quality": quality(Lead=feedback, Contact=no_overall)})
+    found = by(snap, "capi_event_dedup")
+    assert found["p1:Lead"].status is Status.FAIL
+    assert found["p1:Lead"].evidence["deduplicated_percent"] == 1.3
+    assert found["p1:Contact"].status is Status.PASS
+    assert found["p1:Contact"].evidence["deduplicated_percent"] == 80

@@ -70,9 +70,22 @@ def test_funnel_and_spend_beat_raw_frequency():
     assert len(names) == 8 and d.slots_used == 8
     assert d.domain == "shop.co.uk"
     first = d.recommended[0]
-    assert set(first.components) == {"funnel", "spend", "volume", "value"}
-    assert first.components["funnel"] == 50.0 and first.components["spend"] > 20
+    assert set(first.components) == {"in_use", "funnel", "spend", "volume", "value"}
+    assert first.components["funnel"] == 30.0 and first.components["spend"] == 15.0
+    assert first.components["in_use"] == 35.0
+    assert first.score == round(sum(first.components.values()), 2)
     assert "funnel depth" in first.reason and "5,000.00 spent" in first.reason
+
+
+def test_events_in_use_outrank_deeper_events_nobody_optimises_for():
+    counts = {"Purchase": 400, "Subscribe": 300, "AddPaymentInfo": 500, "InitiateCheckout": 800,
+              "AddToCart": 3000, "SwatchRequest": 900, "ViewContent": 20000}
+    sets = [adset(1, "PURCHASE", goal="VALUE"), adset(2, "ADD_TO_CART"),
+            adset(3, "OTHER", custom_event_str="SwatchRequest")]
+    d = top(client(counts, sets, {"1": 9000, "2": 3000, "3": 600}))
+    names = [r.label for r in d.recommended]
+    assert names[:3] == ["Purchase", "AddToCart", "SwatchRequest"]
+    assert d.affected_adsets == []
 
 
 def test_fewer_than_eight_candidates():
@@ -133,17 +146,20 @@ def test_config_rejects_more_than_eight_pins():
 def test_affected_adsets_and_mode_wording():
     many = {f"Custom{i}": 2000 - 150 * i for i in range(12)}
     many["Purchase"] = 50
-    sets = [adset(1, "PURCHASE"), adset(2, "OTHER", custom_event_str="Custom11"),
-            adset(3, "OTHER", status="PAUSED", custom_event_str="Custom10")]
+    # nine events in use for eight slots: the weakest (Custom7) is left out
+    sets = [adset(100, "PURCHASE")] + [
+        adset(i, "OTHER", custom_event_str=f"Custom{i}") for i in range(8)]
+    sets.append(adset(50, "OTHER", status="PAUSED", custom_event_str="Custom10"))
+    spend = {"100": 5000, **{str(i): 1000 - 120 * i for i in range(8)}}
     for mode, status in (("legacy", Status.FAIL), ("auto", Status.WARN),
                          ("relaxed", Status.PASS)):
-        snap = client(many, sets, {"1": 5000, "2": 7.5}, mode=mode)
+        snap = client(many, sets, spend, mode=mode)
         d = top(snap)
-        assert [a["adset_id"] for a in d.affected_adsets] == ["2"]
+        assert [a["adset_id"] for a in d.affected_adsets] == ["7"]
         [f] = [f for f in run_checks(SnapshotView(snap))
                if f.check_id == "priorities_adsets_within_top8"]
         assert f.status is status
-        assert f.evidence["affected_spend_28d"] == 7.5
+        assert f.evidence["affected_spend_28d"] == 160.0
     assert "relaxed" in recommend(SnapshotView(snap)).mode_reason
 
 

@@ -1,0 +1,28 @@
+"""``ios14-audit checks``: list the registered checks with id, severity and title."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from audit.checks import REGISTRY
+from audit.cli.common import stdout
+
+
+@click.command("checks")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks' metadata as JSON.")
+def checks(as_json: bool) -> None:
+    """List every check: id, severity, area and title (the good state)."""
+    metas = REGISTRY.all()
+    if as_json:
+        click.echo(json.dumps([m.to_dict() for m in metas], indent=2))
+        return
+    table = Table(title=f"{len(metas)} checks")
+    for col in ("id", "severity", "area", "title", "parameters"):
+        table.add_column(col)
+    for m in metas:
+        params = ", ".join(f"{k}={v}" for k, v in m.params.items()) or "—"
+        table.add_row(m.id, m.severity.value, m.area, m.title, params)
+    stdout().print(table)

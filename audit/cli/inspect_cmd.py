@@ -1,0 +1,228 @@
+"""``domains``, ``access``, ``events``, ``priorities``, ``windows``: inspect one area.
+
+Each collects (or loads with ``--from-snapshot``) the clients' snapshots and prints a
+readable table per client, or JSON with ``--json``. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from audit.cli.common import config_option, load_or_exit, stdout
+from audit.cli.run_cmd import find_snapshots, select_clients
+from audit.config import Config
+from audit.inventory import sections
+from audit.pipeline import Auditor
+from audit.recommend.priorities import recommend
+from audit.recommend.windows import WINDOWS, compare
+from audit.snapshot import Snapshot
+from audit.view import SnapshotView
+
+Printer = Callable[[Console, SnapshotView], None]
+
+
+def load_views(config: Config, slugs: Sequence[str], from_snapshot: Path | None
+               ) -> list[SnapshotView]:
+    """Snapshots of the selected clients, collected live or read from disk."""
+    clients = select_clients(config, slugs)
+    if from_snapshot is not None:
+        snaps = find_snapshots(from_snapshot, [c.slug for c in clients])
+    else:
+        snaps = Auditor(config, config.output.directory, os.environ).collect_only(clients)
+    return [SnapshotView(_with_settings(config, s)) for s in snaps]
+
+
+def _with_settings(config: Config, snap: Snapshot) -> Snapshot:
+    from audit.collect import client_info
+
+    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
+    if current is not None:
+        info = client_info(config, current)
+        for key in ("aem_mode", "priorities", "domains", "rules_target_window"):
+            snap.client[key] = info[key]
+    return snap
+
+
+def inspect_command(name: str, help_text: str, section: Callable[[SnapshotView], Any]
+                    ) -> Callable[[Printer], click.Command]:
+    """Build a command with the shared options from a table printer."""
+    def decorate(printer: Printer) -> click.Command:
+        @click.command(name, help=help_text)
+        @config_option
+        @click.option("--client", "slugs", multiple=True, metavar="SLUG",
+                      help="Only this client (repeatable).")
+        @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+        @click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
+                      help="Read saved snapshot(s) instead of calling the API.")
+        @functools.wraps(printer)
+        def command(config_path: Path, slugs: tuple[str, ...], as_json: bool,
+                    from_snapshot: Path | None) -> None:
+            config = load_or_exit(config_path)
+            views = load_views(config, slugs, from_snapshot)
+            if as_json:
+                click.echo(json.dumps({v.client_slug: section(v) for v in views}, indent=2,
+                                      default=str))
+                return
+            console = stdout()
+            for view in views:
+                console.rule(f"{view.client_name} ({view.client_slug})")
+                if view.snap.not_audited:
+                    console.print(f"not audited: {view.snap.not_audited}")
+                    continue
+                printer(console, view)
+        return command
+    return decorate
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@inspect_command("domains", "Verified domains, where the pixels fire, and declared domains.",
+                 lambda v: sections(v)["domains"])
+def domains(console: Console, view: SnapshotView) -> None:
+    """Print the domain table."""
+    data = sections(view)["domains"]
+    if not data["owned_domains_available"]:
+        err = data["owned_domains_error"] or {}
+        console.print(f"[yellow]owned_domains unavailable ({err.get('kind')} "
+                      f"{err.get('code') or ''}): verification not checked; declared domains "
+                      "and pixel hosts shown.[/yellow]")
+    t = Table()
+    for col in ("domain", "events 7d", "hosts", "verified", "owner", "declared"):
+        t.add_column(col)
+    for r in data["rows"]:
+        verified = {True: "yes", False: "NO", None: "listed"}[r["verified"]]
+        if not data["owned_domains_available"]:
+            verified = "unknown"
+        t.add_row(r["domain"], _num(r["events_7d"]), ", ".join(r["hosts"]) or "—", verified,
+                  r["owner_business_name"] or r["owner_business_id"] or "—",
+                  "yes" if r["declared"] else "")
+    console.print(t)
+
+
+@inspect_command("access", "Pixel partners, the agency's tasks, assigned users, ad accounts.",
+                 lambda v: sections(v)["access"])
+def access(console: Console, view: SnapshotView) -> None:
+    """Print the access table."""
+    t = Table()
+    for col in ("pixel", "shared with agency", "agency tasks", "agency users", "ad accounts"):
+        t.add_column(col)
+    for r in sections(view)["access"]["rows"]:
+        shared = {True: "yes", False: "NO", None: "unknown"}[r["agency_shared"]]
+        if not r["readable"]:
+            shared = "cannot read pixel"
+        users = r["agency_users"]
+        t.add_row(f"{r['pixel_name'] or ''} {r['pixel_id']}".strip(), shared,
+                  ", ".join(r["agency_tasks"] or []) or "—",
+                  "unknown" if users is None else
+                  ", ".join(f"{u['name']} ({', '.join(u['tasks'])})" for u in users) or "none",
+                  ", ".join(r["ad_accounts"]) or "—")
+    console.print(t)
+
+
+@inspect_command("events", "Events per pixel over 7 days: browser, server, ad sets, quality.",
+                 lambda v: sections(v)["events"])
+def events(console: Console, view: SnapshotView) -> None:
+    """Print the events table."""
+    t = Table()
+    for col in ("pixel", "event", "total 7d", "browser", "server", "server %", "last seen",
+                "ad sets", "spend 28d", "EMQ", "dedup %"):
+        t.add_column(col, justify="right" if col not in ("pixel", "event") else "left")
+    for r in sections(view)["events"]["rows"]:
+        share = r["server_share"]
+        t.add_row(r["pixel_id"], r["event"], _num(r["total_7d"]), _num(r["browser_7d"]),
+                  _num(r["server_7d"]), "—" if share is None else f"{share:.0%}",
+                  (r["last_seen"] or "—")[:16], _num(r["adsets"]), _num(r["spend_28d"]),
+                  _num(r["match_quality"]), _num(r["dedup_percent"]))
+    console.print(t)
+
+
+@inspect_command("windows", "Conversions under each attribution window, and the projected "
+                 "change from 28-day click + 1-day view to 7-day click + 1-day view.",
+                 lambda v: compare(v).to_dict())
+def windows(console: Console, view: SnapshotView) -> None:
+    """Print the window comparison (account totals and campaigns)."""
+    result = compare(view)
+    console.print(f"period {result.date_start} to {result.date_stop}")
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    t = Table()
+    for col in ("object", "event", *WINDOWS, "old → new", "change"):
+        t.add_column(col, justify="left" if col in ("object", "event") else "right")
+    for c in [*result.account_totals, *result.rows["campaign"]]:
+        m = c.metrics()
+        t.add_row(c.object_name or c.object_id, c.label,
+                  *("unavail." if c.figures.counts.get(w) is None else
+                    _num(c.figures.counts.get(w)) for w in WINDOWS),
+                  f"{_num(m['old_default'])} → {_num(m['new_default'])}",
+                  "—" if m["change"] is None else f"{m['change']:+.0%}")
+    console.print(t)
+
+
+@click.command("priorities")
+@config_option
+@click.option("--client", "slugs", multiple=True, metavar="SLUG", help="Only this client.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write domain, rank, event and reason to this CSV file.")
+@click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
+              help="Read saved snapshot(s) instead of calling the API.")
+def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
+               csv_path: Path | None, from_snapshot: Path | None) -> None:
+    """The recommended top-8 events per domain, in Events Manager order, with reasons."""
+    config = load_or_exit(config_path)
+    views = load_views(config, slugs, from_snapshot)
+    results = {v.client_slug: recommend(v) for v in views if not v.snap.not_audited}
+    if csv_path is not None:
+        with csv_path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["client", "domain", "rank", "event", "score", "reason"])
+            for slug, result in results.items():
+                for d in result.domains:
+                    for r in d.recommended:
+                        w.writerow([slug, d.domain, r.rank, r.label, r.score, r.reason])
+    if as_json:
+        click.echo(json.dumps({k: r.to_dict() for k, r in results.items()}, indent=2))
+        return
+    console = stdout()
+    for view in views:
+        console.rule(f"{view.client_name} ({view.client_slug})")
+        found = results.get(view.client_slug)
+        if found is None:
+            console.print(f"not audited: {view.snap.not_audited}")
+            continue
+        console.print(found.mode_reason)
+        for d in found.domains:
+            t = Table(title=f"{d.domain} · {d.slots_used}/8 slots")
+            for col in ("#", "event", "score", "funnel", "spend", "volume", "value", "reason"):
+                t.add_column(col)
+            for r in d.recommended:
+                c = r.components
+                t.add_row(str(r.rank), r.label, f"{r.score:.1f}", f"{c['funnel']:.0f}",
+                          f"{c['spend']:.0f}", f"{c['volume']:.0f}", f"{c['value']:.0f}",
+                          r.reason)
+            console.print(t)
+            for p in d.problems:
+                console.print(f"[red]{p}[/red]")
+            if d.affected_adsets:
+                console.print(f"{len(d.affected_adsets)} active ad set(s) optimise for events "
+                              "outside this list: " + ", ".join(
+                                  f"{a['adset_name'] or a['adset_id']} ({a['event']})"
+                                  for a in d.affected_adsets[:10]))
+    if csv_path is not None:
+        click.echo(f"wrote {csv_path}")

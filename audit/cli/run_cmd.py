@@ -1,0 +1,134 @@
+"""``ios14-audit run`` and ``ios14-audit demo``: the main job."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from audit.cli.common import (
+    EXIT_NOT_AUDITED,
+    config_option,
+    fail,
+    load_or_exit,
+    stderr,
+    stdout,
+)
+from audit.config import ClientConfig, Config, ConfigError
+from audit.pipeline import AgencyRun, Auditor
+from audit.snapshot import Snapshot, SnapshotError
+
+
+def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:
+    """The clients named by ``--client`` (all when none), or exit naming the known ones."""
+    if not slugs:
+        return list(config.clients)
+    try:
+        return [config.client(s) for s in slugs]
+    except ConfigError as exc:
+        fail("; ".join(exc.problems))
+
+
+def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:
+    """Snapshots from a file or an output directory, filtered by slug; exit on bad input."""
+    files = [path] if path.is_file() else sorted(path.glob("*/snapshot.json"))
+    if not files:
+        fail(f"{path}: no snapshot.json found (pass a snapshot file or an output directory)")
+    snaps = []
+    for f in files:
+        try:
+            snap = Snapshot.load(f)
+        except SnapshotError as exc:
+            fail(str(exc))
+        if not slugs or snap.client.get("slug") in slugs:
+            snaps.append(snap)
+    if not snaps:
+        fail(f"{path}: no snapshot for client(s) {', '.join(slugs)}")
+    return snaps
+
+
+def _summary(result: AgencyRun, elapsed: float) -> None:
+    table = Table(title=f"run {result.run_id} · {elapsed:.1f}s")
+    for col in ("client", "status", "FAIL", "WARN", "PASS", "SKIPPED", "ERROR", "report"):
+        table.add_column(col)
+    for o in result.outcomes:
+        if o.run is None:
+            table.add_row(o.slug, "failed", "", "", "", "", "", o.failure or "")
+            continue
+        c = o.run.counts()
+        table.add_row(o.slug, o.run.status, str(c["FAIL"]), str(c["WARN"]), str(c["PASS"]),
+                      str(c["SKIPPED"]), str(c["ERROR"]), str(o.files.get("report", "")))
+    stdout().print(table)
+    for o in result.outcomes:
+        if o.run is not None and o.run.not_audited_reason:
+            click.echo(f"{o.slug}: not audited: {o.run.not_audited_reason}", err=True)
+        elif o.failure:
+            click.echo(f"{o.slug}: {o.failure}", err=True)
+    click.echo(f"index:    {result.files['index']}")
+    click.echo(f"findings: {result.files['csv']}")
+
+
+def _exit_code(result: AgencyRun) -> int:
+    if any(not o.audited for o in result.outcomes):
+        return EXIT_NOT_AUDITED
+    return 0
+
+
+def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
+            env: Mapping[str, str], from_snapshot: Path | None = None) -> AgencyRun:
+    """Run the pipeline with progress on stderr; returns the agency run."""
+    console = stderr()
+
+    def progress(slug: str, msg: str) -> None:
+        console.log(f"{slug}: {msg}")
+
+    auditor = Auditor(config, out_dir, env, progress=progress)
+    if from_snapshot is not None:
+        return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
+                                                            [c.slug for c in clients]))
+    return auditor.run(clients)
+
+
+@click.command("run")
+@config_option
+@click.option("--client", "slugs", multiple=True, metavar="SLUG",
+              help="Audit only this client (repeatable).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: output.directory from the config).")
+@click.option("--from-snapshot", "from_snapshot", type=click.Path(exists=True, path_type=Path),
+              help="Re-evaluate saved snapshot(s) (a snapshot.json or an output directory) "
+                   "without calling the API.")
+def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
+        from_snapshot: Path | None) -> None:
+    """Audit the config's clients and write run.json, report.html and index.html."""
+    config = load_or_exit(config_path)
+    clients = select_clients(config, slugs)
+    started = time.monotonic()
+    result = execute(config, clients, out_dir or config.output.directory, os.environ,
+                     from_snapshot)
+    _summary(result, time.monotonic() - started)
+    raise SystemExit(_exit_code(result))
+
+
+@click.command("demo")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports/output/demo"), show_default=True,
+              help="Where to write the demo reports.")
+def demo(out_dir: Path) -> None:
+    """Audit the demo agency against the built-in sandbox (no network, no token needed).
+
+    Starts the sandbox Graph API on a free loopback port with the demo world, audits every
+    demo client through the official SDK, writes the reports, stops the sandbox and prints
+    where the reports are.
+    """
+    from audit.demo import demo_session
+
+    started = time.monotonic()
+    with demo_session() as (config, env):
+        result = execute(config, list(config.clients), out_dir, env)
+    _summary(result, time.monotonic() - started)
+    click.echo(f"Open {result.files['index']} in a browser.")
