@@ -151,6 +151,24 @@ class OutputConfig(_Strict):
     """Where reports, snapshots and history go."""
 
     directory: Path = Path("reports/output")
+    history_db: Path | None = None  # default: <directory>/history.sqlite
+
+
+class ReportConfig(_Strict):
+    """Branding of the HTML reports."""
+
+    logo: Path | None = None
+    accent_color: str = Field(default="#1f5fbf", pattern=r"^#[0-9a-fA-F]{6}$")
+    templates_dir: Path | None = None
+    footer: str | None = None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg",
+                                                               ".gif", ".webp"):
+            raise ValueError(f'"{value}" must be an image file (.png, .jpg, .svg, .gif, .webp)')
+        return value
 
 
 BusinessType = Literal["ecommerce", "lead_generation", "app", "custom"]
@@ -238,6 +256,7 @@ class Config(_Strict):
     agency: AgencyConfig
     graph: GraphConfig = Field(default_factory=GraphConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
     clients: list[ClientConfig] = Field(min_length=1)
     windows: WindowsConfig = Field(default_factory=WindowsConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)

@@ -19,6 +19,7 @@ from audit.checks.registry import CheckMeta
 from audit.models import CollectionError, Finding, Severity, Status
 from audit.platform import changes_for
 from audit.redact import redact_obj
+from audit.score import METHOD, score
 from audit.snapshot import write_json_atomic
 
 SCHEMA_VERSION = "1.0"
@@ -71,6 +72,14 @@ class RunResult:
         c = Counter(f.severity.value for f in self.findings if f.is_problem and not f.muted)
         return {s.value: c.get(s.value, 0) for s in Severity}
 
+    def readiness(self) -> dict[str, Any]:
+        """Score (None when not audited), per-area scores and how they are computed."""
+        if self.not_audited_reason:
+            return {"score": None, "score_areas": {}, "score_method": METHOD}
+        result = score(self.findings)
+        return {"score": result["score"], "score_areas": result["areas"],
+                "score_method": result["method"]}
+
     def to_dict(self) -> dict[str, Any]:
         """The run.json document."""
         changes = [pc for f in self.findings for pc in f.platform_changes]
@@ -87,7 +96,8 @@ class RunResult:
             "not_audited_reason": self.not_audited_reason,
             "snapshot": self.snapshot,
             "summary": {"by_status": self.counts(),
-                        "problems_by_severity": self.problems_by_severity()},
+                        "problems_by_severity": self.problems_by_severity(),
+                        **self.readiness()},
             "findings": [f.to_dict() for f in self.findings],
             "collection_errors": [e.to_dict() for e in self.collection_errors],
             "collection_stats": self.collection_stats,
