@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -226,6 +227,23 @@ class RulesConfig(_Strict):
     target_window: RuleWindow = "ACCOUNT_DEFAULT"
 
 
+class MuteConfig(_Strict):
+    """An accepted deviation: a finding that stays visible as muted until a date."""
+
+    check: str = Field(min_length=1)
+    resource: str = Field(min_length=1, description="resource id, or type:id")
+    client: str | None = None
+    reason: str = Field(min_length=3)
+    until: date | None = None
+
+    def matches(self, check_id: str, client: str, resource_type: str, resource_id: str
+                ) -> bool:
+        """True if this entry is about that finding (ignoring its date)."""
+        if self.check != check_id or (self.client and self.client != client):
+            return False
+        return self.resource in (resource_id, f"{resource_type}:{resource_id}")
+
+
 class ClientConfig(_Strict):
     """One client business the agency audits."""
 
@@ -261,6 +279,7 @@ class Config(_Strict):
     windows: WindowsConfig = Field(default_factory=WindowsConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    mute: list[MuteConfig] = Field(default_factory=list)
 
     def client(self, slug: str) -> ClientConfig:
         """Return the client with this slug, or raise ConfigError naming the known slugs."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from audit.checks import registry as reg
+from audit.config import MuteConfig
 from audit.models import Finding, Resource, Status
 from audit.redact import redact
 from audit.view import SnapshotView
@@ -74,6 +77,29 @@ def validate_overrides(overrides: Mapping[str, Mapping[str, Any]],
         except CheckParamError as exc:
             problems.append(str(exc))
     return problems
+
+
+def apply_mutes(findings: list[Finding], mutes: Sequence[MuteConfig], today: date
+                ) -> list[Finding]:
+    """Mark findings covered by a current mute entry; expired entries mute nothing."""
+    out = []
+    for f in findings:
+        entry = next((m for m in mutes if m.matches(f.check_id, f.client, f.resource.type,
+                                                    f.resource.id)), None)
+        current = entry is not None and (entry.until is None or today <= entry.until)
+        if entry is not None and current and f.status is not Status.PASS:
+            until = f" (until {entry.until.isoformat()})" if entry.until else ""
+            f = replace(f, muted=f"{entry.reason}{until}")
+        out.append(f)
+    return out
+
+
+def validate_mutes(mutes: Sequence[MuteConfig], registry: reg.Registry | None = None
+                   ) -> list[str]:
+    """Problems in a config's ``mute:`` section."""
+    registry = registry or reg.REGISTRY
+    return [f"mute[{i}].check: unknown check id {m.check!r}; run 'ios14-audit checks'"
+            for i, m in enumerate(mutes) if m.check not in registry]
 
 
 def _crash(meta: reg.CheckMeta, view: SnapshotView, exc: BaseException) -> Finding:

@@ -179,6 +179,28 @@ def optimised_adsets(view: SnapshotView) -> list[dict[str, Any]]:
              "spend_28d": a.spend} for a in adsets(view) if a.pixel_id or a.custom_conversion_id]
 
 
+def snapshot_assets(view: SnapshotView) -> dict[str, dict[str, str]]:
+    """Assets whose changes the history reports: pixels, domain verification, rule specs."""
+    from audit.history import spec_hash
+
+    out: dict[str, dict[str, str]] = {"pixel": {}, "domain_verified": {}, "rule": {}}
+    for pixel in view.pixels:
+        if pixel.read is not None and (pixel.read.succeeded or pixel.read.partial):
+            out["pixel"][pixel.id] = pixel.name or ""
+    if owned_domains_available(view)[0]:
+        for row in domain_rows(view).values():
+            if row.listed or row.events or row.declared:
+                out["domain_verified"][row.domain] = "yes" if row.verified is not False else "no"
+    for account in view.snap.client.get("ad_accounts", []):
+        res = view.get(f"adaccount/{account}/rules")
+        for rule in res.items() if res else []:
+            rid = to_str(rule.get("id"))
+            if rid:
+                key = f"{rid}|{to_str(rule.get('name')) or ''}"
+                out["rule"][key] = spec_hash(rule.get("evaluation_spec"))
+    return out
+
+
 def sections(view: SnapshotView) -> dict[str, Any]:
     """All inventories, as stored in run.json ``sections``."""
     available, error = owned_domains_available(view)

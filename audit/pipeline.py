@@ -14,19 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from audit import inventory
-from audit.checks import REGISTRY
-from audit.collect import client_info, collect, new_snapshot
+from audit.assemble import evaluate_snapshot
+from audit.collect import collect, new_snapshot
 from audit.config import ClientConfig, Config
-from audit.evaluate import run_checks
 from audit.graph.client import GraphClient, GraphTransport
 from audit.graph.retry import RetryPolicy
-from audit.recommend.priorities import recommend as recommend_priorities
-from audit.recommend.rules import suggestions as rule_suggestions
-from audit.recommend.windows import compare as compare_windows
+from audit.history import History, RunRow
+from audit.inventory import snapshot_assets
 from audit.redact import redact
 from audit.render import environment, findings_csv, render_index, render_report
-from audit.runresult import RunResult, check_list
+from audit.runresult import RunResult
 from audit.snapshot import Snapshot
 from audit.view import SnapshotView
 
@@ -91,60 +88,13 @@ class AgencyRun:
         return [o.run for o in self.outcomes if o.run is not None]
 
 
-def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: datetime,
-                      finished: datetime, snapshot_path: Path | None,
-                      stats: Mapping[str, object] | None = None) -> RunResult:
-    """Pure evaluation of one snapshot into a RunResult.
-
-    Evaluation settings (AEM mode, priorities, declared domains, rule target) come from the
-    current config when it lists the client, so a re-run from a snapshot uses them.
-    """
-    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
-    if current is not None:
-        settings = client_info(config, current)
-        for key in ("aem_mode", "priorities", "domains", "rules_target_window", "token_env"):
-            snap.client[key] = settings[key]
-    view = SnapshotView(snap)
-    findings = run_checks(view, config.checks)
-    keys = ("slug", "name", "business_id", "ad_accounts", "pixels", "domains", "aem_mode")
-    client: dict[str, object] = {k: snap.client[k] for k in keys if k in snap.client}
-    return RunResult(
-        run_id=run_id,
-        client=client,
-        agency=dict(snap.agency),
-        started_at=started.isoformat(timespec="seconds"),
-        finished_at=finished.isoformat(timespec="seconds"),
-        findings=findings,
-        collection_errors=snap.collection_errors(),
-        checks=check_list(REGISTRY.all()),
-        snapshot={"path": snapshot_path.name if snapshot_path else None,
-                  "collected_at": snap.collected_at, "api_version": snap.api_version,
-                  "window": dict(snap.window)},
-        not_audited_reason=snap.not_audited,
-        collection_stats=dict(stats or {}),
-        sections=build_sections(view),
-    )
-
-
-def build_sections(view: SnapshotView) -> dict[str, object]:
-    """Inventories and recommendations for run.json; a crash is recorded, not raised."""
-    if view.snap.not_audited:
-        return {}
-    try:
-        out = inventory.sections(view)
-        out["priorities"] = recommend_priorities(view).to_dict()
-        out["windows"] = compare_windows(view).to_dict()
-        target = str(view.snap.client.get("rules_target_window", "ACCOUNT_DEFAULT"))
-        out["rules"] = {"target_window": target,
-                        "rules": [s.to_dict() for s in rule_suggestions(view, target)]}
-        return out
-    except Exception as exc:  # rendering must go on without the tables
-        log.exception("building the inventories of %s failed", view.client_slug)
-        return {"error": redact(f"{type(exc).__name__}: {exc}")}
-
-
 class Auditor:
-    """Runs the pipeline for a set of clients into an output directory."""
+    """Runs the pipeline for a set of clients into an output directory.
+
+    Layout: ``OUT/<slug>/{report.html, run.json, snapshot.json, findings.csv}`` hold the
+    latest run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every run,
+    referenced from the history database (``OUT/history.sqlite`` by default).
+    """
 
     def __init__(
         self,
@@ -155,6 +105,7 @@ class Auditor:
         session_factory: SessionFactory = sdk_session,
         clock: Clock = utc_now,
         progress: Progress | None = None,
+        history: History | None = None,
     ) -> None:
         self.config = config
         self.out_dir = out_dir
@@ -163,6 +114,7 @@ class Auditor:
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
         self.templates = environment()
+        self.history = history
 
     # ------------------------------------------------------------------ per client
 
@@ -202,20 +154,42 @@ class Auditor:
     def _finish(self, outcome: ClientOutcome, snap: Snapshot, run_id: str, started: datetime,
                 stats: Mapping[str, object]) -> ClientOutcome:
         folder = self._client_dir(outcome.slug)
-        snap_path = folder / "snapshot.json"
+        archive = folder / "runs" / run_id
         try:
-            snap.save(snap_path)
-            outcome.files["snapshot"] = snap_path
+            # The snapshot goes to disk first: whatever happens next, nothing collected is lost.
+            snap.save(archive / "snapshot.json")
+            snap.save(folder / "snapshot.json")
+            outcome.files["snapshot"] = folder / "snapshot.json"
             run = evaluate_snapshot(snap, self.config, run_id, started, self.clock(),
-                                    snap_path, stats)
+                                    archive / "snapshot.json", stats)
+            assets = snapshot_assets(SnapshotView(snap)) if not snap.not_audited else {}
+            if self.history is not None:
+                changes = self.history.changes(outcome.slug, run_id, run.findings, assets)
+                run.sections["changes"] = changes.to_dict()
+            run.save(archive / "run.json")
             self.write_client_outputs(run, folder, outcome)
+            if self.history is not None:
+                self.history.record(RunRow(
+                    run_id=run_id, client=outcome.slug, started_at=run.started_at,
+                    finished_at=run.finished_at, tool_version=str(run.tool.get("version")),
+                    status=run.status, score=run.readiness()["score"],
+                    run_path=self._relative(archive / "run.json"),
+                    snapshot_path=self._relative(archive / "snapshot.json"),
+                ), run.findings, assets)
         except Exception as exc:  # keep the other clients going; the snapshot is on disk
             log.exception("evaluating %s failed", outcome.slug)
             outcome.failure = redact(f"evaluation crashed: {type(exc).__name__}: {exc}")
         return outcome
 
+    def _relative(self, path: Path) -> str:
+        base = self.history.path.parent if self.history is not None else self.out_dir
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            return str(path.resolve())
+
     def write_client_outputs(self, run: RunResult, folder: Path, outcome: ClientOutcome) -> None:
-        """run.json, report.html and findings.csv for one client."""
+        """run.json, report.html and findings.csv for one client (the latest run)."""
         outcome.run = run
         run_path = folder / "run.json"
         run.save(run_path)
@@ -228,7 +202,7 @@ class Auditor:
         outcome.files["csv"] = csv_path
 
     def collect_only(self, clients: Sequence[ClientConfig]) -> list[Snapshot]:
-        """Collect snapshots side by side without writing anything (for inspection commands)."""
+        """Collect snapshots side by side without writing anything (inspection commands)."""
         def one(client: ClientConfig) -> Snapshot:
             try:
                 return self._collect(client, self.clock())[0]
@@ -258,8 +232,7 @@ class Auditor:
         outcomes = []
         for snap in snapshots:
             outcome = ClientOutcome(str(snap.client["slug"]))
-            started = self.clock()
-            outcomes.append(self._finish(outcome, snap, run_id, started, {}))
+            outcomes.append(self._finish(outcome, snap, run_id, self.clock(), {}))
         return self.finish_agency(run_id, outcomes)
 
     def finish_agency(self, run_id: str, outcomes: list[ClientOutcome]) -> AgencyRun:
@@ -275,3 +248,20 @@ class Auditor:
         csv_path.write_text(findings_csv(f for r in runs for f in r.findings), encoding="utf-8")
         agency_run.files = {"index": index, "csv": csv_path}
         return agency_run
+
+
+def trends(runs: Sequence[RunResult]) -> dict[str, dict[str, float | None]]:
+    """Per client: previous score and the change since then (from ``sections.changes``)."""
+    out: dict[str, dict[str, float | None]] = {}
+    for run in runs:
+        prev = run.sections.get("changes", {}).get("previous_score")
+        now = run.readiness()["score"]
+        delta = round(now - prev, 1) if isinstance(prev, (int, float)) and now is not None \
+            else None
+        out[str(run.client.get("slug"))] = {"previous_score": prev, "delta": delta}
+    return out
+
+
+def history_path(config: Config, out_dir: Path) -> Path:
+    """Where the history database lives."""
+    return config.output.history_db or out_dir / "history.sqlite"

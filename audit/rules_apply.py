@@ -119,7 +119,12 @@ def _triage(graph: GraphClient, rule: Mapping[str, Any]
     if current != before:
         return ("refused", "the rule was edited after the plan was made; make a new plan "
                 "(ios14-audit rules --plan) and review it", now)
-    return "would_update", "; ".join(rule.get("changes") or []) or "spec replaced", now
+    return "would_update", _summary(rule), now
+
+
+def _summary(rule: Mapping[str, Any]) -> str:
+    changes = [str(c).split(" (", 1)[0] for c in rule.get("changes") or []]
+    return "; ".join(changes) or "spec replaced"
 
 
 def dry_run(graph: GraphClient, plan: Mapping[str, Any]) -> list[RuleOutcome]:
@@ -159,8 +164,7 @@ def apply(graph: GraphClient, plan: Mapping[str, Any], backup_path: Path,
     for rule, _ in to_update:
         target = rule["suggested"]["evaluation_spec"]
         outcomes.append(_write(graph, rule["rule_id"], rule.get("name"),
-                               str(rule.get("account")), target, "updated",
-                               "; ".join(rule.get("changes") or [])))
+                               str(rule.get("account")), target, "updated", _summary(rule)))
     return outcomes, backup_path
 
 

@@ -13,7 +13,15 @@ import sys
 import click
 
 from audit import __version__
-from audit.cli import checks_cmd, config_cmd, inspect_cmd, run_cmd, sandbox_cmd
+from audit.cli import (
+    checks_cmd,
+    config_cmd,
+    history_cmd,
+    inspect_cmd,
+    rules_cmd,
+    run_cmd,
+    sandbox_cmd,
+)
 from audit.redact import RedactingFilter
 
 
@@ -47,7 +55,8 @@ cli.add_command(run_cmd.run)
 cli.add_command(run_cmd.demo)
 cli.add_command(sandbox_cmd.sandbox)
 for _command in (inspect_cmd.domains, inspect_cmd.access, inspect_cmd.events,
-                 inspect_cmd.priorities, inspect_cmd.windows):
+                 inspect_cmd.priorities, inspect_cmd.windows, rules_cmd.rules,
+                 history_cmd.history, history_cmd.diff, history_cmd.report):
     cli.add_command(_command)
 
 

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from audit.config import Config, ConfigError, load_config
-from audit.evaluate import validate_overrides
+from audit.evaluate import validate_mutes, validate_overrides
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1
@@ -43,7 +43,7 @@ def load_or_exit(path: Path) -> Config:
         config = load_config(path)
     except ConfigError as exc:
         fail(str(exc))
-    problems = validate_overrides(config.checks)
+    problems = validate_overrides(config.checks) + validate_mutes(config.mute)
     if problems:
         fail(str(ConfigError(str(path), problems)))
     return config

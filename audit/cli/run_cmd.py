@@ -11,6 +11,7 @@ import click
 from rich.table import Table
 
 from audit.cli.common import (
+    EXIT_FAIL_ON,
     EXIT_NOT_AUDITED,
     config_option,
     fail,
@@ -19,7 +20,9 @@ from audit.cli.common import (
     stdout,
 )
 from audit.config import ClientConfig, Config, ConfigError
-from audit.pipeline import AgencyRun, Auditor
+from audit.history import History, HistoryError
+from audit.models import Severity, Status
+from audit.pipeline import AgencyRun, Auditor, history_path
 from audit.snapshot import Snapshot, SnapshotError
 
 
@@ -72,25 +75,37 @@ def _summary(result: AgencyRun, elapsed: float) -> None:
     click.echo(f"findings: {result.files['csv']}")
 
 
-def _exit_code(result: AgencyRun) -> int:
+def exit_code(result: AgencyRun, fail_on: Severity | None) -> int:
+    """3 if a client was not audited, 1 if a FAIL/ERROR at ``fail_on`` or worse, else 0."""
     if any(not o.audited for o in result.outcomes):
         return EXIT_NOT_AUDITED
+    if fail_on is not None:
+        for run in result.runs:
+            for f in run.findings:
+                if (f.status in (Status.FAIL, Status.ERROR) and not f.muted
+                        and f.severity.at_least(fail_on)):
+                    return EXIT_FAIL_ON
     return 0
 
 
 def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
             env: Mapping[str, str], from_snapshot: Path | None = None) -> AgencyRun:
-    """Run the pipeline with progress on stderr; returns the agency run."""
+    """Run the pipeline with progress on stderr and history on; returns the agency run."""
     console = stderr()
 
     def progress(slug: str, msg: str) -> None:
         console.log(f"{slug}: {msg}")
 
-    auditor = Auditor(config, out_dir, env, progress=progress)
-    if from_snapshot is not None:
-        return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
-                                                            [c.slug for c in clients]))
-    return auditor.run(clients)
+    try:
+        history = History(history_path(config, out_dir))
+    except HistoryError as exc:
+        fail(str(exc))
+    with history:
+        auditor = Auditor(config, out_dir, env, progress=progress, history=history)
+        if from_snapshot is not None:
+            return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
+                                                                [c.slug for c in clients]))
+        return auditor.run(clients)
 
 
 @click.command("run")
@@ -102,16 +117,23 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
 @click.option("--from-snapshot", "from_snapshot", type=click.Path(exists=True, path_type=Path),
               help="Re-evaluate saved snapshot(s) (a snapshot.json or an output directory) "
                    "without calling the API.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
+              help="Exit 1 when a FAIL or ERROR finding of this severity or worse is found "
+                   "(muted findings excepted).")
 def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
-        from_snapshot: Path | None) -> None:
-    """Audit the config's clients and write run.json, report.html and index.html."""
+        from_snapshot: Path | None, fail_on: str | None) -> None:
+    """Audit the config's clients and write run.json, report.html and index.html.
+
+    Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
+    client could not be audited.
+    """
     config = load_or_exit(config_path)
     clients = select_clients(config, slugs)
     started = time.monotonic()
     result = execute(config, clients, out_dir or config.output.directory, os.environ,
                      from_snapshot)
     _summary(result, time.monotonic() - started)
-    raise SystemExit(_exit_code(result))
+    raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 
 
 @click.command("demo")

@@ -191,10 +191,11 @@ def measured_ratio(windows: WindowsResult, account: str, keyword: str, old: tupl
     return None, f"no {keyword} conversions measured in {account}"
 
 
-def _fmt(value: float, like: Any) -> float | int:
-    if isinstance(like, int) and not isinstance(like, bool):
-        return round(value)
-    if isinstance(like, str) and like.strip().lstrip("-").isdigit():
+def _fmt(value: float, like: Any, kind: str) -> float | int:
+    """Counts and costs (in minor units) stay whole when they were; ratios keep decimals."""
+    whole = (isinstance(like, int) and not isinstance(like, bool)) or (
+        isinstance(like, str) and like.strip().lstrip("-").isdigit())
+    if whole and kind in ("count", "cost"):
         return round(value)
     return round(value, 2)
 
@@ -276,14 +277,15 @@ def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, ho
         if any(n is None for n in nums):
             s.needs_review = True
             return
-        flt["value"] = [_fmt((n or 0.0) * factor, v) for n, v in zip(nums, value, strict=True)]
+        flt["value"] = [_fmt((n or 0.0) * factor, v, kind)
+                        for n, v in zip(nums, value, strict=True)]
     else:
         num = to_float(value)
         if num is None:
             s.needs_review = True
             s.changes.append(f"{flt.get('field')}: threshold {value!r} is not a number; review")
             return
-        flt["value"] = _fmt(num * factor, value)
+        flt["value"] = _fmt(num * factor, value, kind)
     why = ("cost per result rises as conversions fall: factor = old / new" if kind == "cost"
            else "factor = new / old")
     s.changes.append(f"{flt.get('field')} {flt.get('operator', '')}: {value} × {factor:.4f} = "  # noqa: RUF001

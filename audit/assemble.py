@@ -1,0 +1,75 @@
+"""Snapshot → RunResult: checks, recommendations, inventories and mutes. Pure.
+
+Evaluation settings (AEM mode, priorities, declared domains, rule target) come from the
+current config when it lists the client, so a re-run from a snapshot uses them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from audit import inventory
+from audit.checks import REGISTRY
+from audit.collect import client_info
+from audit.config import Config
+from audit.evaluate import apply_mutes, run_checks
+from audit.recommend.priorities import recommend as recommend_priorities
+from audit.recommend.rules import suggestions as rule_suggestions
+from audit.recommend.windows import compare as compare_windows
+from audit.redact import redact
+from audit.runresult import RunResult, check_list
+from audit.snapshot import Snapshot
+from audit.view import SnapshotView
+
+log = logging.getLogger(__name__)
+
+
+def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: datetime,
+                      finished: datetime, snapshot_path: Path | None,
+                      stats: Mapping[str, object] | None = None) -> RunResult:
+    """Pure evaluation of one snapshot into a RunResult."""
+    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
+    if current is not None:
+        settings = client_info(config, current)
+        for key in ("aem_mode", "priorities", "domains", "rules_target_window", "token_env"):
+            snap.client[key] = settings[key]
+    view = SnapshotView(snap)
+    findings = apply_mutes(run_checks(view, config.checks), config.mute, finished.date())
+    keys = ("slug", "name", "business_id", "ad_accounts", "pixels", "domains", "aem_mode")
+    client: dict[str, object] = {k: snap.client[k] for k in keys if k in snap.client}
+    return RunResult(
+        run_id=run_id,
+        client=client,
+        agency=dict(snap.agency),
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=finished.isoformat(timespec="seconds"),
+        findings=findings,
+        collection_errors=snap.collection_errors(),
+        checks=check_list(REGISTRY.all()),
+        snapshot={"path": snapshot_path.name if snapshot_path else None,
+                  "collected_at": snap.collected_at, "api_version": snap.api_version,
+                  "window": dict(snap.window)},
+        not_audited_reason=snap.not_audited,
+        collection_stats=dict(stats or {}),
+        sections=build_sections(view),
+    )
+
+
+def build_sections(view: SnapshotView) -> dict[str, object]:
+    """Inventories and recommendations for run.json; a crash is recorded, not raised."""
+    if view.snap.not_audited:
+        return {}
+    try:
+        out = inventory.sections(view)
+        out["priorities"] = recommend_priorities(view).to_dict()
+        out["windows"] = compare_windows(view).to_dict()
+        target = str(view.snap.client.get("rules_target_window", "ACCOUNT_DEFAULT"))
+        out["rules"] = {"target_window": target,
+                        "rules": [s.to_dict() for s in rule_suggestions(view, target)]}
+        return out
+    except Exception as exc:  # rendering must go on without the tables
+        log.exception("building the inventories of %s failed", view.client_slug)
+        return {"error": redact(f"{type(exc).__name__}: {exc}")}

@@ -1,0 +1,145 @@
+"""``history``, ``diff`` and ``report``: periodic reruns and re-rendering without the API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from audit.cli.common import config_option, fail, load_or_exit, stdout
+from audit.history import Changes, History, HistoryError
+from audit.pipeline import history_path
+from audit.render import environment, findings_csv, render_index, render_report
+from audit.runresult import RunFileError, RunResult, load_run
+
+
+def _open(config_path: Path) -> History:
+    config = load_or_exit(config_path)
+    path = history_path(config, config.output.directory)
+    if not path.exists():
+        fail(f"{path}: no history yet; run 'ios14-audit run -c {config_path}' first")
+    try:
+        return History(path)
+    except HistoryError as exc:
+        fail(str(exc))
+
+
+@click.command("history")
+@config_option
+@click.option("--client", "slug", metavar="SLUG", help="Only this client.")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(config_path: Path, slug: str | None, limit: int, as_json: bool) -> None:
+    """List recorded runs with their status and readiness score, newest first."""
+    with _open(config_path) as db:
+        rows = db.runs(slug, limit)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in rows], indent=2))
+        return
+    table = Table(title=f"{len(rows)} run(s)")
+    for col in ("run", "client", "finished", "status", "score", "tool", "run.json"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.run_id, r.client, r.finished_at or "", r.status or "",
+                      "—" if r.score is None else f"{r.score:.1f}", r.tool_version or "",
+                      r.run_path or "")
+    stdout().print(table)
+
+
+def _print_changes(slug: str, changes: Changes, run_b: str) -> None:
+    console = stdout()
+    prev = changes.previous
+    console.rule(f"{slug}: {prev.run_id if prev else '?'} → {run_b}")
+    if not changes.count:
+        console.print("no changes")
+        return
+    for label, items in (("new", changes.new), ("regressed", changes.regressed),
+                         ("improved", changes.improved), ("resolved", changes.resolved)):
+        for f in items:
+            was = f" (was {f['previous_status']})" if f.get("previous_status") else ""
+            console.print(f"{label:>9}  {f['status']:<7} {f['check_id']}  "
+                          f"{f['resource_type']} {f['resource_id']}{was}  {f['message']}",
+                          markup=False, highlight=False)
+    for kind, items in changes.assets.items():
+        if items:
+            console.print(f"{kind.replace('_', ' ')}: {items}", markup=False, highlight=False)
+
+
+@click.command("diff")
+@config_option
+@click.argument("run_a", required=False)
+@click.argument("run_b", required=False)
+@click.option("--client", "slug", metavar="SLUG", help="Only this client.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | None,
+         as_json: bool) -> None:
+    """What changed between two runs (default: the last two of each client).
+
+    Findings are matched by fingerprint (check, client, resource), never by message text.
+    """
+    if (run_a is None) != (run_b is None):
+        fail("give two run ids (RUN_A RUN_B) or none")
+    out: dict[str, object] = {}
+    with _open(config_path) as db:
+        clients = sorted({r.client for r in db.runs(slug, 100000)})
+        if slug and not clients:
+            fail(f"no runs recorded for client {slug}")
+        for client in clients:
+            runs = [r.run_id for r in db.runs(client, 2)]
+            a, b = (run_a, run_b) if run_a and run_b else (
+                (runs[1], runs[0]) if len(runs) == 2 else (None, None))
+            if a is None or b is None:
+                out[client] = {"note": "only one run recorded"}
+                continue
+            try:
+                changes = db.compare(client, a, b)
+            except HistoryError as exc:
+                if run_a:  # explicit ids that this client does not have
+                    continue
+                fail(str(exc))
+            out[client] = {"from": a, "to": b, **changes.to_dict()}
+            if not as_json:
+                _print_changes(client, changes, b)
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+
+
+@click.command("report")
+@click.option("--from", "source", required=True, type=click.Path(exists=True, path_type=Path),
+              help="A run.json, or an output directory with <client>/run.json files.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write (default: next to each run.json).")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Config, for branding and template overrides (optional).")
+def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None:
+    """Re-render report.html and findings.csv from run.json files, without calling the API."""
+    files = [source] if source.is_file() else sorted(source.glob("*/run.json"))
+    if not files:
+        fail(f"{source}: no run.json found")
+    runs: list[tuple[Path, RunResult]] = []
+    for f in files:
+        try:
+            runs.append((f, load_run(f)))
+        except RunFileError as exc:
+            fail(str(exc))
+    override = None
+    if config_path is not None:
+        override = load_or_exit(config_path).report.templates_dir
+    env = environment(override)
+    links = {}
+    for path, run in runs:
+        folder = (out_dir / str(run.client["slug"])) if out_dir else path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.html").write_text(render_report(run, env), encoding="utf-8")
+        (folder / "findings.csv").write_text(findings_csv(run.findings), encoding="utf-8")
+        links[str(run.client["slug"])] = f"{run.client['slug']}/report.html"
+        click.echo(f"{folder / 'report.html'}")
+    if source.is_dir() or out_dir:
+        base = out_dir or source
+        index = base / "index.html"
+        first = runs[0][1]
+        index.write_text(render_index([r for _, r in runs], links, first.agency, first.run_id,
+                                      env), encoding="utf-8")
+        click.echo(str(index))

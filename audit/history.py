@@ -1,0 +1,273 @@
+"""Run history in an embedded SQLite database, and "what changed since the last run".
+
+Every run is recorded per client: run id, times, tool version, status, score, the paths of
+its archived run.json and snapshot.json, its findings by fingerprint, and a few assets
+(pixels, verified domains, rule specs) so that changed assets can be reported. Diffs work
+on fingerprints (check + client + resource), never on message text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.models import Finding, Status
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT NOT NULL, client TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+    tool_version TEXT, status TEXT, score REAL, run_path TEXT, snapshot_path TEXT,
+    PRIMARY KEY (run_id, client));
+CREATE TABLE IF NOT EXISTS findings (
+    run_id TEXT NOT NULL, client TEXT NOT NULL, fingerprint TEXT NOT NULL, check_id TEXT,
+    status TEXT, severity TEXT, area TEXT, resource_type TEXT, resource_id TEXT,
+    resource_name TEXT, title TEXT, message TEXT, muted TEXT,
+    PRIMARY KEY (run_id, client, fingerprint));
+CREATE TABLE IF NOT EXISTS assets (
+    run_id TEXT NOT NULL, client TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+    value TEXT, PRIMARY KEY (run_id, client, kind, key));
+CREATE INDEX IF NOT EXISTS runs_by_client ON runs (client, finished_at);
+"""
+PROBLEM_RANK = {"PASS": 0, "WARN": 1, "FAIL": 2}
+
+
+class HistoryError(Exception):
+    """The history database cannot be opened or is not ours."""
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One recorded run of one client."""
+
+    run_id: str
+    client: str
+    started_at: str | None
+    finished_at: str | None
+    tool_version: str | None
+    status: str | None
+    score: float | None
+    run_path: str | None
+    snapshot_path: str | None
+
+
+@dataclass
+class Changes:
+    """Findings and assets that changed between two runs of a client."""
+
+    previous: RunRow | None
+    new: list[dict[str, Any]] = field(default_factory=list)
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+    regressed: list[dict[str, Any]] = field(default_factory=list)
+    improved: list[dict[str, Any]] = field(default_factory=list)
+    assets: dict[str, list[Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``sections.changes`` form of run.json."""
+        if self.previous is None:
+            return {}
+        return {"previous_run_id": self.previous.run_id,
+                "previous_finished_at": self.previous.finished_at,
+                "previous_score": self.previous.score,
+                "new": self.new, "resolved": self.resolved, "regressed": self.regressed,
+                "improved": self.improved, "assets": self.assets}
+
+    @property
+    def count(self) -> int:
+        """How many things changed."""
+        return (len(self.new) + len(self.resolved) + len(self.regressed) + len(self.improved)
+                + sum(len(v) for v in self.assets.values()))
+
+
+def _is_problem(status: str) -> bool:
+    return status in (Status.FAIL.value, Status.WARN.value, Status.ERROR.value)
+
+
+def diff_findings(before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]]
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """Compare two runs' findings (fingerprint → row) into new/resolved/regressed/improved.
+
+    Muted findings on either side are left out of new/regressed: an accepted deviation
+    is not news.
+    """
+    out: dict[str, list[dict[str, Any]]] = {"new": [], "resolved": [], "regressed": [],
+                                            "improved": []}
+    for fp, row in sorted(after.items(), key=lambda kv: (kv[1].get("check_id", ""), kv[0])):
+        status = str(row.get("status"))
+        old = before.get(fp)
+        if row.get("muted"):
+            continue
+        if old is None:
+            if _is_problem(status):
+                out["new"].append(dict(row))
+            continue
+        was = str(old.get("status"))
+        if status in PROBLEM_RANK and was in PROBLEM_RANK:
+            if PROBLEM_RANK[status] > PROBLEM_RANK[was]:
+                out["regressed"].append({**row, "previous_status": was})
+            elif PROBLEM_RANK[status] < PROBLEM_RANK[was]:
+                target = "resolved" if status == "PASS" else "improved"
+                out[target].append({**row, "previous_status": was})
+        elif _is_problem(status) and not _is_problem(was):
+            out["new"].append({**row, "previous_status": was})
+    for fp, old in sorted(before.items(), key=lambda kv: (kv[1].get("check_id", ""), kv[0])):
+        if fp not in after and _is_problem(str(old.get("status"))) and not old.get("muted"):
+            out["resolved"].append({**old, "status": "GONE", "previous_status": old["status"]})
+    return out
+
+
+def diff_assets(before: Mapping[str, Mapping[str, str]], after: Mapping[str, Mapping[str, str]]
+                ) -> dict[str, list[Any]]:
+    """Changed assets: pixels added/removed, domains that lost verification, edited rules."""
+    b_pix, a_pix = set(before.get("pixel", {})), set(after.get("pixel", {}))
+    b_dom, a_dom = before.get("domain_verified", {}), after.get("domain_verified", {})
+    b_rule, a_rule = before.get("rule", {}), after.get("rule", {})
+    return {
+        "pixels_added": sorted(a_pix - b_pix),
+        "pixels_removed": sorted(b_pix - a_pix),
+        "domains_lost_verification": sorted(d for d, v in b_dom.items()
+                                            if v == "yes" and a_dom.get(d) == "no"),
+        "rules_edited": [{"rule_id": k.split("|", 1)[0], "name": k.split("|", 1)[-1]}
+                         for k in sorted(a_rule) if k in b_rule and b_rule[k] != a_rule[k]],
+    }
+
+
+def spec_hash(value: Any) -> str:
+    """A short stable hash of a JSON-like value (rule specs)."""
+    from audit.recommend.rules import canonical
+
+    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()[:16]
+
+
+class History:
+    """The runs store (thread-safe; one connection guarded by a lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            self._db.row_factory = sqlite3.Row
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise HistoryError(f"{path}: written by a newer ios14-audit (schema {version}); "
+                                   "upgrade the tool or use another output.history_db")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"{path}: not a usable history database ({exc}); move it "
+                               "away or set output.history_db to a new file") from None
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def record(self, row: RunRow, findings: Iterable[Finding],
+               assets: Mapping[str, Mapping[str, str]]) -> None:
+        """Store one client's run (replacing a run with the same id)."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM findings WHERE run_id=? AND client=?",
+                             (row.run_id, row.client))
+            self._db.execute("DELETE FROM assets WHERE run_id=? AND client=?",
+                             (row.run_id, row.client))
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?)",
+                (row.run_id, row.client, row.started_at, row.finished_at, row.tool_version,
+                 row.status, row.score, row.run_path, row.snapshot_path))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(row.run_id, row.client, f.fingerprint, f.check_id, f.status.value,
+                  f.severity.value, f.area, f.resource.type, f.resource.id, f.resource.name,
+                  f.title, f.message, f.muted) for f in findings])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO assets VALUES (?,?,?,?,?)",
+                [(row.run_id, row.client, kind, key, value)
+                 for kind, items in assets.items() for key, value in items.items()])
+
+    def runs(self, client: str | None = None, limit: int = 100) -> list[RunRow]:
+        """Recorded runs, newest first."""
+        sql = "SELECT * FROM runs"
+        args: tuple[Any, ...] = ()
+        if client:
+            sql += " WHERE client=?"
+            args = (client,)
+        sql += " ORDER BY run_id DESC, client LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, (*args, limit)).fetchall()
+        return [RunRow(**dict(r)) for r in rows]
+
+    def run(self, run_id: str, client: str) -> RunRow | None:
+        """One run of one client."""
+        with self._lock:
+            r = self._db.execute("SELECT * FROM runs WHERE run_id=? AND client=?",
+                                 (run_id, client)).fetchone()
+        return RunRow(**dict(r)) if r else None
+
+    def previous(self, client: str, before_run_id: str) -> RunRow | None:
+        """The client's latest run recorded before ``before_run_id``."""
+        with self._lock:
+            r = self._db.execute(
+                "SELECT * FROM runs WHERE client=? AND run_id<? ORDER BY run_id DESC LIMIT 1",
+                (client, before_run_id)).fetchone()
+        return RunRow(**dict(r)) if r else None
+
+    def findings(self, run_id: str, client: str) -> dict[str, dict[str, Any]]:
+        """A run's findings by fingerprint."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM findings WHERE run_id=? AND client=?",
+                                    (run_id, client)).fetchall()
+        return {r["fingerprint"]: dict(r) for r in rows}
+
+    def assets(self, run_id: str, client: str) -> dict[str, dict[str, str]]:
+        """A run's assets: kind → key → value."""
+        with self._lock:
+            rows = self._db.execute("SELECT kind, key, value FROM assets WHERE run_id=? AND "
+                                    "client=?", (run_id, client)).fetchall()
+        out: dict[str, dict[str, str]] = {}
+        for r in rows:
+            out.setdefault(r["kind"], {})[r["key"]] = r["value"]
+        return out
+
+    def changes(self, client: str, run_id: str, findings: Iterable[Finding],
+                assets: Mapping[str, Mapping[str, str]]) -> Changes:
+        """What changed between the client's previous recorded run and this one."""
+        prev = self.previous(client, run_id)
+        if prev is None:
+            return Changes(None)
+        current = {f.fingerprint: _row(f) for f in findings}
+        found = diff_findings(self.findings(prev.run_id, client), current)
+        return Changes(prev, found["new"], found["resolved"], found["regressed"],
+                       found["improved"], diff_assets(self.assets(prev.run_id, client), assets))
+
+    def compare(self, client: str, run_a: str, run_b: str) -> Changes:
+        """Changes from run A to run B of one client (both recorded)."""
+        prev = self.run(run_a, client)
+        if prev is None or self.run(run_b, client) is None:
+            missing = run_a if prev is None else run_b
+            raise HistoryError(f"no run {missing} recorded for client {client}; see "
+                               "'ios14-audit history'")
+        found = diff_findings(self.findings(run_a, client), self.findings(run_b, client))
+        return Changes(prev, found["new"], found["resolved"], found["regressed"],
+                       found["improved"], diff_assets(self.assets(run_a, client),
+                                                      self.assets(run_b, client)))
+
+
+def _row(f: Finding) -> dict[str, Any]:
+    return {"fingerprint": f.fingerprint, "check_id": f.check_id, "status": f.status.value,
+            "severity": f.severity.value, "area": f.area, "resource_type": f.resource.type,
+            "resource_id": f.resource.id, "resource_name": f.resource.name, "title": f.title,
+            "message": f.message, "muted": f.muted}
