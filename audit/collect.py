@@ -18,6 +18,7 @@ from audit.config import ClientConfig, Config
 from audit.graph import reads
 from audit.graph.client import GraphClient, Read
 from audit.snapshot import Fetched, Snapshot
+from audit.view import debug_token_data
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _not_audited_reason(snap: Snapshot) -> str | None:
     """A reason when the token is unusable, else None."""
     debug = snap.get("token/debug")
     if debug is not None and debug.succeeded:
-        data = debug.obj()
+        data = debug_token_data(debug)
         if data.get("is_valid") is False:
             err = data.get("error")
             detail = err.get("message") if isinstance(err, dict) else None

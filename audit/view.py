@@ -74,6 +74,15 @@ def str_list(value: Any) -> list[str]:
     return [s for s in (to_str(v) for v in value) if s]
 
 
+def debug_token_data(res: Fetched | None) -> dict[str, Any]:
+    """The token metadata from a ``debug_token`` answer (``{"data": {...}}``)."""
+    if res is None:
+        return {}
+    body = res.obj()
+    inner = body.get("data")
+    return inner if isinstance(inner, dict) else body
+
+
 def ref_id(value: Any) -> str | None:
     """The id of an embedded reference such as ``{"id": "1", "name": "x"}``."""
     if isinstance(value, Mapping):

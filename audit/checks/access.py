@@ -165,45 +165,49 @@ def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
 
 @check(
     "access_pixel_accounts",
-    title="Each pixel is connected to the client ad accounts that use it",
+    title="Each live pixel is connected to the client ad accounts that advertise",
     severity=Severity.HIGH,
     area="access",
-    needs=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets"),
+    needs=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
+           "pixel/*/stats/event"),
 )
 def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
     """An ad account can only optimise for and report on a pixel's events when the pixel
-    is connected to it; a missing connection shows up as ad sets that cannot be created or
-    as conversions that never appear in Ads Manager."""
+    is connected to it. A live pixel missing from an account that advertises means its
+    conversions never appear in that account's reports; ad sets that name a pixel their
+    account is not connected to cannot deliver for it."""
     from audit.ads import adsets
     from audit.inventory import connected_accounts
 
     v = ctx.view
     all_sets = adsets(v)
-    spend_by_account: dict[str, float] = {}
-    for a in all_sets:
-        spend_by_account[a.account_id] = spend_by_account.get(a.account_id, 0.0) + a.spend
-    advertising = {acc for acc in v.snap.client.get("ad_accounts", [])
-                   if spend_by_account.get(str(acc), 0.0) > 0
-                   or any(a.active for a in all_sets if a.account_id == acc)}
-    only_pixel = len(v.pixel_ids) == 1
+    advertising = sorted(str(acc) for acc in v.snap.client.get("ad_accounts", [])
+                         if any(a.account_id == acc and (a.active or a.spend > 0)
+                                for a in all_sets))
     for pixel in v.pixels:
         if pixel.read is not None and pixel.read.error and not pixel.read.partial:
             continue
         res = _resource(pixel)
+        totals = v.stats_totals(pixel.id)
+        live = bool(totals and sum(totals.values()) > 0)
         connected = connected_accounts(v, pixel.id)
-        users = {a.account_id for a in all_sets if a.pixel_id == pixel.id}
-        needed = sorted(users | (advertising if only_pixel else set()))
+        users = sorted({a.account_id for a in all_sets if a.pixel_id == pixel.id})
+        needed = sorted(set(users) | (set(advertising) if live else set()))
         missing = [acc for acc in needed if acc not in connected]
-        evidence = {"connected": sorted(connected), "accounts_using_it": sorted(users),
-                    "advertising_accounts": sorted(advertising)}
-        if missing:
-            yield ctx.failed(
-                res, f"{pixel.label} is not connected to {', '.join(missing)}, which "
-                f"{'optimise for it' if users & set(missing) else 'advertises for the client'}.",
-                evidence={**evidence, "missing": missing},
-                remediation=(f"In {v.client_name}'s Business Settings: Data sources → Pixels "
-                             f"→ {pixel.label} → Connected assets → Add assets → select "
-                             f"{', '.join(missing)} → Add."))
+        evidence = {"connected": sorted(connected), "accounts_using_it": users,
+                    "advertising_accounts": advertising, "fired_last_7_days": live}
+        fix = (f"In {v.client_name}'s Business Settings: Data sources → Pixels → {pixel.label} "
+               f"→ Connected assets → Add assets → select {', '.join(missing)} → Add.")
+        broken = [acc for acc in missing if acc in users]
+        if broken:
+            yield ctx.failed(res, f"Ad sets in {', '.join(broken)} optimise for {pixel.label}, "
+                             "which is not connected to that account.",
+                             evidence={**evidence, "missing": missing}, remediation=fix)
+        elif missing:
+            yield ctx.warned(res, f"{pixel.label} receives events but is not connected to "
+                             f"{', '.join(missing)}, which advertises for {v.client_name}: "
+                             "its conversions are not reported there.",
+                             evidence={**evidence, "missing": missing}, remediation=fix)
         elif needed:
-            yield ctx.passed(res, f"{pixel.label} is connected to every ad account using it "
+            yield ctx.passed(res, f"{pixel.label} is connected to every advertising account "
                              f"({', '.join(needed)}).", evidence=evidence)

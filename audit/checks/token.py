@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from audit.checks.registry import CheckContext, check
 from audit.checks.remedies import SETTINGS_URL
 from audit.models import Finding, Resource, Severity
-from audit.view import parse_time, str_list, to_float, to_str
+from audit.view import debug_token_data, parse_time, str_list, to_float, to_str
 
 
 def _token_resource(ctx: CheckContext) -> Resource:
@@ -57,7 +57,7 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
             kind = debug.error_kind if debug else "unread"
             yield ctx.skipped(res, f"Token details could not be read ({kind}); expiry unknown.")
         return
-    data = debug.obj()
+    data = debug_token_data(debug)
     now = ctx.view.now
     expires = to_float(data.get("expires_at"))
     data_expires = to_float(data.get("data_access_expires_at"))
@@ -117,8 +117,9 @@ def token_permissions(ctx: CheckContext) -> Iterator[Finding]:
                    if str(p.get("status", "granted")).lower() == "granted"}
     else:
         debug = ctx.view.get("token/debug")
-        if debug is not None and debug.succeeded and isinstance(debug.obj().get("scopes"), list):
-            granted = set(str_list(debug.obj().get("scopes")))
+        scopes = debug_token_data(debug).get("scopes") if debug is not None else None
+        if debug is not None and debug.succeeded and isinstance(scopes, list):
+            granted = set(str_list(scopes))
     if granted is None:
         yield ctx.skipped(res, "The token's permissions could not be read.")
         return

@@ -114,12 +114,27 @@ class RetryPolicy:
             return None
         wait = self.backoff_seconds * (2.0 ** (attempt - 1))
         if isinstance(error, RateLimited):
-            wait = max(wait, usage.regain_seconds)
-            if usage.max_percent >= 100:
-                wait = max(wait, usage.reset_seconds)
+            wait = max(wait, self._throttle_wait(error.code, usage))
         if wait > self.max_wait_seconds:
             return None
         return wait
+
+    @staticmethod
+    def _throttle_wait(code: int | None, usage: Usage) -> float:
+        """The wait the header that belongs to this throttle asks for.
+
+        Business-use-case throttles (80000-80014) report ``estimated_time_to_regain_access``
+        in ``x-business-use-case-usage``; ad-account throttles (17, 613) report
+        ``reset_time_duration`` in ``x-ad-account-usage``; app throttles (4, 32) give no
+        time, so backoff alone applies. An unknown code takes the longest of them.
+        """
+        if code is not None and 80000 <= code <= 80014:
+            return usage.regain_seconds
+        if code in (17, 613):
+            return usage.reset_seconds if usage.max_percent >= 100 else usage.regain_seconds
+        if code in (4, 32):
+            return 0.0
+        return max(usage.regain_seconds, usage.reset_seconds)
 
     def slowdown(self, usage: Usage) -> float:
         """Seconds to pause after a successful call when usage nears the limit."""

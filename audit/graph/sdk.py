@@ -329,29 +329,48 @@ class GraphSession:
                          results: list[JSON | GraphError | None]) -> None:
         pending = indices
         retry = self.settings.retry
-        for attempt in range(retry.max_retries + 1):
+        item_usage: dict[int, Usage] = {}
+        for attempt in range(1, retry.max_retries + 2):
             batch = self._api.new_batch()
             for index in pending:
                 c = calls[index]
-                callback = self._batch_callback(index, results, c.endpoint)
+                callback = self._batch_callback(index, results, c.endpoint, item_usage)
                 batch.add("GET", (c.node_id, c.edge), params=dict(c.params),
                           success=callback, failure=callback)
             with self._lock:
                 self.stats.batches += 1
             self._with_retries(batch.execute, "POST / (batch)")
-            # Items the server did not finish (null) and retryable item errors go again.
-            again = [i for i in pending if results[i] is None
-                     or (isinstance(results[i], GraphError)
-                         and getattr(results[i], "retryable", False))]
-            if not again or attempt == retry.max_retries:
+            # Items the server did not finish (null) and throttled/transient items go again,
+            # after the longest wait any of them asks for (bounded like single calls).
+            waits: list[float] = []
+            again: list[int] = []
+            for i in pending:
+                item = results[i]
+                if item is None:
+                    again.append(i)
+                    waits.append(retry.backoff_seconds * (2.0 ** (attempt - 1)))
+                elif isinstance(item, GraphError) and item.retryable:
+                    if item.kind == "throttled":
+                        with self._lock:
+                            self.stats.throttled += 1
+                    wait = retry.wait_before_retry(item, attempt, item_usage.get(i, Usage()))
+                    if wait is not None:
+                        again.append(i)
+                        waits.append(wait)
+            if not again or attempt > retry.max_retries:
                 return
+            pause = max(waits)
             with self._lock:
                 self.stats.retries += len(again)
-            self._sleep(min(retry.backoff_seconds * (2 ** attempt), retry.max_wait_seconds))
+                self.stats.waited_seconds += pause
+            log.warning("%d batch item(s) to retry in %.1fs", len(again), pause)
+            self._sleep(pause)
+            for i in again:
+                results[i] = None
             pending = again
 
-    def _batch_callback(self, index: int, results: list[JSON | GraphError | None], endpoint: str
-                        ) -> Callable[[FacebookResponse], None]:
+    def _batch_callback(self, index: int, results: list[JSON | GraphError | None], endpoint: str,
+                        item_usage: dict[int, Usage]) -> Callable[[FacebookResponse], None]:
         def callback(response: FacebookResponse) -> None:
             body = response.json()
             if response.is_success() and isinstance(body, dict):
@@ -360,7 +379,9 @@ class GraphSession:
             elif response.is_success():
                 results[index] = InvalidResponse("expected a JSON object", endpoint=endpoint)
             else:
-                results[index] = from_error_body(body, response.status(), endpoint)
+                error = from_error_body(body, response.status(), endpoint)
+                item_usage[index] = parse_usage(response.headers())
+                results[index] = error
         return callback
 
 

@@ -200,19 +200,21 @@ def test_pixel_connected_to_accounts_that_use_it():
     adset = {"id": "s1", "effective_status": "ACTIVE", "optimization_goal": "OFFSITE_CONVERSIONS",
              "promoted_object": {"pixel_id": "a", "custom_event_type": "PURCHASE"}}
     snap = make_snapshot({
-        "pixel/a": pixel("a"), "pixel/b": pixel("b"),
-        "adaccount/act_1/adsets": [adset], "adaccount/act_1/adspixels": [{"id": "b"}],
+        "pixel/a": pixel("a"), "pixel/b": pixel("b"), "pixel/c": pixel("c"),
+        "pixel/b/stats/event": stats(("PageView", 40)), "pixel/c/stats/event": [],
+        "adaccount/act_1/adsets": [adset], "adaccount/act_1/adspixels": [{"id": "c"}],
         "adaccount/act_2/adsets": [], "adaccount/act_2/adspixels": [{"id": "a"}],
     }, ad_accounts=["act_1", "act_2"])
     found = {f.resource.id: f for f in results(snap, "access_pixel_accounts")}
     assert found["a"].status is Status.FAIL
     assert found["a"].evidence["missing"] == ["act_1"]
-    assert "b" not in found  # nobody uses b, and it is not the only pixel
+    assert found["b"].status is Status.WARN  # live, act_1 advertises, not connected
+    assert "c" not in found  # silent and used by nobody: nothing to connect
 
 
-def test_only_pixel_must_reach_every_advertising_account():
+def test_live_pixel_connected_everywhere_passes():
     snap = make_snapshot({
-        "pixel/a": pixel("a"),
+        "pixel/a": pixel("a"), "pixel/a/stats/event": stats(("Purchase", 3)),
         "adaccount/act_1/adsets": [{"id": "s", "effective_status": "ACTIVE"}],
         "adaccount/act_1/adspixels": [],
         "pixel/a/shared_accounts": [{"id": "act_1"}],

@@ -102,3 +102,13 @@ def test_slowdown_only_near_the_limit():
     assert policy.slowdown(Usage(max_percent=50)) == 0
     assert 2 <= policy.slowdown(Usage(max_percent=95)) <= 10
     assert policy.slowdown(Usage(max_percent=100)) == 10
+
+
+def test_each_throttle_honours_its_own_header():
+    policy = RetryPolicy(max_retries=3, backoff_seconds=1, max_wait_seconds=1000)
+    usage = Usage(max_percent=100, regain_seconds=120, reset_seconds=300)
+    assert policy.wait_before_retry(RateLimited("buc", code=80000), 1, usage) == 120
+    assert policy.wait_before_retry(RateLimited("acct", code=17), 1, usage) == 300
+    assert policy.wait_before_retry(RateLimited("app", code=4), 1, usage) == 1
+    calm = Usage(max_percent=40, regain_seconds=0, reset_seconds=300)
+    assert policy.wait_before_retry(RateLimited("acct", code=613), 2, calm) == 2

@@ -161,7 +161,7 @@ NOW = 1795867200  # 2026-11-28T12:00:00Z
 
 
 def token_snap(debug, permissions=None, business=None, not_audited=None):
-    snap = make_snapshot({"token/debug": debug,
+    snap = make_snapshot({"token/debug": {"data": debug},
                           "token/permissions": permissions if permissions is not None else [
                               {"permission": "ads_read", "status": "granted"},
                               {"permission": "business_management", "status": "granted"}],
