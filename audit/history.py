@@ -117,7 +117,8 @@ def diff_findings(before: Mapping[str, Mapping[str, Any]], after: Mapping[str, M
             out["new"].append({**row, "previous_status": was})
     for fp, old in sorted(before.items(), key=lambda kv: (kv[1].get("check_id", ""), kv[0])):
         if fp not in after and _is_problem(str(old.get("status"))) and not old.get("muted"):
-            out["resolved"].append({**old, "status": "GONE", "previous_status": old["status"]})
+            out["resolved"].append({**old, "previous_status": old["status"],
+                                    "gone": True})
     return out
 
 
@@ -226,11 +227,11 @@ class History:
         return RunRow(**dict(r)) if r else None
 
     def findings(self, run_id: str, client: str) -> dict[str, dict[str, Any]]:
-        """A run's findings by fingerprint."""
+        """A run's findings by fingerprint, in run.json finding form."""
         with self._lock:
             rows = self._db.execute("SELECT * FROM findings WHERE run_id=? AND client=?",
                                     (run_id, client)).fetchall()
-        return {r["fingerprint"]: dict(r) for r in rows}
+        return {r["fingerprint"]: _finding_dict(dict(r)) for r in rows}
 
     def assets(self, run_id: str, client: str) -> dict[str, dict[str, str]]:
         """A run's assets: kind → key → value."""
@@ -248,7 +249,7 @@ class History:
         prev = self.previous(client, run_id)
         if prev is None:
             return Changes(None)
-        current = {f.fingerprint: _row(f) for f in findings}
+        current = {f.fingerprint: f.to_dict() for f in findings}
         found = diff_findings(self.findings(prev.run_id, client), current)
         return Changes(prev, found["new"], found["resolved"], found["regressed"],
                        found["improved"], diff_assets(self.assets(prev.run_id, client), assets))
@@ -266,8 +267,11 @@ class History:
                                                       self.assets(run_b, client)))
 
 
-def _row(f: Finding) -> dict[str, Any]:
-    return {"fingerprint": f.fingerprint, "check_id": f.check_id, "status": f.status.value,
-            "severity": f.severity.value, "area": f.area, "resource_type": f.resource.type,
-            "resource_id": f.resource.id, "resource_name": f.resource.name, "title": f.title,
-            "message": f.message, "muted": f.muted}
+def _finding_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row in the run.json finding shape (evidence and remediation not kept)."""
+    return {"fingerprint": row["fingerprint"], "check_id": row["check_id"],
+            "client": row["client"], "status": row["status"], "severity": row["severity"],
+            "area": row["area"], "title": row["title"] or "", "message": row["message"] or "",
+            "resource": {"type": row["resource_type"], "id": row["resource_id"],
+                         "name": row["resource_name"]},
+            "evidence": {}, "remediation": "", "platform_changes": [], "muted": row["muted"]}

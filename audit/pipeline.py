@@ -40,8 +40,9 @@ def utc_now() -> datetime:
 
 
 def run_id_for(moment: datetime) -> str:
-    """A run id: the UTC start time, sortable, e.g. ``20261128T153355Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    """A run id: the UTC start time to the millisecond, sortable (``20261128T153355.120Z``)."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y%m%dT%H%M%S") + f".{utc.microsecond // 1000:03d}Z"
 
 
 def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None
@@ -167,7 +168,7 @@ class Auditor:
                 changes = self.history.changes(outcome.slug, run_id, run.findings, assets)
                 run.sections["changes"] = changes.to_dict()
             run.save(archive / "run.json")
-            self.write_client_outputs(run, folder, outcome)
+            outcome.run = run
             if self.history is not None:
                 self.history.record(RunRow(
                     run_id=run_id, client=outcome.slug, started_at=run.started_at,
@@ -176,6 +177,7 @@ class Auditor:
                     run_path=self._relative(archive / "run.json"),
                     snapshot_path=self._relative(archive / "snapshot.json"),
                 ), run.findings, assets)
+            self.write_client_outputs(run, folder, outcome)
         except Exception as exc:  # keep the other clients going; the snapshot is on disk
             log.exception("evaluating %s failed", outcome.slug)
             outcome.failure = redact(f"evaluation crashed: {type(exc).__name__}: {exc}")

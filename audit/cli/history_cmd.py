@@ -59,8 +59,10 @@ def _print_changes(slug: str, changes: Changes, run_b: str) -> None:
                          ("improved", changes.improved), ("resolved", changes.resolved)):
         for f in items:
             was = f" (was {f['previous_status']})" if f.get("previous_status") else ""
-            console.print(f"{label:>9}  {f['status']:<7} {f['check_id']}  "
-                          f"{f['resource_type']} {f['resource_id']}{was}  {f['message']}",
+            res = f.get("resource") or {}
+            now = "GONE" if f.get("gone") else f["status"]
+            console.print(f"{label:>9}  {now:<7} {f['check_id']}  "
+                          f"{res.get('type')} {res.get('id')}{was}  {f['message']}",
                           markup=False, highlight=False)
     for kind, items in changes.assets.items():
         if items:
