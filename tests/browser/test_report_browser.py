@@ -1,0 +1,213 @@
+"""A real browser opens the demo reports: headless Chromium driven by Playwright.
+
+Runs the demo in-process into a temporary folder, opens ``index.html`` and every client
+report through ``file://`` URLs, and checks that nothing is fetched from anywhere else, the
+console stays clean, the key sections are visible, the phone layout does not overflow and
+the print stylesheet applies. Screenshots (desktop 1280 px and phone 390 px, full page)
+are saved next to the reports and their paths printed.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``, or ``IOS14_AUDIT_CHROMIUM``) and the
+``playwright`` Python package; it never downloads a browser (no ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+CHROMIUM = Path(os.environ.get("IOS14_AUDIT_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]
+DESKTOP, PHONE = 1280, 390
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright for Python is not installed (pip install playwright; the browser "
+           "comes from Debian's chromium package)")
+if not CHROMIUM.is_file():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)",
+                allow_module_level=True)
+
+
+@dataclass
+class Visit:
+    """One opened page and what happened while it loaded."""
+
+    page: Any
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from audit.cli import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def visit(browser: Any, path: Path, width: int) -> Visit:
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  device_scale_factor=1)
+    page = context.new_page()
+    seen = Visit(page)
+
+    def on_console(msg: Any) -> None:
+        # CSP violations (a blocked style, image or script) are reported as errors too
+        if msg.type == "error" or "Content Security Policy" in msg.text:
+            seen.console_errors.append(msg.text)
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        seen.requests.append(url)
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            seen.blocked.append(url)
+            route.abort()
+
+    page.on("dialog", lambda dialog: (seen.console_errors.append(f"dialog: {dialog.message}"),
+                                      dialog.dismiss()))
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: seen.console_errors.append(str(exc)))
+    page.on("request", lambda req: seen.requests.append(req.url))
+    page.route("**/*", on_route)
+    page.goto(path.as_uri(), wait_until="load")
+    return seen
+
+
+def assert_clean(seen: Visit) -> None:
+    remote = [u for u in seen.requests if not u.startswith(("file://", "data:"))]
+    assert not remote and not seen.blocked, f"requests to other hosts: {remote or seen.blocked}"
+    assert not seen.console_errors, seen.console_errors
+
+
+def shoot(seen: Visit, path: Path) -> None:
+    seen.page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+def clients(demo_dir: Path) -> list[Path]:
+    found = sorted(p.parent for p in demo_dir.glob("*/report.html"))
+    assert len(found) == 5
+    return found
+
+
+def test_index_opens_clean_and_links_every_report(demo_dir: Path, browser: Any) -> None:
+    for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        seen = visit(browser, demo_dir / "index.html", width)
+        page = seen.page
+        assert page.locator("h1").is_visible()
+        assert page.locator("table.matrix").is_visible()
+        links = page.locator("table.matrix a").evaluate_all("els => els.map(e => e.href)")
+        assert len(links) == 5
+        for href in links:
+            assert href.startswith("file://") and Path(href[len("file://"):]).is_file()
+        assert page.locator(".cell.st-action").count() > 0  # the matrix has statuses
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shoot(seen, demo_dir / f"index-{name}.png")
+        assert_clean(seen)
+        page.context.close()
+
+
+def test_each_report_shows_its_key_sections(demo_dir: Path, browser: Any) -> None:
+    for folder in clients(demo_dir):
+        data = json.loads((folder / "run.json").read_text())
+        seen = visit(browser, folder / "report.html", DESKTOP)
+        page = seen.page
+        assert data["client"]["name"] in page.locator("h1").inner_text()
+        assert page.locator("#score svg.ring").is_visible()
+        assert page.locator("#checklist .step").count() == 7
+        assert page.locator("#checklist").is_visible()
+        assert page.locator("#changes").is_visible()
+        assert page.locator("#gaps").is_visible()
+        if data["findings"]:
+            assert page.locator("#findings .check, #findings .passline").first.is_visible()
+        sections = data["sections"]
+        if sections.get("priorities", {}).get("domains"):
+            assert page.locator("#priorities .domain table").first.is_visible()
+        if sections.get("windows", {}).get("client_totals"):
+            chart = page.locator("#windows svg.chart").first
+            assert chart.is_visible() and chart.bounding_box()["height"] > 100
+        if sections.get("windows", {}).get("unavailable"):
+            assert page.locator("#windows td.na").first.inner_text() == "unavailable"
+        if any(r.get("suggested") for r in sections.get("rules", {}).get("rules", [])):
+            assert page.locator("#rules table.diff").first.is_visible()
+            assert page.locator("#rules tr.changed").count() > 0
+        shoot(seen, folder / "report-desktop.png")
+        assert_clean(seen)
+        seen.page.context.close()
+
+
+def test_reports_fit_a_phone(demo_dir: Path, browser: Any) -> None:
+    for folder in clients(demo_dir):
+        seen = visit(browser, folder / "report.html", PHONE)
+        page = seen.page
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE, f"{folder.name}: page is {width}px wide on a {PHONE}px phone"
+        assert page.locator("#checklist .step").first.is_visible()
+        shoot(seen, folder / "report-phone.png")
+        assert_clean(seen)
+        page.context.close()
+
+
+def test_print_stylesheet_applies(demo_dir: Path, browser: Any) -> None:
+    folder = max(clients(demo_dir), key=lambda p: (p / "report.html").stat().st_size)
+    seen = visit(browser, folder / "report.html", DESKTOP)
+    page = seen.page
+    page.emulate_media(media="print")
+    style = page.evaluate("""() => ({
+        nav: getComputedStyle(document.querySelector('nav.toc')).display,
+        body: getComputedStyle(document.body).backgroundColor,
+        brk: getComputedStyle(document.querySelector('section.major')).breakBefore,
+    })""")
+    assert style["nav"] == "none"
+    assert style["body"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    assert style["brk"] == "page"
+    folded = page.locator("details.more ul").first
+    if folded.count():
+        assert folded.is_visible(), "folded problems should print expanded"
+    shoot(seen, folder / "report-print.png")
+    pdf = folder / "report.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.read_bytes()[:4] == b"%PDF"
+    print(f"pdf: {pdf}")
+    assert_clean(seen)
+    page.context.close()
+
+
+def test_hostile_names_stay_text_in_a_real_browser(tmp_path: Path, browser: Any) -> None:
+    from audit.render import render_report
+    from tests.unit.test_report_render import CLIENT, make_run
+
+    path = tmp_path / "hostile.html"
+    path.write_text(render_report(make_run()), encoding="utf-8")
+    seen = visit(browser, path, DESKTOP)
+    page = seen.page
+    assert page.locator("h1").inner_text() == CLIENT  # shown as text, not run
+    assert page.locator("script").count() == 0
+    assert page.locator("img").count() == 0
+    assert page.locator("#windows svg.chart").first.is_visible()
+    shoot(seen, tmp_path / "hostile-desktop.png")
+    assert_clean(seen)  # no alert() dialog, no console error, no request
+    page.context.close()
