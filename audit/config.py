@@ -129,6 +129,7 @@ class GraphConfig(_Strict):
     page_size: int = Field(default=100, ge=1, le=5000)
     usage_slowdown_percent: float = Field(default=90.0, gt=0, le=100)
     concurrency: int = Field(default=4, ge=1, le=64)
+    use_batch: bool = True
 
     @field_validator("base_url")
     @classmethod

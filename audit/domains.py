@@ -8,14 +8,22 @@ ships inside the ``publicsuffixlist`` package; nothing is downloaded.
 from __future__ import annotations
 
 import ipaddress
+import threading
 from functools import lru_cache
 
 from publicsuffixlist import PublicSuffixList
 
+_lock = threading.Lock()
+_list: list[PublicSuffixList] = []
 
-@lru_cache(maxsize=1)
+
 def _psl() -> PublicSuffixList:
-    return PublicSuffixList()
+    """The parsed list, built once even when several clients ask at the same moment."""
+    if not _list:
+        with _lock:
+            if not _list:
+                _list.append(PublicSuffixList())
+    return _list[0]
 
 
 def normalise_host(host: str) -> str | None:
@@ -32,6 +40,7 @@ def normalise_host(host: str) -> str | None:
     return text
 
 
+@lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str | None:
     """The eTLD+1 of ``host`` (``shop.example.co.uk`` → ``example.co.uk``).
 

@@ -135,6 +135,7 @@ def run_checks(
             continue
         if not produced:
             produced = [ctx.skipped(Resource("client", view.client_slug, view.client_name),
-                                    "nothing to check for this client")]
+                                    "nothing to check for this client",
+                                    evidence={"not_applicable": True})]
         findings.extend(produced)
     return findings

@@ -22,7 +22,13 @@ from audit.graph.retry import RetryPolicy
 from audit.history import History, RunRow
 from audit.inventory import snapshot_assets
 from audit.redact import redact
-from audit.render import environment, findings_csv, render_index, render_report
+from audit.render import (
+    branding_from_config,
+    environment,
+    findings_csv,
+    render_index,
+    render_report,
+)
 from audit.runresult import RunResult
 from audit.snapshot import Snapshot
 from audit.view import SnapshotView
@@ -107,6 +113,7 @@ class Auditor:
         clock: Clock = utc_now,
         progress: Progress | None = None,
         history: History | None = None,
+        config_dir: Path | None = None,
     ) -> None:
         self.config = config
         self.out_dir = out_dir
@@ -114,7 +121,17 @@ class Auditor:
         self.session_factory = session_factory
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
-        self.templates = environment()
+        # Branding and template overrides resolve relative paths from the config's folder;
+        # a bad logo raises BrandingError here, before any client is audited.
+        self.branding = branding_from_config(config.report, config.agency.name, config_dir)
+        overrides = config.report.templates_dir
+        if overrides is not None and config_dir is not None and not overrides.is_absolute():
+            overrides = config_dir / overrides
+        self.templates = environment(overrides)
+        # Compile every template once, up front: clients render side by side, and Jinja's
+        # cache would otherwise have each thread compile the same templates at once.
+        for name in self.templates.list_templates():
+            self.templates.get_template(name)
         self.history = history
 
     # ------------------------------------------------------------------ per client
@@ -133,7 +150,7 @@ class Auditor:
             return snap, {}
         transport = self.session_factory(self.config, client, token,
                                          self.config.app_secret(self.env))
-        graph = GraphClient(transport)
+        graph = GraphClient(transport, use_batch=self.config.graph.use_batch)
         snap = collect(self.config, client, graph, token, now,
                        progress=lambda msg: self.progress(client.slug, msg))
         stats = getattr(transport, "stats", None)
@@ -158,8 +175,7 @@ class Auditor:
         archive = folder / "runs" / run_id
         try:
             # The snapshot goes to disk first: whatever happens next, nothing collected is lost.
-            snap.save(archive / "snapshot.json")
-            snap.save(folder / "snapshot.json")
+            snap.save(archive / "snapshot.json", folder / "snapshot.json")
             outcome.files["snapshot"] = folder / "snapshot.json"
             run = evaluate_snapshot(snap, self.config, run_id, started, self.clock(),
                                     archive / "snapshot.json", stats)
@@ -167,8 +183,9 @@ class Auditor:
             if self.history is not None:
                 changes = self.history.changes(outcome.slug, run_id, run.findings, assets)
                 run.sections["changes"] = changes.to_dict()
-            run.save(archive / "run.json")
+            run.save(archive / "run.json", folder / "run.json")
             outcome.run = run
+            outcome.files["run"] = folder / "run.json"
             if self.history is not None:
                 self.history.record(RunRow(
                     run_id=run_id, client=outcome.slug, started_at=run.started_at,
@@ -191,13 +208,9 @@ class Auditor:
             return str(path.resolve())
 
     def write_client_outputs(self, run: RunResult, folder: Path, outcome: ClientOutcome) -> None:
-        """run.json, report.html and findings.csv for one client (the latest run)."""
-        outcome.run = run
-        run_path = folder / "run.json"
-        run.save(run_path)
-        outcome.files["run"] = run_path
+        """report.html and findings.csv for one client (the latest run)."""
         report = folder / "report.html"
-        report.write_text(render_report(run, self.templates), encoding="utf-8")
+        report.write_text(render_report(run, self.templates, self.branding), encoding="utf-8")
         outcome.files["report"] = report
         csv_path = folder / "findings.csv"
         csv_path.write_text(findings_csv(run.findings), encoding="utf-8")
@@ -245,7 +258,8 @@ class Auditor:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         index = self.out_dir / "index.html"
         index.write_text(render_index(runs, links, self.config.agency.model_dump(), run_id,
-                                      self.templates), encoding="utf-8")
+                                      self.templates, self.branding, trends=trends(runs)),
+                         encoding="utf-8")
         csv_path = self.out_dir / "findings.csv"
         csv_path.write_text(findings_csv(f for r in runs for f in r.findings), encoding="utf-8")
         agency_run.files = {"index": index, "csv": csv_path}

@@ -9,6 +9,7 @@ scrubbing to every log record.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -20,7 +21,7 @@ MASK = "[REDACTED]"
 
 _PARAM = re.compile(
     r"(?i)\b(access_token|input_token|appsecret_proof|app_secret|client_secret)"
-    r"(\"?\s*[=:]\s*\"?)([^&\s\"',}]+)"
+    r"(\"?\s*[=:]\s*\"?)([^&\s\"',}\\]+)"
 )
 _META_TOKEN = re.compile(r"\bEAA[A-Za-z0-9]{20,}")
 
@@ -47,13 +48,28 @@ def redact(text: str) -> str:
 
 
 def redact_obj(value: T) -> T:
-    """Apply :func:`redact` to every string inside a JSON-like structure."""
+    """Apply :func:`redact` to every string inside a JSON-like structure.
+
+    JSON data goes through its text form (C encoder, one regex pass, C decoder), which is
+    an order of magnitude faster than walking large snapshots string by string.
+    """
+    if isinstance(value, (dict, list)):
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            pass
+        else:
+            return cast(T, json.loads(redact(text)))
+    return _walk(value)
+
+
+def _walk(value: T) -> T:
     if isinstance(value, str):
         return cast(T, redact(value))
     if isinstance(value, dict):
-        return cast(T, {redact(str(k)): redact_obj(v) for k, v in value.items()})
+        return cast(T, {redact(str(k)): _walk(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
-        return cast(T, [redact_obj(v) for v in value])
+        return cast(T, [_walk(v) for v in value])
     return value
 
 

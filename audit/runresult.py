@@ -18,9 +18,9 @@ from audit import __version__
 from audit.checks.registry import CheckMeta
 from audit.models import CollectionError, Finding, Severity, Status
 from audit.platform import changes_for
-from audit.redact import redact_obj
+from audit.redact import redact, redact_obj
 from audit.score import METHOD, score
-from audit.snapshot import write_json_atomic
+from audit.snapshot import write_text_atomic
 
 SCHEMA_VERSION = "1.0"
 RUN_KIND = "ios14-audit/run"
@@ -82,8 +82,11 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The run.json document."""
+        return redact_obj(self._plain())
+
+    def _plain(self) -> dict[str, Any]:
         changes = [pc for f in self.findings for pc in f.platform_changes]
-        return redact_obj({
+        return {
             "kind": RUN_KIND,
             "schema_version": SCHEMA_VERSION,
             "tool": self.tool,
@@ -104,7 +107,7 @@ class RunResult:
             "checks": self.checks,
             "platform_changes": [c.to_dict() for c in changes_for(changes)],
             "sections": self.sections,
-        })
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunResult:
@@ -125,9 +128,15 @@ class RunResult:
             tool=dict(data.get("tool") or {}),
         )
 
-    def save(self, path: Path) -> None:
-        """Write run.json atomically."""
-        write_json_atomic(path, self.to_dict())
+    def to_json(self) -> str:
+        """run.json as text (credentials scrubbed in one pass over the text)."""
+        return redact(json.dumps(self._plain(), indent=1, ensure_ascii=False)) + "\n"
+
+    def save(self, *paths: Path) -> None:
+        """Write run.json atomically to each path."""
+        text = self.to_json()
+        for path in paths:
+            write_text_atomic(path, text)
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.models import CollectionError
-from audit.redact import redact_obj
+from audit.redact import redact, redact_obj
 
 SNAPSHOT_KIND = "ios14-audit/snapshot"
 SNAPSHOT_VERSION = 1
@@ -135,7 +135,10 @@ class Snapshot:
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise (credentials are never stored; strings are scrubbed once more)."""
-        return redact_obj({
+        return redact_obj(self._plain())
+
+    def _plain(self) -> dict[str, Any]:
+        return {
             "kind": SNAPSHOT_KIND,
             "snapshot_version": SNAPSHOT_VERSION,
             "tool_version": self.tool_version,
@@ -146,7 +149,7 @@ class Snapshot:
             "window": self.window,
             "not_audited": self.not_audited,
             "endpoints": {k: self.endpoints[k].to_dict() for k in sorted(self.endpoints)},
-        })
+        }
 
     @classmethod
     def from_dict(cls, data: Any, source: str = "<snapshot>") -> Snapshot:
@@ -180,9 +183,17 @@ class Snapshot:
             not_audited=data.get("not_audited"),
         )
 
-    def save(self, path: Path) -> None:
-        """Write atomically (a crash never leaves half a snapshot)."""
-        write_json_atomic(path, self.to_dict())
+    def to_json(self) -> str:
+        """The snapshot as JSON text, scrubbed of credentials in one pass over the text."""
+        # Compact: with indent, json falls back to its slow pure-Python encoder.
+        return redact(json.dumps(self._plain(), ensure_ascii=False,
+                                 separators=(",", ":"))) + "\n"
+
+    def save(self, *paths: Path) -> None:
+        """Write atomically to each path (a crash never leaves half a snapshot)."""
+        text = self.to_json()
+        for path in paths:
+            write_text_atomic(path, text)
 
     @classmethod
     def load(cls, path: Path) -> Snapshot:
@@ -199,12 +210,16 @@ class Snapshot:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to ``path`` through a temporary file and a rename."""
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=False, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -10,8 +10,15 @@ from rich.table import Table
 
 from audit.cli.common import config_option, fail, load_or_exit, stdout
 from audit.history import Changes, History, HistoryError
-from audit.pipeline import history_path
-from audit.render import environment, findings_csv, render_index, render_report
+from audit.pipeline import history_path, trends
+from audit.render import (
+    BrandingError,
+    branding_from_config,
+    environment,
+    findings_csv,
+    render_index,
+    render_report,
+)
 from audit.runresult import RunFileError, RunResult, load_run
 
 
@@ -126,15 +133,24 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None
             runs.append((f, load_run(f)))
         except RunFileError as exc:
             fail(str(exc))
-    override = None
+    override, branding = None, None
     if config_path is not None:
-        override = load_or_exit(config_path).report.templates_dir
+        config = load_or_exit(config_path)
+        override = config.report.templates_dir
+        if override is not None and not override.is_absolute():
+            override = config_path.parent / override
+        try:
+            branding = branding_from_config(config.report, config.agency.name,
+                                            config_path.parent)
+        except BrandingError as exc:
+            fail(f"report.logo: {exc}")
     env = environment(override)
     links = {}
     for path, run in runs:
         folder = (out_dir / str(run.client["slug"])) if out_dir else path.parent
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "report.html").write_text(render_report(run, env), encoding="utf-8")
+        (folder / "report.html").write_text(render_report(run, env, branding),
+                                            encoding="utf-8")
         (folder / "findings.csv").write_text(findings_csv(run.findings), encoding="utf-8")
         links[str(run.client["slug"])] = f"{run.client['slug']}/report.html"
         click.echo(f"{folder / 'report.html'}")
@@ -143,5 +159,6 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None
         index = base / "index.html"
         first = runs[0][1]
         index.write_text(render_index([r for _, r in runs], links, first.agency, first.run_id,
-                                      env), encoding="utf-8")
+                                      env, branding, trends=trends([r for _, r in runs])),
+                         encoding="utf-8")
         click.echo(str(index))

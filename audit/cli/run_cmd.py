@@ -23,6 +23,7 @@ from audit.config import ClientConfig, Config, ConfigError
 from audit.history import History, HistoryError
 from audit.models import Severity, Status
 from audit.pipeline import AgencyRun, Auditor, history_path
+from audit.render import BrandingError
 from audit.snapshot import Snapshot, SnapshotError
 
 
@@ -89,7 +90,8 @@ def exit_code(result: AgencyRun, fail_on: Severity | None) -> int:
 
 
 def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
-            env: Mapping[str, str], from_snapshot: Path | None = None) -> AgencyRun:
+            env: Mapping[str, str], from_snapshot: Path | None = None,
+            config_dir: Path | None = None) -> AgencyRun:
     """Run the pipeline with progress on stderr and history on; returns the agency run."""
     console = stderr()
 
@@ -101,7 +103,11 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
     except HistoryError as exc:
         fail(str(exc))
     with history:
-        auditor = Auditor(config, out_dir, env, progress=progress, history=history)
+        try:
+            auditor = Auditor(config, out_dir, env, progress=progress, history=history,
+                              config_dir=config_dir)
+        except BrandingError as exc:
+            fail(f"report.logo: {exc}")
         if from_snapshot is not None:
             return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
                                                                 [c.slug for c in clients]))
@@ -131,7 +137,7 @@ def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
     clients = select_clients(config, slugs)
     started = time.monotonic()
     result = execute(config, clients, out_dir or config.output.directory, os.environ,
-                     from_snapshot)
+                     from_snapshot, config_path.parent)
     _summary(result, time.monotonic() - started)
     raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 
