@@ -134,3 +134,23 @@ def test_tokens_come_from_the_environment_only():
     assert config.token_for(config.clients[0], env) == "agency-token"
     assert config.token_for(config.clients[1], env) == "b-token"
     assert config.token_for(config.clients[1], {}) is None
+
+
+def test_example_config_documents_every_option():
+    from pydantic import BaseModel
+
+    from audit.config import Config
+
+    text = (ROOT / "config.example.yaml").read_text()
+
+    def names(model):
+        for name, field in model.model_fields.items():
+            yield name
+            for arg in (field.annotation, *getattr(field.annotation, "__args__", ())):
+                inner = getattr(arg, "__args__", ())
+                for candidate in (arg, *inner):
+                    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                        yield from names(candidate)
+
+    missing = sorted({n for n in names(Config) if f"{n}:" not in text})
+    assert missing == []
