@@ -88,7 +88,7 @@ def _num(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -152,11 +152,38 @@ def events(console: Console, view: SnapshotView) -> None:
     console.print(t)
 
 
-@inspect_command("windows", "Conversions under each attribution window, and the projected "
-                 "change from 28-day click + 1-day view to 7-day click + 1-day view.",
-                 lambda v: compare(v).to_dict())
-def windows(console: Console, view: SnapshotView) -> None:
-    """Print the window comparison (account totals and campaigns)."""
+@click.command("windows")
+@config_option
+@click.option("--client", "slugs", multiple=True, metavar="SLUG", help="Only this client.")
+@click.option("--level", type=click.Choice(["campaign", "adset"]), default="campaign",
+              show_default=True, help="Objects to list under the account totals.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
+              help="Read saved snapshot(s) instead of calling the API.")
+def windows(config_path: Path, slugs: tuple[str, ...], level: str, as_json: bool,
+            from_snapshot: Path | None) -> None:
+    """Conversions under each attribution window, and the projected change from 28-day
+    click + 1-day view to 7-day click + 1-day view (unavailable windows say so)."""
+    config = load_or_exit(config_path)
+    views = load_views(config, slugs, from_snapshot)
+    if as_json:
+        out = {}
+        for v in views:
+            data = compare(v).to_dict()
+            data["rows"] = {level: data["rows"][level]}
+            out[v.client_slug] = data
+        click.echo(json.dumps(out, indent=2))
+        return
+    console = stdout()
+    for view in views:
+        console.rule(f"{view.client_name} ({view.client_slug})")
+        if view.snap.not_audited:
+            console.print(f"not audited: {view.snap.not_audited}", markup=False)
+            continue
+        _print_windows(console, view, level)
+
+
+def _print_windows(console: Console, view: SnapshotView, level: str) -> None:
     result = compare(view)
     console.print(f"period {result.date_start} to {result.date_stop}")
     for note in result.notes:
@@ -164,7 +191,7 @@ def windows(console: Console, view: SnapshotView) -> None:
     t = Table()
     for col in ("object", "event", *WINDOWS, "old → new", "change"):
         t.add_column(col, justify="left" if col in ("object", "event") else "right")
-    for c in [*result.account_totals, *result.rows["campaign"]]:
+    for c in [*result.account_totals, *result.rows[level]]:
         m = c.metrics()
         t.add_row(c.object_name or c.object_id, c.label,
                   *("unavail." if c.figures.counts.get(w) is None else

@@ -44,6 +44,10 @@ def label_for(action_type: str, names: Mapping[str, str] | None = None) -> str:
     """A readable name for an insights action type."""
     if action_type in LABELS:
         return LABELS[action_type]
+    if action_type.startswith("omni_"):
+        web = LABELS.get("offsite_conversion.fb_pixel_" + action_type[len("omni_"):])
+        if web:
+            return web.replace("(website)", "(all channels)")
     prefix = "offsite_conversion.custom."
     if action_type.startswith(prefix):
         cc = action_type[len(prefix):]

@@ -109,3 +109,30 @@ def test_inspection_commands_print_tables_and_json(demo_out: Path, command, tmp_
                   "--from-snapshot", str(demo_out))
     data = json.loads(raw.output)
     assert list(data) == ["aurora-living"]
+
+
+def test_demo_top8_differs_from_the_most_frequent_events(demo_out: Path):
+    run = load_runs(demo_out)["aurora-living"]
+    [domain] = run["sections"]["priorities"]["domains"]
+    recommended = [r["event"] for r in domain["recommended"]]
+    rows = [r for r in run["sections"]["events"]["rows"]]
+    volume: dict[str, int] = {}
+    for r in rows:
+        volume[r["event"]] = volume.get(r["event"], 0) + r["total_7d"]
+    naive = sorted(volume, key=lambda e: (-volume[e], e))[:8]
+    assert recommended[0] == "Purchase" and "Purchase" not in naive[:3]
+    assert set(recommended) != set(naive)
+    assert run["sections"]["priorities"]["effective_mode"] == "legacy"
+    assert domain["affected_adsets"], "the demo shows ad sets outside the list"
+    assert all(r["reason"] for r in domain["recommended"])
+
+
+def test_windows_command_levels(demo_out: Path, tmp_path):
+    from audit.sandbox import demo_config_path
+
+    config = tmp_path / "c.yaml"
+    config.write_text(demo_config_path().read_text())
+    data = json.loads(run_cli("windows", "-c", str(config), "--client", "aurora-living",
+                              "--level", "adset", "--json", "--from-snapshot",
+                              str(demo_out)).output)["aurora-living"]
+    assert list(data["rows"]) == ["adset"] and len(data["rows"]["adset"]) > 100

@@ -127,6 +127,7 @@ def test_mixed_currencies_have_no_client_total():
 
 def test_labels():
     assert label_for(PURCHASE) == "Purchase (website)"
+    assert label_for("omni_add_to_cart") == "Add to cart (all channels)"
     assert label_for("offsite_conversion.custom.77", {"77": "Big order"}) == \
         "Big order (custom conversion)"
 
