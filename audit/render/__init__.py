@@ -1,0 +1,88 @@
+"""run.json → HTML report, agency index and CSV. Pure: no API calls, no clock.
+
+Jinja2 with autoescape on and StrictUndefined: everything that came from the API is
+escaped, and a template that refers to a missing value fails loudly instead of printing
+nothing. Templates live in ``reports/templates`` (packaged as ``audit/_templates``); an
+agency can override any of them from its own folder. The only file read besides the
+templates is the logo named in the branding config (:func:`branding_from_config`).
+
+The package turns a run into plain view data (checklist steps, finding groups, window
+tables, rule diffs); the templates only lay it out, and :mod:`audit.charts` draws the SVG.
+
+Modules: :mod:`.vocabulary` (area titles, steps, states), :mod:`.branding`,
+:mod:`.formatting` (the text filters), :mod:`.templates` (the Jinja2 environment),
+:mod:`.findings` (ordering and grouping), :mod:`.steps` (checklist and verdict),
+:mod:`.sections` (changes, windows, rules), :mod:`.report`, :mod:`.index` and
+:mod:`.csvout`. Everything public is re-exported here: import from ``audit.render``.
+"""
+
+from __future__ import annotations
+
+from .branding import (
+    LOGO_MAX_BYTES,
+    LOGO_TYPES,
+    Branding,
+    BrandingError,
+    branding_from_config,
+    logo_data_uri,
+)
+from .csvout import CSV_COLUMNS, findings_csv
+from .findings import SHOWN_PER_CHECK, CheckGroup, group_findings, sort_findings
+from .formatting import (
+    MINUS,
+    evidence_items,
+    fmt_money,
+    fmt_num,
+    fmt_pct,
+    fmt_value,
+    fmt_when,
+    format_evidence,
+)
+from .index import index_rows, render_index, safe_link
+from .report import render_report, report_context
+from .sections import changes_context, filter_diff, rules_context, windows_context
+from .steps import checklist, verdict
+from .templates import default_environment, environment, template_dirs
+from .vocabulary import AREA_TITLES, STATES, STATUS_ORDER, STEP_SHORT, STEPS
+
+__all__ = [
+    "AREA_TITLES",
+    "CSV_COLUMNS",
+    "LOGO_MAX_BYTES",
+    "LOGO_TYPES",
+    "MINUS",
+    "SHOWN_PER_CHECK",
+    "STATES",
+    "STATUS_ORDER",
+    "STEPS",
+    "STEP_SHORT",
+    "Branding",
+    "BrandingError",
+    "CheckGroup",
+    "branding_from_config",
+    "changes_context",
+    "checklist",
+    "default_environment",
+    "environment",
+    "evidence_items",
+    "filter_diff",
+    "findings_csv",
+    "fmt_money",
+    "fmt_num",
+    "fmt_pct",
+    "fmt_value",
+    "fmt_when",
+    "format_evidence",
+    "group_findings",
+    "index_rows",
+    "logo_data_uri",
+    "render_index",
+    "render_report",
+    "report_context",
+    "rules_context",
+    "safe_link",
+    "sort_findings",
+    "template_dirs",
+    "verdict",
+    "windows_context",
+]

@@ -1,0 +1,106 @@
+"""Plain-text formatting for the report: numbers, money, percentages, times and evidence.
+
+These are the Jinja2 filters registered by :mod:`.templates`; they return text, which the
+template escapes when it inserts it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+MINUS = "\u2212"
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
+
+
+def fmt_num(value: Any, unavailable: str = "—") -> str:
+    """1234.5 → "1,234.5"; integers without decimals; None → the ``unavailable`` text."""
+    if value is None or isinstance(value, bool):
+        return unavailable if value is None else ("yes" if value else "no")
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    digits = 2 if abs(value) >= 100 else 4
+    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_money(value: Any, currency: str | None = None) -> str:
+    """Two decimals with thousands separators, optionally with a currency code."""
+    if value is None:
+        return "—"
+    text = f"{float(value):,.2f}"
+    return f"{text} {currency}" if currency else text
+
+
+def fmt_pct(value: Any, signed: bool = False) -> str:
+    """A ratio as a percentage: 0.9375 → "93.8%" (signed: -0.06 → "-6.0%" with a minus sign)."""
+    if value is None:
+        return "—"
+    pct = float(value) * 100
+    if signed:
+        return ("+" if pct > 0 else MINUS if pct < 0 else "±") + f"{abs(pct):.1f}%"
+    return f"{pct:.1f}%"
+
+
+def fmt_when(value: Any) -> str:
+    """ISO timestamp → "28 Nov 2026, 16:08 UTC" (the text itself when it does not parse)."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value or "")
+    offset = moment.utcoffset()
+    zone = "" if offset is None else " UTC" if not offset else moment.strftime(" %z")
+    return f"{moment.day} {moment:%b %Y, %H:%M}{zone}"
+
+
+def fmt_value(value: Any) -> str:
+    """A rule filter value as written in the API (lists in brackets)."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(fmt_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {fmt_value(v)}" for k, v in value.items()) + "}"
+    return "—" if value is None else str(value)
+
+
+def format_evidence(value: Any, depth: int = 0) -> str:
+    """Compact, readable text for an evidence value (escaped later by the template)."""
+    if isinstance(value, Mapping):
+        if depth and value:
+            # an item of a list: its name (or first value), then a few other values
+            key = next((k for k in ("name", "id") if value.get(k)), next(iter(value)))
+            extra = [format_evidence(v, depth + 1) for k, v in value.items()
+                     if k not in (key, "id") and isinstance(v, (int, float, str, list))][:3]
+            head = format_evidence(value[key], depth + 1)
+            return head + (f" ({', '.join(extra)})" if extra else "")
+        items = [f"{k.replace('_', ' ')}: {format_evidence(v, depth + 1)}"
+                 for k, v in value.items()]
+        return "; ".join(items) or "—"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "none"
+        nested = any(isinstance(v, Mapping) for v in value)
+        limit = 5 if nested else 12
+        shown = ("; " if nested else ", ").join(format_evidence(v, depth + 1)
+                                                for v in value[:limit])
+        return shown + (f" … (+{len(value) - limit} more)" if len(value) > limit else "")
+    if value is None:
+        return "n/a"
+    if isinstance(value, (int, float)):
+        return fmt_num(value)
+    text = str(value)
+    if _ISO_TIME.match(text):
+        return fmt_when(text)
+    return text if len(text) <= 240 else text[:237] + "…"
+
+
+def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) pairs for a finding's evidence, plain numbers first."""
+    keys = sorted(evidence, key=lambda k: not _numeric(evidence[k]))
+    return [(str(k).replace("_", " "), format_evidence(evidence[k])) for k in keys]
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
