@@ -39,6 +39,9 @@ def report_context(run: RunResult, branding: Branding | None = None) -> dict[str
         "skipped": [f for f in skipped if not _not_applicable(f)],
         "not_applicable": [f for f in skipped if _not_applicable(f)],
         "errors": [f for f in findings if f.status is Status.ERROR],
+        # token problems go at the very top: an expiring token silently ends periodic runs
+        "token_alerts": [f for f in findings if f.area == "token" and not f.muted
+                         and f.status in (Status.FAIL, Status.WARN)],
         "muted": [f for f in findings if f.muted],
         "counts": run.counts(),
         "changes": changes_context(sections.get("changes")),

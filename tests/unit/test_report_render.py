@@ -469,3 +469,24 @@ def test_templates_dir_override_replaces_a_template(tmp_path: Path):
     assert "First run" not in html and "Since last run" not in section(html, "changes")
     assert '<section id="findings"' in html  # the rest still comes from the shipped templates
     assert render_index([make_run()], {}, {"name": "N"}, "r1", env).startswith("INDEX OVERRIDE 1")
+
+
+def test_token_problems_are_a_banner_at_the_top():
+    from audit.models import Finding, Resource, Severity, Status
+    from audit.render import render_report
+    from audit.runresult import RunResult
+
+    warn = Finding("token_access_valid", "acme", Status.WARN, Severity.CRITICAL, "token",
+                   "The access token is valid and not about to expire",
+                   "The access token expires in 5 day(s), on 2026-12-03.",
+                   Resource("token", "ACME_TOKEN"), remediation="Generate a new token")
+    other = Finding("access_pixel_shared", "acme", Status.FAIL, Severity.CRITICAL, "access",
+                    "Every client pixel is shared", "Pixel X is not shared.",
+                    Resource("pixel", "1"), remediation="Assign partner")
+    run = RunResult(run_id="r", client={"slug": "acme", "name": "Acme", "business_id": "1"},
+                    agency={"name": "N", "business_id": "2"}, started_at="2026-11-28T12:00:00",
+                    finished_at="2026-11-28T12:00:05", findings=[other, warn],
+                    collection_errors=[], checks=[], snapshot={})
+    html = render_report(run)
+    banner = html.index("Access token:</b> The access token expires in 5 day(s)")
+    assert banner < html.index('id="checklist"') < html.index("Pixel X is not shared.")
