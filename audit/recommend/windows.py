@@ -103,6 +103,7 @@ class Comparison:
         old_value = _sum(v.get(w) for w in OLD_DEFAULT)
         new_value = _sum(v.get(w) for w in NEW_DEFAULT)
         change = _ratio(new - old, old) if old is not None and new is not None else None
+        has_value = any(x for x in v.values() if x)  # no value reported: no ROAS, not 0
         return {
             "kept_7d_of_28d_click": _ratio(c.get("7d_click"), c.get("28d_click")),
             "kept_1d_of_7d_click": _ratio(c.get("1d_click"), c.get("7d_click")),
@@ -110,8 +111,8 @@ class Comparison:
             "old_default": old, "new_default": new, "change": change,
             "cost_per_result_old": _ratio(self.spend, old) if old else None,
             "cost_per_result_new": _ratio(self.spend, new) if new else None,
-            "roas_old": _ratio(old_value, self.spend) if self.spend else None,
-            "roas_new": _ratio(new_value, self.spend) if self.spend else None,
+            "roas_old": _ratio(old_value, self.spend) if self.spend and has_value else None,
+            "roas_new": _ratio(new_value, self.spend) if self.spend and has_value else None,
         }
 
     def to_dict(self) -> dict[str, Any]:

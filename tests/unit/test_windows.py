@@ -165,3 +165,10 @@ def test_adset_attribution_and_ios_skan_checks():
     assert attr == {"a1": Status.FAIL, "a2": Status.WARN, "a3": Status.PASS}
     skan = {f.resource.id: f.status for f in found if f.check_id == "windows_ios_app_skan"}
     assert skan == {"c1": Status.FAIL, "c2": Status.PASS}
+
+
+def test_events_without_value_have_no_roas_rather_than_zero():
+    s = snap([row("1", "100", [action("offsite_conversion.fb_pixel_add_to_cart",
+                                      **{"7d_click": 40, "28d_click": 50, "1d_view": 5})])])
+    [c] = compare(SnapshotView(s)).rows["campaign"]
+    assert c.metrics()["roas_old"] is None and c.metrics()["cost_per_result_old"] == 1.8182
