@@ -57,13 +57,6 @@ class GraphTransport(Protocol):
         """Create or update."""
 
 
-class BatchTransport(GraphTransport, Protocol):
-    """A transport that can also send GETs through the batch endpoint."""
-
-    def batch_get(self, calls: Sequence[Any]) -> list[JSON | GraphError]:
-        """Run GETs in batches; per call the JSON body or the error."""
-
-
 def _check_items(items: list[Any], endpoint: str) -> list[JSON]:
     for item in items:
         if not isinstance(item, dict):

@@ -77,11 +77,6 @@ def token_permissions() -> Read:
     return Read("token/permissions", "me", "permissions")
 
 
-def token_me() -> Read:
-    """``GET /me``."""
-    return Read("token/me", "me", fields=("id", "name"))
-
-
 # ---------------------------------------------------------------------- business
 
 

@@ -19,8 +19,6 @@ from audit.graph.errors import GraphError, RateLimited
 
 log = logging.getLogger(__name__)
 
-USAGE_HEADERS = ("x-app-usage", "x-ad-account-usage", "x-business-use-case-usage",
-                 "x-fb-ads-insights-throttle")
 
 
 @dataclass(frozen=True)

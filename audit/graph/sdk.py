@@ -9,7 +9,6 @@ read a node, read an edge (all pages), post, and batch. Errors are translated he
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -383,16 +382,3 @@ class GraphSession:
                 item_usage[index] = parse_usage(response.headers())
                 results[index] = error
         return callback
-
-
-def describe_sdk() -> dict[str, str]:
-    """Versions of the SDK in use (for run.json and ``--version``)."""
-    return {
-        "sdk_version": str(FacebookAdsApi.SDK_VERSION),
-        "default_api_version": str(FacebookAdsApi.API_VERSION),
-    }
-
-
-def dumps_params(value: Any) -> str:
-    """JSON-encode a parameter the way the SDK does (compact, sorted keys)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
