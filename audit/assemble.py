@@ -27,16 +27,24 @@ from audit.view import SnapshotView
 log = logging.getLogger(__name__)
 
 
+EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env")
+
+
+def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:
+    """Overlay the config's current evaluation settings for the snapshot's client, if listed."""
+    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
+    if current is not None:
+        settings = client_info(config, current)
+        for key in EVALUATION_SETTINGS:
+            snap.client[key] = settings[key]
+    return snap
+
+
 def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: datetime,
                       finished: datetime, snapshot_path: Path | None,
                       stats: Mapping[str, object] | None = None) -> RunResult:
     """Pure evaluation of one snapshot into a RunResult."""
-    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
-    if current is not None:
-        settings = client_info(config, current)
-        for key in ("aem_mode", "priorities", "domains", "rules_target_window", "token_env"):
-            snap.client[key] = settings[key]
-    view = SnapshotView(snap)
+    view = SnapshotView(with_current_settings(snap, config))
     findings = apply_mutes(run_checks(view, config.checks), config.mute, finished.date())
     keys = ("slug", "name", "business_id", "ad_accounts", "pixels", "domains", "aem_mode")
     client: dict[str, object] = {k: snap.client[k] for k in keys if k in snap.client}

@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from audit.assemble import with_current_settings
 from audit.cli.common import config_option, load_or_exit, stdout
 from audit.cli.run_cmd import find_snapshots, select_clients
 from audit.config import Config
@@ -25,7 +26,6 @@ from audit.inventory import sections
 from audit.pipeline import Auditor
 from audit.recommend.priorities import recommend
 from audit.recommend.windows import WINDOWS, compare
-from audit.snapshot import Snapshot
 from audit.view import SnapshotView
 
 Printer = Callable[[Console, SnapshotView], None]
@@ -39,18 +39,7 @@ def load_views(config: Config, slugs: Sequence[str], from_snapshot: Path | None
         snaps = find_snapshots(from_snapshot, [c.slug for c in clients])
     else:
         snaps = Auditor(config, config.output.directory, os.environ).collect_only(clients)
-    return [SnapshotView(_with_settings(config, s)) for s in snaps]
-
-
-def _with_settings(config: Config, snap: Snapshot) -> Snapshot:
-    from audit.collect import client_info
-
-    current = next((c for c in config.clients if c.slug == snap.client.get("slug")), None)
-    if current is not None:
-        info = client_info(config, current)
-        for key in ("aem_mode", "priorities", "domains", "rules_target_window"):
-            snap.client[key] = info[key]
-    return snap
+    return [SnapshotView(with_current_settings(s, config)) for s in snaps]
 
 
 def inspect_command(name: str, help_text: str, section: Callable[[SnapshotView], Any]
