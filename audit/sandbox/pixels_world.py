@@ -10,6 +10,7 @@ from . import fields as F
 from .model import Pixel, PixelEvent, PixelShare
 from .timeutil import graph_time
 from .validate import (
+    as_account_id,
     as_bool,
     as_enum,
     as_id,
@@ -64,7 +65,7 @@ def parse_pixel(raw: Any, now: datetime, path: str) -> Pixel:
         last_fired=None if data.get("last_fired") is None else as_time(
             data["last_fired"], now, f"{path}.last_fired"),
         hosts=as_share_map(data.get("hosts"), f"{path}.hosts"),
-        ad_accounts=[_account(a, f"{path}.ad_accounts[{i}]") for i, a in
+        ad_accounts=[as_account_id(a, f"{path}.ad_accounts[{i}]") for i, a in
                      enumerate(as_list(data.get("ad_accounts"), f"{path}.ad_accounts"))],
     )
     for i, share in enumerate(as_list(data.get("shared_with"), f"{path}.shared_with")):
@@ -88,14 +89,6 @@ def parse_pixel(raw: Any, now: datetime, path: str) -> Pixel:
     if pixel.events and not pixel.hosts:
         raise fail(f"{path}.hosts", "is required when the pixel has events")
     return pixel
-
-
-def _account(value: Any, path: str) -> str:
-    text = as_str(value, path)
-    digits = text[4:] if text.startswith("act_") else text
-    if not digits.isdigit():
-        raise fail(path, f"must be act_<digits> (got {text!r})")
-    return f"act_{digits}"
 
 
 def _share(raw: Any, path: str) -> PixelShare:
