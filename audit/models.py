@@ -7,6 +7,7 @@ These are plain, immutable dataclasses with explicit ``to_dict`` / ``from_dict``
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -52,6 +53,25 @@ def fingerprint(check_id: str, client: str, resource_type: str, resource_id: str
     """
     raw = "\x1f".join((check_id, client, resource_type, resource_id))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def canonical(spec: Any) -> str:
+    """A stable text form of a JSON-like value (rule specs); filter order does not matter.
+
+    Used to compare a rule's spec across reads, plans and backups, and hashed by
+    :func:`spec_hash` for the history's "rules edited" report.
+    """
+    if isinstance(spec, Mapping):
+        data = dict(spec)
+        if isinstance(data.get("filters"), list):
+            data["filters"] = sorted(data["filters"], key=lambda f: json.dumps(f, sort_keys=True))
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
+
+
+def spec_hash(value: Any) -> str:
+    """A short stable hash of a JSON-like value in its :func:`canonical` form."""
+    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

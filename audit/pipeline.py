@@ -14,24 +14,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from audit.assemble import evaluate_snapshot
-from audit.collect import collect, new_snapshot
+from audit.collect.collector import collect, new_snapshot
+from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
-from audit.graph.client import GraphClient, GraphTransport
+from audit.evaluate.assemble import evaluate_snapshot
+from audit.evaluate.run import RunResult
+from audit.facts.inventory import snapshot_assets
+from audit.facts.view import SnapshotView
+from audit.graph.client import GraphClient
 from audit.graph.retry import RetryPolicy
-from audit.history import History, RunRow
-from audit.inventory import snapshot_assets
-from audit.redact import redact
-from audit.render import (
+from audit.graph.transport import GraphTransport
+from audit.publish.history import History, RunRow
+from audit.publish.render import (
     branding_from_config,
     environment,
     findings_csv,
     render_index,
     render_report,
 )
-from audit.runresult import RunResult
-from audit.snapshot import Snapshot
-from audit.view import SnapshotView
+from audit.redact import redact
 
 log = logging.getLogger(__name__)
 

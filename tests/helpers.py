@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from audit.snapshot import Fetched, Snapshot
+from audit.collect.snapshot import Snapshot
+from audit.graph.result import Fetched
 
 AGENCY_ID = "5566778899"
 CLIENT_ID = "1000000000001"

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from audit.evaluate.recommend.rules import Suggestion
+from audit.files import write_json_atomic
 from audit.graph.client import GraphClient
 from audit.graph.errors import GraphError
 from audit.graph.reads import RULE_FIELDS
-from audit.recommend.rules import Suggestion, canonical
-from audit.snapshot import write_json_atomic
+from audit.models import canonical
 
 PLAN_KIND = "ios14-audit/rules-plan"
 BACKUP_KIND = "ios14-audit/rules-backup"

@@ -7,8 +7,8 @@ import json
 import click
 from rich.table import Table
 
-from audit.checks import REGISTRY
 from audit.cli.common import stdout
+from audit.evaluate.checks import REGISTRY
 
 
 @click.command("checks")

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from audit.config import Config, ConfigError, load_config
-from audit.evaluate import validate_mutes, validate_overrides
+from audit.evaluate.engine import validate_mutes, validate_overrides
 
 EXIT_OK = 0
 EXIT_FAIL_ON = 1

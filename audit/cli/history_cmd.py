@@ -9,9 +9,10 @@ import click
 from rich.table import Table
 
 from audit.cli.common import config_option, fail, load_or_exit, stdout
-from audit.history import Changes, History, HistoryError
+from audit.evaluate.run import RunFileError, RunResult, load_run
 from audit.pipeline import history_path, trends
-from audit.render import (
+from audit.publish.history import Changes, History, HistoryError
+from audit.publish.render import (
     BrandingError,
     branding_from_config,
     environment,
@@ -19,7 +20,6 @@ from audit.render import (
     render_index,
     render_report,
 )
-from audit.runresult import RunFileError, RunResult, load_run
 
 
 def _open(config_path: Path) -> History:

@@ -18,15 +18,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from audit.assemble import with_current_settings
 from audit.cli.common import config_option, load_or_exit, stdout
 from audit.cli.run_cmd import find_snapshots, select_clients
 from audit.config import Config
-from audit.inventory import sections
+from audit.evaluate.assemble import with_current_settings
+from audit.evaluate.recommend.priorities import recommend
+from audit.evaluate.recommend.windows import WINDOWS, compare
+from audit.facts.inventory import sections
+from audit.facts.view import SnapshotView
 from audit.pipeline import Auditor
-from audit.recommend.priorities import recommend
-from audit.recommend.windows import WINDOWS, compare
-from audit.view import SnapshotView
 
 Printer = Callable[[Console, SnapshotView], None]
 

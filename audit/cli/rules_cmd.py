@@ -11,13 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from audit.cli.common import fail, load_or_exit, stdout
-from audit.cli.inspect_cmd import load_views
-from audit.config import Config, ConfigError
-from audit.graph.client import GraphClient
-from audit.pipeline import sdk_session
-from audit.recommend.rules import Suggestion, suggestions
-from audit.rules_apply import (
+from audit.actions.rules import (
     PlanError,
     RuleOutcome,
     apply,
@@ -28,6 +22,12 @@ from audit.rules_apply import (
     rollback,
     save_plan,
 )
+from audit.cli.common import fail, load_or_exit, stdout
+from audit.cli.inspect_cmd import load_views
+from audit.config import Config, ConfigError
+from audit.evaluate.recommend.rules import Suggestion, suggestions
+from audit.graph.client import GraphClient
+from audit.pipeline import sdk_session
 
 
 def _now() -> str:

@@ -19,12 +19,12 @@ from audit.cli.common import (
     stderr,
     stdout,
 )
+from audit.collect.snapshot import Snapshot, SnapshotError
 from audit.config import ClientConfig, Config, ConfigError
-from audit.history import History, HistoryError
 from audit.models import Severity, Status
 from audit.pipeline import AgencyRun, Auditor, history_path
-from audit.render import BrandingError
-from audit.snapshot import Snapshot, SnapshotError
+from audit.publish.history import History, HistoryError
+from audit.publish.render import BrandingError
 
 
 def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from audit import __version__
+from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph import reads
 from audit.graph.client import GraphClient, Read
-from audit.snapshot import Fetched, Snapshot
-from audit.view import debug_token_data
+from audit.graph.result import Fetched
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _not_audited_reason(snap: Snapshot) -> str | None:
     """A reason when the token is unusable, else None."""
     debug = snap.get("token/debug")
     if debug is not None and debug.succeeded:
-        data = debug_token_data(debug)
+        data = reads.debug_token_data(debug)
         if data.get("is_valid") is False:
             err = data.get("error")
             detail = err.get("message") if isinstance(err, dict) else None

@@ -9,13 +9,13 @@ can always be re-run from a saved snapshot without a single API call.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.files import write_text_atomic
+from audit.graph.result import Fetched
 from audit.models import CollectionError
 from audit.redact import redact, redact_obj
 
@@ -25,70 +25,6 @@ SNAPSHOT_VERSION = 1
 
 class SnapshotError(Exception):
     """A snapshot file is missing, unreadable or not a snapshot."""
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """The outcome of one read: data, error, or partial data plus the error."""
-
-    endpoint: str
-    data: Any = None
-    error: Mapping[str, Any] | None = None
-    partial: bool = False
-
-    @classmethod
-    def ok(cls, endpoint: str, data: Any) -> Fetched:
-        """A successful read."""
-        return cls(endpoint, data, None, False)
-
-    @classmethod
-    def failed(cls, endpoint: str, error: Mapping[str, Any]) -> Fetched:
-        """A read that returned nothing usable."""
-        return cls(endpoint, None, dict(error), False)
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the read completed without error."""
-        return self.error is None
-
-    @property
-    def error_kind(self) -> str | None:
-        """The error kind (auth, permission, unsupported …) or None."""
-        return str(self.error.get("kind")) if self.error else None
-
-    @property
-    def error_code(self) -> int | None:
-        """The Graph error code, if any."""
-        code = self.error.get("code") if self.error else None
-        return code if isinstance(code, int) else None
-
-    def items(self) -> list[dict[str, Any]]:
-        """The list data (possibly partial), or [] when nothing was read."""
-        return [x for x in self.data if isinstance(x, dict)] if isinstance(self.data, list) else []
-
-    def obj(self) -> dict[str, Any]:
-        """The object data, or {} when nothing was read."""
-        return self.data if isinstance(self.data, dict) else {}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Serialise for snapshot.json."""
-        out: dict[str, Any] = {"endpoint": self.endpoint, "data": self.data}
-        if self.error is not None:
-            out["error"] = dict(self.error)
-        if self.partial:
-            out["partial"] = True
-        return out
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Fetched:
-        """Rebuild from snapshot.json."""
-        error = data.get("error")
-        return cls(
-            endpoint=str(data.get("endpoint", "")),
-            data=data.get("data"),
-            error=dict(error) if isinstance(error, Mapping) else None,
-            partial=bool(data.get("partial", False)),
-        )
 
 
 @dataclass
@@ -206,21 +142,3 @@ class Snapshot:
             raise SnapshotError(f"{path}: cannot read JSON ({exc}); is it a snapshot.json?"
                                 ) from None
         return cls.from_dict(raw, str(path))
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to ``path`` through a temporary file and a rename."""
-    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

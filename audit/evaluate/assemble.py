@@ -11,18 +11,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from audit import inventory
-from audit.checks import REGISTRY
-from audit.collect import client_info
+from audit.collect.collector import client_info
+from audit.collect.snapshot import Snapshot
 from audit.config import Config
-from audit.evaluate import apply_mutes, run_checks
-from audit.recommend.priorities import recommend as recommend_priorities
-from audit.recommend.rules import suggestions as rule_suggestions
-from audit.recommend.windows import compare as compare_windows
+from audit.evaluate.checks import REGISTRY
+from audit.evaluate.engine import apply_mutes, run_checks
+from audit.evaluate.recommend.priorities import recommend as recommend_priorities
+from audit.evaluate.recommend.rules import suggestions as rule_suggestions
+from audit.evaluate.recommend.windows import compare as compare_windows
+from audit.evaluate.run import RunResult, check_list
+from audit.facts import inventory
+from audit.facts.view import SnapshotView
 from audit.redact import redact
-from audit.runresult import RunResult, check_list
-from audit.snapshot import Snapshot
-from audit.view import SnapshotView
 
 log = logging.getLogger(__name__)
 

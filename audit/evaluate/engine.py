@@ -14,11 +14,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from audit.checks import registry as reg
 from audit.config import MuteConfig
+from audit.evaluate.checks import registry as reg
+from audit.facts.view import SnapshotView
 from audit.models import Finding, Resource, Status
 from audit.redact import redact
-from audit.view import SnapshotView
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from audit import __version__
-from audit.checks.registry import CheckMeta
+from audit.evaluate.checks.registry import CheckMeta
+from audit.evaluate.score import METHOD, score
+from audit.files import write_text_atomic
 from audit.models import CollectionError, Finding, Severity, Status
 from audit.platform import changes_for
 from audit.redact import redact, redact_obj
-from audit.score import METHOD, score
-from audit.snapshot import write_text_atomic
 
 SCHEMA_VERSION = "1.0"
 RUN_KIND = "ios14-audit/run"
@@ -32,7 +32,7 @@ class RunFileError(Exception):
 
 def load_schema() -> dict[str, Any]:
     """The JSON Schema of run.json shipped in the package."""
-    text = resources.files("audit").joinpath("schema/run.schema.json").read_text("utf-8")
+    text = resources.files("audit").joinpath("publish/schema/run.schema.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from audit.view import SnapshotView, parse_time, ref_id, to_float, to_str
+from audit.facts.view import SnapshotView, parse_time, ref_id, to_float, to_str
 
 # promoted_object.custom_event_type → the pixel event name it optimises for.
 CUSTOM_EVENT_TYPES = {

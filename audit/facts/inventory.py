@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.ads import adsets, event_usage
-from audit.domains import registrable_domain
-from audit.quality import dataset_quality
-from audit.view import SnapshotView, ref_id, str_list, to_str
+from audit.facts.ads import adsets, event_usage
+from audit.facts.domains import registrable_domain
+from audit.facts.quality import dataset_quality
+from audit.facts.view import SnapshotView, ref_id, str_list, to_str
+from audit.models import spec_hash
 
 VERIFIED_STATUSES = frozenset({"verified", "verified_domain", "approved"})
 
@@ -181,8 +182,6 @@ def optimised_adsets(view: SnapshotView) -> list[dict[str, Any]]:
 
 def snapshot_assets(view: SnapshotView) -> dict[str, dict[str, str]]:
     """Assets whose changes the history reports: pixels, domain verification, rule specs."""
-    from audit.history import spec_hash
-
     out: dict[str, dict[str, str]] = {"pixel": {}, "domain_verified": {}, "rule": {}}
     for pixel in view.pixels:
         if pixel.read is not None and (pixel.read.succeeded or pixel.read.partial):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.view import SnapshotView, to_float, to_str
+from audit.facts.view import SnapshotView, to_float, to_str
 
 
 def _pct(value: Any) -> float | None:

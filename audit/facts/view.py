@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from audit.snapshot import Fetched, Snapshot
+from audit.collect.snapshot import Snapshot
+from audit.graph.result import Fetched
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -72,15 +73,6 @@ def str_list(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [s for s in (to_str(v) for v in value) if s]
-
-
-def debug_token_data(res: Fetched | None) -> dict[str, Any]:
-    """The token metadata from a ``debug_token`` answer (``{"data": {...}}``)."""
-    if res is None:
-        return {}
-    body = res.obj()
-    inner = body.get("data")
-    return inner if isinstance(inner, dict) else body
 
 
 def ref_id(value: Any) -> str | None:

@@ -1,1 +1,4 @@
-"""Graph API access: SDK adapter (sdk.py), typed errors (errors.py), reads (client.py, reads.py)."""
+"""graph: reads and writes in, plain JSON or typed errors out, through the official SDK.
+
+Only ``sdk.py`` imports ``facebook_business``; retries, paging and batching happen here.
+"""

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, cast
 
 from audit.graph.errors import GraphError, InvalidResponse, Transient
-from audit.snapshot import Fetched
+from audit.graph.result import Fetched
+from audit.graph.transport import BatchCall, BatchTransport, GraphTransport
 
 log = logging.getLogger(__name__)
 
@@ -38,23 +39,6 @@ class Read:
     def endpoint(self) -> str:
         """Human-readable endpoint for errors and reports (ids, no credentials)."""
         return f"GET /{self.node}" + (f"/{self.edge}" if self.edge else "")
-
-
-class GraphTransport(Protocol):
-    """What the client needs from a connection (implemented by ``GraphSession``)."""
-
-    def get(self, node_id: str, fields: Sequence[str] = (),
-            params: Mapping[str, Any] | None = None) -> JSON:
-        """Read one node."""
-
-    def edge(self, node_id: str, edge: str, fields: Sequence[str] = (),
-             params: Mapping[str, Any] | None = None, *, page_size: int | None = None
-             ) -> Iterator[Any]:
-        """Yield every item of an edge across pages."""
-
-    def post(self, node_id: str, edge: str = "",
-             params: Mapping[str, Any] | None = None) -> JSON:
-        """Create or update."""
 
 
 def _check_items(items: list[Any], endpoint: str) -> list[JSON]:
@@ -111,10 +95,8 @@ class GraphClient:
             return {}
         if not self.use_batch or len(reads) == 1:
             return {r.key: self.fetch(r) for r in reads}
-        from audit.graph.sdk import BatchCall  # local: only needed with a batching transport
-
         calls = [BatchCall(r.node, r.edge, self._batch_params(r)) for r in reads]
-        answers = self.t.batch_get(calls)  # type: ignore[attr-defined]
+        answers = cast(BatchTransport, self.t).batch_get(calls)
         out: dict[str, Fetched] = {}
         for read, answer in zip(reads, answers, strict=True):
             out[read.key] = self._maybe_async(read, self._from_batch(read, answer))

@@ -8,8 +8,10 @@ what comes back, and the evaluators treat missing ones as unknown.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from audit.graph.client import Read
+from audit.graph.result import Fetched
 
 PIXEL_FIELDS = (
     "id", "name", "creation_time", "last_fired_time", "is_unavailable",
@@ -70,6 +72,15 @@ def complete_days(today: date, days: int) -> tuple[str, str]:
 def token_debug(token: str) -> Read:
     """``GET /debug_token?input_token=`` (validity, expiry, scopes)."""
     return Read("token/debug", "debug_token", params={"input_token": token})
+
+
+def debug_token_data(res: Fetched | None) -> dict[str, Any]:
+    """The token metadata from a ``debug_token`` answer (``{"data": {...}}``)."""
+    if res is None:
+        return {}
+    body = res.obj()
+    inner = body.get("data")
+    return inner if isinstance(inner, dict) else body
 
 
 def token_permissions() -> Read:

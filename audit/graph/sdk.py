@@ -26,7 +26,8 @@ from facebook_business.session import FacebookSession
 
 from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
-from audit.redact import redact, register_secret
+from audit.graph.transport import BatchCall, endpoint_label
+from audit.redact import register_secret
 
 log = logging.getLogger(__name__)
 
@@ -91,25 +92,6 @@ class _RawParser(ObjectParser):  # type: ignore[misc]
         return list(data)
 
 
-@dataclass(frozen=True)
-class BatchCall:
-    """One GET inside a batch request."""
-
-    node_id: str
-    edge: str = ""
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def endpoint(self) -> str:
-        """Human-readable endpoint, e.g. ``GET /123/agencies``."""
-        return _endpoint("GET", self.node_id, self.edge)
-
-
-def _endpoint(method: str, node_id: str, edge: str = "") -> str:
-    path = f"/{node_id}" + (f"/{edge}" if edge else "")
-    return redact(f"{method} {path}")
-
-
 class GraphSession:
     """One client's connection to the Graph API through the official SDK."""
 
@@ -140,7 +122,7 @@ class GraphSession:
     def get(self, node_id: str, fields: Sequence[str] = (), params: Mapping[str, Any] | None = None
             ) -> JSON:
         """Read one node (``GET /{node_id}/``) and return its JSON object."""
-        endpoint = _endpoint("GET", node_id)
+        endpoint = endpoint_label("GET", node_id)
 
         def call() -> Any:
             req = self._request(node_id, "GET", "/", "NODE", endpoint)
@@ -168,7 +150,7 @@ class GraphSession:
         so a misbehaving server cannot loop us forever. Items yielded before an error stay
         with the caller.
         """
-        endpoint = _endpoint("GET", node_id, edge)
+        endpoint = endpoint_label("GET", node_id, edge)
         all_params = self._params(fields, params, paged=True, page_size=page_size)
 
         def first() -> Any:
@@ -210,7 +192,7 @@ class GraphSession:
 
         Writes are not retried on transient errors unless the caller does so knowingly.
         """
-        endpoint = _endpoint("POST", node_id, edge)
+        endpoint = endpoint_label("POST", node_id, edge)
 
         def call() -> Any:
             req = self._request(node_id, "POST", "/" + edge, "NODE" if not edge else "EDGE",

@@ -8,7 +8,6 @@ on fingerprints (check + client + resource), never on message text.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -136,13 +135,6 @@ def diff_assets(before: Mapping[str, Mapping[str, str]], after: Mapping[str, Map
         "rules_edited": [{"rule_id": k.split("|", 1)[0], "name": k.split("|", 1)[-1]}
                          for k in sorted(a_rule) if k in b_rule and b_rule[k] != a_rule[k]],
     }
-
-
-def spec_hash(value: Any) -> str:
-    """A short stable hash of a JSON-like value (rule specs)."""
-    from audit.recommend.rules import canonical
-
-    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()[:16]
 
 
 class History:

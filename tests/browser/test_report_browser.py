@@ -197,7 +197,7 @@ def test_print_stylesheet_applies(demo_dir: Path, browser: Any) -> None:
 
 
 def test_hostile_names_stay_text_in_a_real_browser(tmp_path: Path, browser: Any) -> None:
-    from audit.render import render_report
+    from audit.publish.render import render_report
     from tests.unit.test_report_render import CLIENT, make_run
 
     path = tmp_path / "hostile.html"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit.recommend.rules import canonical
+from audit.models import canonical
 from tests.integration.conftest import findings, load_runs, run_cli, write_config
 
 AURORA = "act_100000000004"

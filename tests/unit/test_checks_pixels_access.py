@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from audit.checks import REGISTRY
-from audit.evaluate import run_checks
+from audit.evaluate.checks import REGISTRY
+from audit.evaluate.engine import run_checks
+from audit.facts.view import SnapshotView
+from audit.graph.result import Fetched
 from audit.models import Status
-from audit.snapshot import Fetched
-from audit.view import SnapshotView
 from tests.helpers import AGENCY_ID, failed, make_snapshot, stats
 
 
@@ -140,7 +140,7 @@ def test_check_with_nothing_to_check_is_skipped_not_silent():
 
 
 def test_crashing_check_becomes_error_finding():
-    from audit.checks.registry import Registry
+    from audit.evaluate.checks.registry import Registry
 
     reg = Registry()
 

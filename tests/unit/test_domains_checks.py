@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from audit.domains import registrable_domain
-from audit.evaluate import run_checks
-from audit.inventory import domain_rows
+from audit.evaluate.engine import run_checks
+from audit.facts.domains import registrable_domain
+from audit.facts.inventory import domain_rows
+from audit.facts.view import SnapshotView
 from audit.models import Status
-from audit.view import SnapshotView
 from tests.helpers import AGENCY_ID, CLIENT_ID, failed, make_snapshot, stats
 
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from audit.ads import event_name
-from audit.evaluate import run_checks
-from audit.inventory import event_rows
+from audit.evaluate.engine import run_checks
+from audit.facts.ads import event_name
+from audit.facts.inventory import event_rows
+from audit.facts.view import SnapshotView
+from audit.graph.result import Fetched
 from audit.models import Status
-from audit.snapshot import Fetched
-from audit.view import SnapshotView
 from tests.helpers import AGENCY_ID, failed, make_snapshot, stats
 
 ACT = "act_1"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from audit.history import History, RunRow, diff_assets, diff_findings
 from audit.models import Finding, Resource, Severity, Status
+from audit.publish.history import History, RunRow, diff_assets, diff_findings
 
 
 def f(status, rid="1", check="access_pixel_shared", muted=None):
@@ -55,7 +55,7 @@ def test_store_roundtrip_and_previous(tmp_path):
 def test_not_a_database_is_a_clear_error(tmp_path):
     import pytest
 
-    from audit.history import HistoryError
+    from audit.publish.history import HistoryError
 
     bad = tmp_path / "h.sqlite"
     bad.write_text("this is not sqlite" * 100)

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.evaluate import run_checks
+from audit.evaluate.engine import run_checks
+from audit.evaluate.recommend.priorities import SLOTS, recommend
+from audit.facts.view import SnapshotView
 from audit.models import Status
-from audit.recommend.priorities import SLOTS, recommend
-from audit.view import SnapshotView
 from tests.helpers import make_snapshot
 
 ACT = "act_1"
@@ -203,7 +203,7 @@ event_names = st.sampled_from(["Purchase", "Lead", "AddToCart", "ViewContent", "
 )
 def test_list_properties(counts, value_events, pins, excluded, mode, seed):
     excluded = [e for e in excluded if e not in pins]
-    from audit.ads import CUSTOM_EVENT_TYPES
+    from audit.facts.ads import CUSTOM_EVENT_TYPES
 
     reverse = {v: k for k, v in CUSTOM_EVENT_TYPES.items()}
     sets = [adset(i, reverse.get(e, "OTHER"), goal="VALUE", custom_event_str=e)

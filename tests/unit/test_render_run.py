@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from audit.evaluate.run import RunFileError, RunResult, load_run, validate_run
+from audit.graph.result import Fetched
 from audit.models import Finding, Resource, Severity, Status
-from audit.render import findings_csv, render_index, render_report
-from audit.runresult import RunFileError, RunResult, load_run, validate_run
-from audit.snapshot import Fetched
+from audit.publish.render import findings_csv, render_index, render_report
 from tests.helpers import make_snapshot
 
 HOSTILE = '<script>alert("x")</script>'

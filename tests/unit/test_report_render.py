@@ -11,19 +11,19 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from audit import charts
+from audit.evaluate.run import RunResult
 from audit.models import CollectionError, Finding, Resource, Severity, Status
-from audit.render import (
+from audit.publish.render import (
     Branding,
     BrandingError,
     branding_from_config,
+    charts,
     environment,
     filter_diff,
     format_evidence,
     render_index,
     render_report,
 )
-from audit.runresult import RunResult
 
 XSS = "<script>alert(1)</script>"
 ATTR = '"><img src=x onerror=alert(1)>'
@@ -472,9 +472,9 @@ def test_templates_dir_override_replaces_a_template(tmp_path: Path):
 
 
 def test_token_problems_are_a_banner_at_the_top():
+    from audit.evaluate.run import RunResult
     from audit.models import Finding, Resource, Severity, Status
-    from audit.render import render_report
-    from audit.runresult import RunResult
+    from audit.publish.render import render_report
 
     warn = Finding("token_access_valid", "acme", Status.WARN, Severity.CRITICAL, "token",
                    "The access token is valid and not about to expire",

@@ -4,12 +4,7 @@ import copy
 
 import pytest
 
-from audit.evaluate import run_checks
-from audit.graph.client import GraphClient
-from audit.graph.errors import PermissionDenied
-from audit.models import Status
-from audit.recommend.rules import canonical, suggestions, window_parts, windows_in
-from audit.rules_apply import (
+from audit.actions.rules import (
     PlanError,
     apply,
     dry_run,
@@ -19,7 +14,12 @@ from audit.rules_apply import (
     rollback,
     save_plan,
 )
-from audit.view import SnapshotView
+from audit.evaluate.engine import run_checks
+from audit.evaluate.recommend.rules import suggestions, window_parts, windows_in
+from audit.facts.view import SnapshotView
+from audit.graph.client import GraphClient
+from audit.graph.errors import PermissionDenied
+from audit.models import Status, canonical
 from tests.fakes import FakeTransport
 from tests.helpers import make_snapshot
 

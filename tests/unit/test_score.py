@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from audit.evaluate.score import score
 from audit.models import Finding, Resource, Severity, Status
-from audit.score import score
 
 
 def f(area, status, severity=Severity.HIGH, muted=None, rid="1"):

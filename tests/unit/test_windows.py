@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from audit.checks.windows import spec_tokens
-from audit.evaluate import run_checks
+from audit.evaluate.checks.windows import spec_tokens
+from audit.evaluate.engine import run_checks
+from audit.evaluate.recommend.windows import compare, label_for
+from audit.facts.view import SnapshotView
 from audit.models import Status
-from audit.recommend.windows import compare, label_for
-from audit.view import SnapshotView
 from tests.helpers import make_snapshot
 
 ACT = "act_9"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.checks import (  # noqa: F401  (registration)
+from audit.evaluate.checks import (  # noqa: F401  (registration)
     access,
     capi,
     domains,
@@ -13,6 +13,6 @@ from audit.checks import (  # noqa: F401  (registration)
     token,
     windows,
 )
-from audit.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check
+from audit.evaluate.checks.registry import REGISTRY, CheckContext, CheckMeta, Registry, check
 
 __all__ = ["REGISTRY", "CheckContext", "CheckMeta", "Registry", "check"]

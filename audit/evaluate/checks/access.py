@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import assign_pixel_partner, assign_system_user
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import assign_pixel_partner, assign_system_user
+from audit.facts.view import Partner, Pixel
 from audit.models import Finding, Resource, Severity
-from audit.view import Partner, Pixel
 
 # EDIT (manage the dataset) is the broadest pixel task; we treat it as including the others.
 IMPLIED_BY_EDIT = frozenset({"ANALYZE", "ADVERTISE", "UPLOAD"})
@@ -176,8 +176,8 @@ def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
     is connected to it. A live pixel missing from an account that advertises means its
     conversions never appear in that account's reports; ad sets that name a pixel their
     account is not connected to cannot deliver for it."""
-    from audit.ads import adsets
-    from audit.inventory import connected_accounts
+    from audit.facts.ads import adsets
+    from audit.facts.inventory import connected_accounts
 
     v = ctx.view
     all_sets = adsets(v)

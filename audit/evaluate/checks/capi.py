@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.ads import event_usage
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import EVENTS_MANAGER_URL
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.facts.ads import event_usage
+from audit.facts.quality import dataset_quality
 from audit.models import Finding, Resource, Severity
-from audit.quality import dataset_quality
 
 HIGH_VALUE = ["Purchase", "Lead", "CompleteRegistration", "InitiateCheckout",
               "AddPaymentInfo", "Subscribe", "StartTrial", "SubmitApplication", "Schedule",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import SETTINGS_URL
-from audit.inventory import DomainRow, domain_rows, owned_domains_available
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import SETTINGS_URL
+from audit.facts.inventory import DomainRow, domain_rows, owned_domains_available
 from audit.models import Finding, Resource, Severity
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from audit.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions, event_usage
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import EVENTS_MANAGER_URL
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.facts.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions, event_usage
+from audit.facts.view import to_str
 from audit.models import Finding, Resource, Severity
-from audit.view import to_str
 
 
 def _adset_evidence(items: list[AdSet]) -> list[dict[str, object]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import EVENTS_MANAGER_URL
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
 from audit.models import Finding, Resource, Severity
 
 

@@ -1,6 +1,6 @@
 """Top-8 event priorities (Aggregated Event Measurement): consequences of the recommendation.
 
-The recommendation itself is in :mod:`audit.recommend.priorities`; these checks report what
+The recommendation itself is in :mod:`audit.evaluate.recommend.priorities`; these checks report what
 it implies, worded by the AEM mode that applies to the client (legacy, relaxed or auto).
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import EVENTS_MANAGER_URL
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.evaluate.recommend.priorities import recommend
 from audit.models import Finding, Resource, Severity
-from audit.recommend.priorities import recommend
 
 
 @check(

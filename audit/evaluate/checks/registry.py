@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.facts.view import SnapshotView
 from audit.models import Finding, Resource, Severity, Status
-from audit.view import SnapshotView
 
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
 _ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")

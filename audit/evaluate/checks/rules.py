@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.recommend.rules import suggestions
 from audit.models import Finding, Resource, Severity
-from audit.recommend.rules import suggestions
 
 
 def target_window(ctx: CheckContext) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from audit.checks.registry import CheckContext, check
-from audit.checks.remedies import SETTINGS_URL
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.checks.remedies import SETTINGS_URL
+from audit.facts.view import parse_time, str_list, to_float, to_str
+from audit.graph.reads import debug_token_data
 from audit.models import Finding, Resource, Severity
-from audit.view import debug_token_data, parse_time, str_list, to_float, to_str
 
 
 def _token_resource(ctx: CheckContext) -> Resource:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from audit.checks.registry import CheckContext, check
+from audit.evaluate.checks.registry import CheckContext, check
+from audit.evaluate.recommend.windows import compare
+from audit.facts.view import str_list, to_float, to_str
 from audit.models import Finding, Resource, Severity
-from audit.recommend.windows import compare
-from audit.view import str_list, to_float, to_str
 
 SUPPORTED = {"1d_click", "7d_click", "1d_view", "1d_ev"}
 APP_OBJECTIVES = {"APP_INSTALLS", "OUTCOME_APP_PROMOTION", "MOBILE_APP_INSTALLS"}

@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions
-from audit.view import SnapshotView
+from audit.facts.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions
+from audit.facts.view import SnapshotView
 
 SLOTS = 8
 VALUE_SLOTS = 4
@@ -249,7 +249,7 @@ def _reason(c: Candidate, comps: Mapping[str, float], flags: Sequence[str], slot
 
 def _pixel_domain_shares(view: SnapshotView) -> dict[str, dict[str, float]]:
     """For each pixel, the share of its own host traffic on each registrable domain."""
-    from audit.domains import registrable_domain
+    from audit.facts.domains import registrable_domain
 
     shares: dict[str, dict[str, float]] = {}
     for pixel in view.pixel_ids:
@@ -272,7 +272,7 @@ def _main_domain(shares: Mapping[str, float]) -> str | None:
 
 def candidates_by_domain(view: SnapshotView) -> dict[str, dict[str, Candidate]]:
     """Every candidate event per registrable domain, with volume attributed by host share."""
-    from audit.domains import registrable_domain
+    from audit.facts.domains import registrable_domain
 
     shares = _pixel_domain_shares(view)
     declared = [registrable_domain(str(d)) or str(d) for d in view.snap.client.get("domains", [])]

@@ -13,14 +13,13 @@ and marked for a human.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.recommend.windows import WindowsResult, compare
-from audit.view import SnapshotView, to_float, to_str
+from audit.evaluate.recommend.windows import WindowsResult, compare
+from audit.facts.view import SnapshotView, to_float, to_str
 
 DEPRECATED = frozenset({"28d_click", "7d_view", "28d_view"})
 DANGEROUS = frozenset({"PAUSE", "CHANGE_BUDGET", "CHANGE_CAMPAIGN_BUDGET", "CHANGE_BID",
@@ -110,16 +109,6 @@ def _metric(field_name: str) -> tuple[str, str] | None:
     if any(g in base for g in GENERIC_RESULTS):
         return kind, "results"
     return None
-
-
-def canonical(spec: Any) -> str:
-    """A stable text form for comparing specs (filter order does not matter)."""
-    if isinstance(spec, Mapping):
-        data = dict(spec)
-        if isinstance(data.get("filters"), list):
-            data["filters"] = sorted(data["filters"], key=lambda f: json.dumps(f, sort_keys=True))
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass

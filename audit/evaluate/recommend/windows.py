@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from audit.view import SnapshotView, to_float, to_str
+from audit.facts.view import SnapshotView, to_float, to_str
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
 MULTI_DAY = ("7d_click", "28d_click", "7d_view", "28d_view")
@@ -292,7 +292,7 @@ def _currencies(view: SnapshotView) -> dict[str, str]:
 
 
 def _custom_conversion_names(view: SnapshotView) -> dict[str, str]:
-    from audit.ads import custom_conversions
+    from audit.facts.ads import custom_conversions
 
     return {k: v.name for k, v in custom_conversions(view).items() if v.name}
 

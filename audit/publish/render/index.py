@@ -8,8 +8,8 @@ from typing import Any
 
 import jinja2
 
+from audit.evaluate.run import RunResult
 from audit.models import Finding, Status
-from audit.runresult import RunResult
 
 from .branding import Branding
 from .findings import worst_status

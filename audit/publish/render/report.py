@@ -7,8 +7,8 @@ from typing import Any
 
 import jinja2
 
+from audit.evaluate.run import RunResult
 from audit.models import Finding, Severity, Status
-from audit.runresult import RunResult
 
 from .branding import Branding
 from .findings import group_findings, sort_findings, worst_status

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from itertools import zip_longest
 from typing import Any
 
-from audit import charts
 from audit.models import Finding
 
+from . import charts
 from .formatting import fmt_value
 
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from audit.evaluate.run import RunResult
 from audit.models import Status
-from audit.runresult import RunResult
 
 from .findings import sort_findings
 from .vocabulary import STATES, STEPS

@@ -14,8 +14,8 @@ from pathlib import Path
 import jinja2
 
 import audit
-from audit import charts
 
+from . import charts
 from .formatting import (
     evidence_items,
     fmt_money,
