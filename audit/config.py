@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from audit.errors import AuditError
+
 DEFAULT_API_VERSION = "v26.0"
 AemMode = Literal["legacy", "relaxed", "auto"]
 
@@ -34,14 +36,17 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 
 
-class ConfigError(Exception):
+class ConfigError(AuditError):
     """The config file is missing, unreadable or invalid; ``problems`` lists each issue."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s) in the config:\n{lines}")
+        if len(problems) == 1:
+            super().__init__(f"{source}: {problems[0]}")
+        else:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            super().__init__(f"{source}: {len(problems)} problems in the config:\n{lines}")
 
 
 def _digits_id(what: str, example: str) -> Any:
@@ -299,6 +304,20 @@ class Config(_Strict):
         value = env.get(self.token_env_for(client), "").strip()
         return value or None
 
+    def relative_to(self, base: Path) -> Config:
+        """A copy whose relative file paths (logo, template folder) start at ``base``.
+
+        ``load_config`` applies it with the config file's folder, so every command finds
+        the same files whatever the current directory is.
+        """
+        def resolve(path: Path | None) -> Path | None:
+            return base / path if path is not None and not path.is_absolute() else path
+
+        report = self.report.model_copy(update={"logo": resolve(self.report.logo),
+                                                "templates_dir": resolve(
+                                                    self.report.templates_dir)})
+        return self.model_copy(update={"report": report})
+
     def app_secret(self, env: Mapping[str, str]) -> str | None:
         """Read the optional app secret (for appsecret_proof) from ``env``."""
         if not self.graph.app_secret_env:
@@ -418,4 +437,4 @@ def load_config(path: Path | str) -> Config:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(str(p), [f"{where}{problem}; fix the YAML syntax"]) from None
-    return parse_config(data, str(p))
+    return parse_config(data, str(p)).relative_to(p.parent)

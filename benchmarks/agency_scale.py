@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from audit.config import parse_config
-from audit.pipeline import Auditor
+from audit.pipeline import build_auditor
 from audit.sandbox import parse_world
 
 AGENCY = "5566778899"
@@ -160,7 +160,7 @@ def measure(label: str, world: dict[str, Any], config_data: dict[str, Any], **gr
         config_data = {**config_data, "graph": {**config_data["graph"], "base_url": url,
                                                 **graph}}
         config = parse_config(config_data)
-        auditor = Auditor(config, Path(tmp), {**os.environ, "BENCH_TOKEN": TOKEN})
+        auditor = build_auditor(config, Path(tmp), {**os.environ, "BENCH_TOKEN": TOKEN})
         tracemalloc.start()
         started = time.perf_counter()
         result = auditor.run(config.clients)

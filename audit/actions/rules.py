@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from audit.errors import AuditError
 from audit.evaluate.recommend.rules import Suggestion
 from audit.files import write_json_atomic
 from audit.graph.client import GraphClient
@@ -29,7 +30,7 @@ BACKUP_KIND = "ios14-audit/rules-backup"
 VERSION = 1
 
 
-class PlanError(Exception):
+class PlanError(AuditError):
     """A plan or backup file is missing, damaged, or for another client."""
 
 

@@ -1,14 +1,17 @@
 """The ``ios14-audit`` command line: a thin click layer over the library.
 
-This package is the only place that echoes or exits. Exit codes: 0 completed, 1 a
-``--fail-on`` severity matched, 2 usage or config error, 3 at least one client could not
-be audited.
+This package is the only place that echoes or exits, and this module the only place that
+turns an :class:`~audit.errors.AuditError` into a message and an exit code
+(:class:`~audit.errors.ExitCode`: 0 completed, 1 a ``--fail-on`` severity matched, 2 usage,
+config or input-file error, 3 at least one client could not be audited, 4 a write to Meta
+failed).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -22,7 +25,8 @@ from audit.cli import (
     run_cmd,
     sandbox_cmd,
 )
-from audit.redact import RedactingFilter
+from audit.errors import AuditError
+from audit.redact import RedactingFilter, redact
 
 
 def _setup_logging(verbose: int) -> None:
@@ -37,7 +41,19 @@ def _setup_logging(verbose: int) -> None:
     logging.getLogger("urllib3").setLevel(logging.WARNING)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class AuditGroup(click.Group):
+    """The command group that handles every expected error once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an AuditError becomes one line on stderr and its exit code."""
+        try:
+            return super().invoke(ctx)
+        except AuditError as exc:
+            click.echo(f"error: {redact(str(exc))}", err=True)
+            ctx.exit(int(exc.exit_code))
+
+
+@click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ios14-audit")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def cli(verbose: int) -> None:

@@ -1,20 +1,23 @@
-"""Helpers shared by the CLI commands: config loading, exit codes, output."""
+"""Helpers shared by the CLI commands: config loading, client selection, consoles.
+
+Errors are raised, never printed here: every expected failure is an
+:class:`~audit.errors.AuditError`, turned into one line and its exit code by the command
+group in :mod:`audit.cli` (the only place that decides how the process exits).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 import click
 from rich.console import Console
 
-from audit.config import Config, ConfigError, load_config
+from audit.collect.snapshot import Snapshot
+from audit.config import ClientConfig, Config, ConfigError, load_config
+from audit.errors import AuditError
 from audit.evaluate.engine import validate_mutes, validate_overrides
-
-EXIT_OK = 0
-EXIT_FAIL_ON = 1
-EXIT_USAGE = 2
-EXIT_NOT_AUDITED = 3
 
 config_option = click.option(
     "-c", "--config", "config_path", required=True,
@@ -31,19 +34,32 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print an error and exit with ``code``."""
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(code)
+def fail(message: str) -> NoReturn:
+    """Stop the command with a usage error (exit 2) and this one-line message."""
+    raise AuditError(message)
 
 
-def load_or_exit(path: Path) -> Config:
-    """Load and fully validate the config (including ``checks:``), or exit 2."""
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        fail(str(exc))
+def load_checked_config(path: Path) -> Config:
+    """Load and fully validate the config, including ``checks:`` and ``mute:``."""
+    config = load_config(path)
     problems = validate_overrides(config.checks) + validate_mutes(config.mute)
     if problems:
-        fail(str(ConfigError(str(path), problems)))
+        raise ConfigError(str(path), problems)
     return config
+
+
+def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:
+    """The clients named by ``--client`` (all when none); unknown slugs name the known ones."""
+    return [config.client(s) for s in slugs] if slugs else list(config.clients)
+
+
+def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:
+    """Snapshots from a file or an output directory, filtered by slug."""
+    files = [path] if path.is_file() else sorted(path.glob("*/snapshot.json"))
+    if not files:
+        fail(f"{path}: no snapshot.json found (pass a snapshot file or an output directory)")
+    snaps = [snap for snap in (Snapshot.load(f) for f in files)
+             if not slugs or snap.record.slug in slugs]
+    if not snaps:
+        fail(f"{path}: no snapshot for client(s) {', '.join(slugs)}")
+    return snaps

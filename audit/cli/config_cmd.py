@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from audit.cli.common import config_option, load_or_exit, stdout
+from audit.cli.common import config_option, load_checked_config, stdout
+from audit.publish.render import branding_from_config
 
 
 @click.group("config")
@@ -21,9 +22,11 @@ def config_group() -> None:
 def check(config_path: Path) -> None:
     """Validate the config; every error names its key path and the fix.
 
-    Also reports which token environment variables are set (never their values).
+    Also checks that the report's logo can be read, and reports which token environment
+    variables are set (never their values).
     """
-    config = load_or_exit(config_path)
+    config = load_checked_config(config_path)
+    branding_from_config(config.report, config.agency.name)  # the logo must be usable too
     table = Table(title=f"{config.agency.name} (business {config.agency.business_id})")
     for col in ("client", "business", "ad accounts", "pixels", "domains", "aem mode",
                 "token variable"):

@@ -8,29 +8,21 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from audit.cli.common import config_option, fail, load_or_exit, stdout
-from audit.evaluate.run import RunFileError, RunResult, load_run
-from audit.pipeline import history_path, trends
+from audit.cli.common import config_option, fail, load_checked_config, stdout
+from audit.config import Config
+from audit.pipeline import history_path
 from audit.publish.history import Changes, History, HistoryError
-from audit.publish.render import (
-    BrandingError,
-    branding_from_config,
-    environment,
-    findings_csv,
-    render_index,
-    render_report,
-)
+from audit.publish.render import Branding, branding_from_config
+from audit.publish.runfile import load_run
+from audit.publish.writer import Writer, compiled_environment
 
 
 def _open(config_path: Path) -> History:
-    config = load_or_exit(config_path)
+    config = load_checked_config(config_path)
     path = history_path(config, config.output.directory)
     if not path.exists():
         fail(f"{path}: no history yet; run 'ios14-audit run -c {config_path}' first")
-    try:
-        return History(path)
-    except HistoryError as exc:
-        fail(str(exc))
+    return History(path)
 
 
 @click.command("history")
@@ -104,10 +96,10 @@ def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | No
                 continue
             try:
                 changes = db.compare(client, a, b)
-            except HistoryError as exc:
+            except HistoryError:
                 if run_a:  # explicit ids that this client does not have
                     continue
-                fail(str(exc))
+                raise
             out[client] = {"from": a, "to": b, **changes.to_dict()}
             if not as_json:
                 _print_changes(client, changes, b)
@@ -127,38 +119,22 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None
     files = [source] if source.is_file() else sorted(source.glob("*/run.json"))
     if not files:
         fail(f"{source}: no run.json found")
-    runs: list[tuple[Path, RunResult]] = []
-    for f in files:
-        try:
-            runs.append((f, load_run(f)))
-        except RunFileError as exc:
-            fail(str(exc))
-    override, branding = None, None
-    if config_path is not None:
-        config = load_or_exit(config_path)
-        override = config.report.templates_dir
-        if override is not None and not override.is_absolute():
-            override = config_path.parent / override
-        try:
-            branding = branding_from_config(config.report, config.agency.name,
-                                            config_path.parent)
-        except BrandingError as exc:
-            fail(f"report.logo: {exc}")
-    env = environment(override)
+    runs = [(f, load_run(f)) for f in files]
+    config: Config | None = load_checked_config(config_path) if config_path else None
+    branding = (branding_from_config(config.report, config.agency.name) if config
+                else Branding(agency_name=str(runs[0][1].agency.get("name", ""))))
+    templates = compiled_environment(config.report.templates_dir if config else None)
+    base = out_dir or (source if source.is_dir() else source.parent)
+    writer = Writer(base, branding=branding, templates=templates)
     links = {}
     for path, run in runs:
-        folder = (out_dir / str(run.client["slug"])) if out_dir else path.parent
+        slug = str(run.client["slug"])
+        folder = (out_dir / slug) if out_dir else path.parent
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "report.html").write_text(render_report(run, env, branding),
-                                            encoding="utf-8")
-        (folder / "findings.csv").write_text(findings_csv(run.findings), encoding="utf-8")
-        links[str(run.client["slug"])] = f"{run.client['slug']}/report.html"
-        click.echo(f"{folder / 'report.html'}")
+        files_written = writer.write_reports(run, folder)
+        links[slug] = f"{slug}/report.html"
+        click.echo(str(files_written["report"]))
     if source.is_dir() or out_dir:
-        base = out_dir or source
-        index = base / "index.html"
         first = runs[0][1]
-        index.write_text(render_index([r for _, r in runs], links, first.agency, first.run_id,
-                                      env, branding, trends=trends([r for _, r in runs])),
-                         encoding="utf-8")
-        click.echo(str(index))
+        index = writer.write_index(first.run_id, [r for _, r in runs], links, first.agency)
+        click.echo(str(index["index"]))

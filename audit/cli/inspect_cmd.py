@@ -18,31 +18,35 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from audit.cli.common import config_option, load_or_exit, stdout
-from audit.cli.run_cmd import find_snapshots, select_clients
+from audit.cli.common import (
+    config_option,
+    find_snapshots,
+    load_checked_config,
+    select_clients,
+    stdout,
+)
+from audit.collect.agency import Collector
 from audit.config import Config
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.assemble import with_current_settings
-from audit.evaluate.recommend.priorities import recommend
-from audit.evaluate.recommend.windows import WINDOWS, compare
+from audit.evaluate.recommend.windows import WINDOWS
 from audit.facts.inventory import sections
-from audit.facts.view import SnapshotView
-from audit.pipeline import Auditor
 
-Printer = Callable[[Console, SnapshotView], None]
+Printer = Callable[[Console, Analysis], None]
 
 
-def load_views(config: Config, slugs: Sequence[str], from_snapshot: Path | None
-               ) -> list[SnapshotView]:
-    """Snapshots of the selected clients, collected live or read from disk."""
+def load_analyses(config: Config, slugs: Sequence[str], from_snapshot: Path | None
+                  ) -> list[Analysis]:
+    """The selected clients' snapshots, collected live or read from disk, analysed."""
     clients = select_clients(config, slugs)
     if from_snapshot is not None:
         snaps = find_snapshots(from_snapshot, [c.slug for c in clients])
     else:
-        snaps = Auditor(config, config.output.directory, os.environ).collect_only(clients)
-    return [SnapshotView(with_current_settings(s, config)) for s in snaps]
+        snaps = Collector(config, os.environ).collect_all(clients)
+    return [Analysis.of(with_current_settings(s, config)) for s in snaps]
 
 
-def inspect_command(name: str, help_text: str, section: Callable[[SnapshotView], Any]
+def inspect_command(name: str, help_text: str, section: Callable[[Analysis], Any]
                     ) -> Callable[[Printer], click.Command]:
     """Build a command with the shared options from a table printer."""
     def decorate(printer: Printer) -> click.Command:
@@ -56,19 +60,20 @@ def inspect_command(name: str, help_text: str, section: Callable[[SnapshotView],
         @functools.wraps(printer)
         def command(config_path: Path, slugs: tuple[str, ...], as_json: bool,
                     from_snapshot: Path | None) -> None:
-            config = load_or_exit(config_path)
-            views = load_views(config, slugs, from_snapshot)
+            config = load_checked_config(config_path)
+            views = load_analyses(config, slugs, from_snapshot)
             if as_json:
-                click.echo(json.dumps({v.client_slug: section(v) for v in views}, indent=2,
+                click.echo(json.dumps({v.view.client_slug: section(v) for v in views}, indent=2,
                                       default=str))
                 return
             console = stdout()
-            for view in views:
+            for analysis in views:
+                view = analysis.view
                 console.rule(f"{view.client_name} ({view.client_slug})")
                 if view.snap.not_audited:
-                    console.print(f"not audited: {view.snap.not_audited}")
+                    console.print(f"not audited: {view.snap.not_audited}", markup=False)
                     continue
-                printer(console, view)
+                printer(console, analysis)
         return command
     return decorate
 
@@ -82,10 +87,10 @@ def _num(value: Any) -> str:
 
 
 @inspect_command("domains", "Verified domains, where the pixels fire, and declared domains.",
-                 lambda v: sections(v)["domains"])
-def domains(console: Console, view: SnapshotView) -> None:
+                 lambda a: sections(a.facts)["domains"])
+def domains(console: Console, analysis: Analysis) -> None:
     """Print the domain table."""
-    data = sections(view)["domains"]
+    data = sections(analysis.facts)["domains"]
     if not data["owned_domains_available"]:
         err = data["owned_domains_error"] or {}
         console.print(f"[yellow]owned_domains unavailable ({err.get('kind')} "
@@ -105,13 +110,13 @@ def domains(console: Console, view: SnapshotView) -> None:
 
 
 @inspect_command("access", "Pixel partners, the agency's tasks, assigned users, ad accounts.",
-                 lambda v: sections(v)["access"])
-def access(console: Console, view: SnapshotView) -> None:
+                 lambda a: sections(a.facts)["access"])
+def access(console: Console, analysis: Analysis) -> None:
     """Print the access table."""
     t = Table()
     for col in ("pixel", "shared with agency", "agency tasks", "agency users", "ad accounts"):
         t.add_column(col)
-    for r in sections(view)["access"]["rows"]:
+    for r in sections(analysis.facts)["access"]["rows"]:
         shared = {True: "yes", False: "NO", None: "unknown"}[r["agency_shared"]]
         if not r["readable"]:
             shared = "cannot read pixel"
@@ -125,14 +130,14 @@ def access(console: Console, view: SnapshotView) -> None:
 
 
 @inspect_command("events", "Events per pixel over 7 days: browser, server, ad sets, quality.",
-                 lambda v: sections(v)["events"])
-def events(console: Console, view: SnapshotView) -> None:
+                 lambda a: sections(a.facts)["events"])
+def events(console: Console, analysis: Analysis) -> None:
     """Print the events table."""
     t = Table()
     for col in ("pixel", "event", "total 7d", "browser", "server", "server %", "last seen",
                 "ad sets", "spend 28d", "EMQ", "dedup %"):
         t.add_column(col, justify="right" if col not in ("pixel", "event") else "left")
-    for r in sections(view)["events"]["rows"]:
+    for r in sections(analysis.facts)["events"]["rows"]:
         share = r["server_share"]
         t.add_row(r["pixel_id"], r["event"], _num(r["total_7d"]), _num(r["browser_7d"]),
                   _num(r["server_7d"]), "—" if share is None else f"{share:.0%}",
@@ -153,27 +158,28 @@ def windows(config_path: Path, slugs: tuple[str, ...], level: str, as_json: bool
             from_snapshot: Path | None) -> None:
     """Conversions under each attribution window, and the projected change from 28-day
     click + 1-day view to 7-day click + 1-day view (unavailable windows say so)."""
-    config = load_or_exit(config_path)
-    views = load_views(config, slugs, from_snapshot)
+    config = load_checked_config(config_path)
+    analyses = load_analyses(config, slugs, from_snapshot)
     if as_json:
         out = {}
-        for v in views:
-            data = compare(v).to_dict()
+        for a in analyses:
+            data = a.windows.to_dict()
             data["rows"] = {level: data["rows"][level]}
-            out[v.client_slug] = data
+            out[a.view.client_slug] = data
         click.echo(json.dumps(out, indent=2))
         return
     console = stdout()
-    for view in views:
+    for analysis in analyses:
+        view = analysis.view
         console.rule(f"{view.client_name} ({view.client_slug})")
         if view.snap.not_audited:
             console.print(f"not audited: {view.snap.not_audited}", markup=False)
             continue
-        _print_windows(console, view, level)
+        _print_windows(console, analysis, level)
 
 
-def _print_windows(console: Console, view: SnapshotView, level: str) -> None:
-    result = compare(view)
+def _print_windows(console: Console, analysis: Analysis, level: str) -> None:
+    result = analysis.windows
     console.print(f"period {result.date_start} to {result.date_stop}")
     for note in result.notes:
         console.print(f"[yellow]{note}[/yellow]")
@@ -201,9 +207,10 @@ def _print_windows(console: Console, view: SnapshotView, level: str) -> None:
 def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
                csv_path: Path | None, from_snapshot: Path | None) -> None:
     """The recommended top-8 events per domain, in Events Manager order, with reasons."""
-    config = load_or_exit(config_path)
-    views = load_views(config, slugs, from_snapshot)
-    results = {v.client_slug: recommend(v) for v in views if not v.snap.not_audited}
+    config = load_checked_config(config_path)
+    analyses = load_analyses(config, slugs, from_snapshot)
+    results = {a.view.client_slug: a.priorities for a in analyses
+               if not a.view.snap.not_audited}
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
@@ -216,11 +223,12 @@ def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
         click.echo(json.dumps({k: r.to_dict() for k, r in results.items()}, indent=2))
         return
     console = stdout()
-    for view in views:
+    for analysis in analyses:
+        view = analysis.view
         console.rule(f"{view.client_name} ({view.client_slug})")
         found = results.get(view.client_slug)
         if found is None:
-            console.print(f"not audited: {view.snap.not_audited}")
+            console.print(f"not audited: {view.snap.not_audited}", markup=False)
             continue
         console.print(found.mode_reason)
         for d in found.domains:

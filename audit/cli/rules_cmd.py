@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from audit.actions.rules import (
-    PlanError,
     RuleOutcome,
     apply,
     dry_run,
@@ -22,12 +21,13 @@ from audit.actions.rules import (
     rollback,
     save_plan,
 )
-from audit.cli.common import fail, load_or_exit, stdout
-from audit.cli.inspect_cmd import load_views
-from audit.config import Config, ConfigError
-from audit.evaluate.recommend.rules import Suggestion, suggestions
+from audit.cli.common import fail, load_checked_config, stdout
+from audit.cli.inspect_cmd import load_analyses
+from audit.collect.agency import sdk_session
+from audit.config import Config
+from audit.errors import ActionFailed
+from audit.evaluate.recommend.rules import Suggestion
 from audit.graph.client import GraphClient
-from audit.pipeline import sdk_session
 
 
 def _now() -> str:
@@ -62,15 +62,8 @@ def print_suggestion(console: Console, s: Suggestion) -> None:
         console.print(f"  note: {note}", markup=False, highlight=False)
 
 
-def _client_of(config: Config, slug: str) -> Any:
-    try:
-        return config.client(slug)
-    except ConfigError as exc:
-        fail("; ".join(exc.problems))
-
-
 def _graph(config: Config, slug: str) -> GraphClient:
-    client = _client_of(config, slug)
+    client = config.client(slug)
     token = config.token_for(client, os.environ)
     if token is None:
         fail(f"environment variable {config.token_env_for(client)} is not set")
@@ -84,6 +77,13 @@ def _outcomes(outcomes: list[RuleOutcome], title: str) -> None:
     for o in outcomes:
         t.add_row(f"{o.name or ''} ({o.rule_id})", o.account, o.result, o.detail)
     stdout().print(t)
+
+
+def _stop_if_any_failed(outcomes: list[RuleOutcome], what: str) -> None:
+    bad = [o for o in outcomes if o.result in ("failed", "refused")]
+    if bad:
+        raise ActionFailed(f"{len(bad)} of {len(outcomes)} rule(s) not {what}: "
+                           + "; ".join(f"{o.rule_id} {o.result}" for o in bad))
 
 
 @click.group("rules", invoke_without_command=True)
@@ -106,16 +106,17 @@ def rules(ctx: click.Context, config_path: Path | None, slugs: tuple[str, ...],
         return
     if config_path is None:
         fail("-c/--config is required")
-    config = load_or_exit(config_path)
+    config = load_checked_config(config_path)
     console = stdout()
     plans = []
-    for view in load_views(config, slugs, from_snapshot):
+    for analysis in load_analyses(config, slugs, from_snapshot):
+        view = analysis.view
         console.rule(f"{view.client_name} ({view.client_slug})")
         if view.snap.not_audited:
             console.print(f"not audited: {view.snap.not_audited}", markup=False)
             continue
-        target = str(view.snap.client.get("rules_target_window", "ACCOUNT_DEFAULT"))
-        items = suggestions(view, target)
+        target = view.client.rules_target_window
+        items = analysis.rules
         todo = [s for s in items if s.suggested is not None]
         console.print(f"{len(items)} rule(s); {len(todo)} on a retired window; target "
                       f"{target}")
@@ -144,11 +145,8 @@ def rules(ctx: click.Context, config_path: Path | None, slugs: tuple[str, ...],
               help="Backup file (default: next to the plan, time-stamped).")
 def apply_cmd(plan_file: Path, config_path: Path, yes: bool, backup_path: Path | None) -> None:
     """Apply a plan: dry run by default; with --yes, back up, update, verify."""
-    config = load_or_exit(config_path)
-    try:
-        plan = load_plan(plan_file)
-    except PlanError as exc:
-        fail(str(exc))
+    config = load_checked_config(config_path)
+    plan = load_plan(plan_file)
     graph = _graph(config, str(plan["client"]["slug"]))
     if not yes:
         _outcomes(dry_run(graph, plan), "dry run (nothing written; add --yes to apply)")
@@ -161,8 +159,7 @@ def apply_cmd(plan_file: Path, config_path: Path, yes: bool, backup_path: Path |
     if written:
         click.echo(f"backup: {written} (restore with: ios14-audit rules rollback {written} "
                    f"-c {config_path})")
-    if any(o.result in ("failed", "refused") for o in outcomes):
-        raise SystemExit(1)
+    _stop_if_any_failed(outcomes, "updated")
 
 
 @rules.command("rollback")
@@ -172,14 +169,10 @@ def apply_cmd(plan_file: Path, config_path: Path, yes: bool, backup_path: Path |
 @click.option("--force", is_flag=True, help="Also restore rules edited after the update.")
 def rollback_cmd(backup_file: Path, config_path: Path, force: bool) -> None:
     """Restore the rules in a backup written by 'rules apply --yes'."""
-    config = load_or_exit(config_path)
-    try:
-        backup = load_backup(backup_file)
-    except PlanError as exc:
-        fail(str(exc))
+    config = load_checked_config(config_path)
+    backup = load_backup(backup_file)
     client = backup.get("client") or {}
     graph = _graph(config, str(client.get("slug")))
     outcomes = rollback(graph, backup, force=force)
     _outcomes(outcomes, "rollback")
-    if any(o.result in ("failed", "refused") for o in outcomes):
-        raise SystemExit(1)
+    _stop_if_any_failed(outcomes, "restored")

@@ -11,48 +11,18 @@ import click
 from rich.table import Table
 
 from audit.cli.common import (
-    EXIT_FAIL_ON,
-    EXIT_NOT_AUDITED,
     config_option,
-    fail,
-    load_or_exit,
+    find_snapshots,
+    load_checked_config,
+    select_clients,
     stderr,
     stdout,
 )
-from audit.collect.snapshot import Snapshot, SnapshotError
-from audit.config import ClientConfig, Config, ConfigError
+from audit.config import ClientConfig, Config
+from audit.errors import ExitCode
 from audit.models import Severity, Status
-from audit.pipeline import AgencyRun, Auditor, history_path
-from audit.publish.history import History, HistoryError
-from audit.publish.render import BrandingError
-
-
-def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:
-    """The clients named by ``--client`` (all when none), or exit naming the known ones."""
-    if not slugs:
-        return list(config.clients)
-    try:
-        return [config.client(s) for s in slugs]
-    except ConfigError as exc:
-        fail("; ".join(exc.problems))
-
-
-def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:
-    """Snapshots from a file or an output directory, filtered by slug; exit on bad input."""
-    files = [path] if path.is_file() else sorted(path.glob("*/snapshot.json"))
-    if not files:
-        fail(f"{path}: no snapshot.json found (pass a snapshot file or an output directory)")
-    snaps = []
-    for f in files:
-        try:
-            snap = Snapshot.load(f)
-        except SnapshotError as exc:
-            fail(str(exc))
-        if not slugs or snap.client.get("slug") in slugs:
-            snaps.append(snap)
-    if not snaps:
-        fail(f"{path}: no snapshot for client(s) {', '.join(slugs)}")
-    return snaps
+from audit.pipeline import AgencyRun, build_auditor, history_path
+from audit.publish.history import History
 
 
 def _summary(result: AgencyRun, elapsed: float) -> None:
@@ -61,53 +31,42 @@ def _summary(result: AgencyRun, elapsed: float) -> None:
         table.add_column(col)
     for o in result.outcomes:
         if o.run is None:
-            table.add_row(o.slug, "failed", "", "", "", "", "", o.failure or "")
+            table.add_row(o.slug, "failed", "", "", "", "", "", o.reason or "")
             continue
         c = o.run.counts()
         table.add_row(o.slug, o.run.status, str(c["FAIL"]), str(c["WARN"]), str(c["PASS"]),
                       str(c["SKIPPED"]), str(c["ERROR"]), str(o.files.get("report", "")))
     stdout().print(table)
     for o in result.outcomes:
-        if o.run is not None and o.run.not_audited_reason:
-            click.echo(f"{o.slug}: not audited: {o.run.not_audited_reason}", err=True)
-        elif o.failure:
-            click.echo(f"{o.slug}: {o.failure}", err=True)
+        if o.reason:
+            click.echo(f"{o.slug}: not audited: {o.reason}", err=True)
     click.echo(f"index:    {result.files['index']}")
     click.echo(f"findings: {result.files['csv']}")
 
 
-def exit_code(result: AgencyRun, fail_on: Severity | None) -> int:
+def exit_code(result: AgencyRun, fail_on: Severity | None) -> ExitCode:
     """3 if a client was not audited, 1 if a FAIL/ERROR at ``fail_on`` or worse, else 0."""
     if any(not o.audited for o in result.outcomes):
-        return EXIT_NOT_AUDITED
+        return ExitCode.NOT_AUDITED
     if fail_on is not None:
         for run in result.runs:
             for f in run.findings:
                 if (f.status in (Status.FAIL, Status.ERROR) and not f.muted
                         and f.severity.at_least(fail_on)):
-                    return EXIT_FAIL_ON
-    return 0
+                    return ExitCode.FAIL_ON
+    return ExitCode.OK
 
 
 def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
-            env: Mapping[str, str], from_snapshot: Path | None = None,
-            config_dir: Path | None = None) -> AgencyRun:
+            env: Mapping[str, str], from_snapshot: Path | None = None) -> AgencyRun:
     """Run the pipeline with progress on stderr and history on; returns the agency run."""
     console = stderr()
 
     def progress(slug: str, msg: str) -> None:
         console.log(f"{slug}: {msg}")
 
-    try:
-        history = History(history_path(config, out_dir))
-    except HistoryError as exc:
-        fail(str(exc))
-    with history:
-        try:
-            auditor = Auditor(config, out_dir, env, progress=progress, history=history,
-                              config_dir=config_dir)
-        except BrandingError as exc:
-            fail(f"report.logo: {exc}")
+    with History(history_path(config, out_dir)) as history:
+        auditor = build_auditor(config, out_dir, env, history=history, progress=progress)
         if from_snapshot is not None:
             return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
                                                                 [c.slug for c in clients]))
@@ -133,11 +92,11 @@ def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
     client could not be audited.
     """
-    config = load_or_exit(config_path)
+    config = load_checked_config(config_path)
     clients = select_clients(config, slugs)
     started = time.monotonic()
     result = execute(config, clients, out_dir or config.output.directory, os.environ,
-                     from_snapshot, config_path.parent)
+                     from_snapshot)
     _summary(result, time.monotonic() - started)
     raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 
@@ -153,6 +112,7 @@ def demo(out_dir: Path) -> None:
     demo client through the official SDK, writes the reports, stops the sandbox and prints
     where the reports are.
     """
+    # Imported here for start-up time only: the sandbox is not needed by other commands.
     from audit.demo import demo_session
 
     started = time.monotonic()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from audit import __version__
-from audit.collect.snapshot import Snapshot
+from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph import reads
 from audit.graph.client import GraphClient, Read
@@ -26,26 +26,22 @@ Progress = Callable[[str], None]
 SPEND_DAYS = 28
 
 
-def client_info(config: Config, client: ClientConfig) -> dict[str, object]:
+def client_record(config: Config, client: ClientConfig) -> ClientRecord:
     """The client's config as stored in the snapshot (evaluation settings, never tokens)."""
-    return {
-        "slug": client.slug,
-        "name": client.name,
-        "business_id": client.business_id,
-        "ad_accounts": list(client.ad_accounts),
-        "pixels": list(client.pixels),
-        "domains": list(client.domains),
-        "aem_mode": client.aem_mode,
-        "priorities": client.priorities.model_dump(),
-        "rules_target_window": config.rules.target_window,
-        "token_env": config.token_env_for(client),
-    }
+    return ClientRecord(
+        slug=client.slug, name=client.name, business_id=client.business_id,
+        ad_accounts=tuple(client.ad_accounts), pixels=tuple(client.pixels),
+        domains=tuple(client.domains), aem_mode=client.aem_mode,
+        priorities=client.priorities.model_dump(),
+        rules_target_window=config.rules.target_window,
+        token_env=config.token_env_for(client),
+    )
 
 
 def new_snapshot(config: Config, client: ClientConfig, now: datetime) -> Snapshot:
     """An empty snapshot for ``client`` stamped with ``now``."""
     return Snapshot(
-        client=client_info(config, client),
+        client=client_record(config, client).to_dict(),
         agency={"name": config.agency.name, "business_id": config.agency.business_id},
         collected_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
         tool_version=__version__,
@@ -75,9 +71,9 @@ def _not_audited_reason(snap: Snapshot) -> str | None:
 
 def pixel_ids(snap: Snapshot) -> list[str]:
     """Every pixel to audit: configured, owned, shared with the client, or on its accounts."""
-    ids: list[str] = [str(p) for p in snap.client.get("pixels", [])]
+    ids: list[str] = list(snap.record.pixels)
     sources = ["business/owned_pixels", "business/client_pixels"]
-    sources += [f"adaccount/{a}/adspixels" for a in snap.client.get("ad_accounts", [])]
+    sources += [f"adaccount/{a}/adspixels" for a in snap.record.ad_accounts]
     for key in sources:
         res = snap.get(key)
         if res is None:
@@ -103,7 +99,7 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
 
 def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
     """Phase 2: business edges and every configured ad account."""
-    business_id = str(snap.client["business_id"])
+    business_id = snap.record.business_id
     agency_id = str(snap.agency["business_id"])
     out = [reads.owned_pixels(business_id), reads.client_pixels(business_id),
            reads.owned_domains(business_id),
@@ -112,7 +108,7 @@ def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
     snap.window.update({"spend_since": since, "spend_until": until})
     preset = str(snap.window.get("insights_date_preset", "last_28d"))
     levels = list(snap.window.get("insights_levels", ["campaign", "adset"]))
-    for account in snap.client.get("ad_accounts", []):
+    for account in snap.record.ad_accounts:
         out += [
             reads.ad_account(account), reads.ad_account_pixels(account), reads.adsets(account),
             reads.campaigns(account), reads.custom_conversions(account),
@@ -126,7 +122,7 @@ def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
     """Phase 3: access, stats, diagnostics and data quality for each pixel."""
     start, end = reads.stats_window(now)
     snap.window.update({"stats_start": start, "stats_end": end})
-    business_id = str(snap.client["business_id"])
+    business_id = snap.record.business_id
     agency_id = str(snap.agency["business_id"])
     out: list[Read] = []
     for pid in pixel_ids(snap):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.errors import AuditError
 from audit.files import write_text_atomic
 from audit.graph.result import Fetched
 from audit.models import CollectionError
@@ -23,7 +24,59 @@ SNAPSHOT_KIND = "ios14-audit/snapshot"
 SNAPSHOT_VERSION = 1
 
 
-class SnapshotError(Exception):
+@dataclass(frozen=True)
+class ClientRecord:
+    """The ``client`` section of a snapshot: who was audited and with which settings.
+
+    Stored as a plain mapping in snapshot.json (``to_dict``) and read back here, with the
+    defaults in this one place, so evaluators never ``get(key, default)`` a raw dict.
+    """
+
+    slug: str
+    name: str
+    business_id: str
+    ad_accounts: tuple[str, ...] = ()
+    pixels: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    aem_mode: str = "auto"
+    priorities: Mapping[str, Any] = field(default_factory=dict)
+    rules_target_window: str = "ACCOUNT_DEFAULT"
+    token_env: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ClientRecord:
+        """Read the stored mapping; missing keys take their defaults."""
+        slug = str(data.get("slug", ""))
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = data.get(key)
+            return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
+
+        priorities = data.get("priorities")
+        token_env = data.get("token_env")
+        return cls(
+            slug=slug,
+            name=str(data.get("name", slug)),
+            business_id=str(data.get("business_id", "")),
+            ad_accounts=strings("ad_accounts"),
+            pixels=strings("pixels"),
+            domains=strings("domains"),
+            aem_mode=str(data.get("aem_mode", "auto")),
+            priorities=dict(priorities) if isinstance(priorities, Mapping) else {},
+            rules_target_window=str(data.get("rules_target_window", "ACCOUNT_DEFAULT")),
+            token_env=str(token_env) if token_env else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored mapping (evaluation settings only: never a token)."""
+        return {"slug": self.slug, "name": self.name, "business_id": self.business_id,
+                "ad_accounts": list(self.ad_accounts), "pixels": list(self.pixels),
+                "domains": list(self.domains), "aem_mode": self.aem_mode,
+                "priorities": dict(self.priorities),
+                "rules_target_window": self.rules_target_window, "token_env": self.token_env}
+
+
+class SnapshotError(AuditError):
     """A snapshot file is missing, unreadable or not a snapshot."""
 
 
@@ -39,6 +92,11 @@ class Snapshot:
     window: dict[str, Any] = field(default_factory=dict)
     endpoints: dict[str, Fetched] = field(default_factory=dict)
     not_audited: str | None = None
+
+    @property
+    def record(self) -> ClientRecord:
+        """The client section, typed."""
+        return ClientRecord.from_dict(self.client)
 
     def get(self, key: str) -> Fetched | None:
         """The result stored under ``key``, or None if it was never read."""

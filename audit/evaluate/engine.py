@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from audit.config import MuteConfig
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import registry as reg
-from audit.facts.view import SnapshotView
 from audit.models import Finding, Resource, Status
 from audit.redact import redact
 
@@ -102,10 +102,10 @@ def validate_mutes(mutes: Sequence[MuteConfig], registry: reg.Registry | None = 
             for i, m in enumerate(mutes) if m.check not in registry]
 
 
-def _crash(meta: reg.CheckMeta, view: SnapshotView, exc: BaseException) -> Finding:
+def _crash(meta: reg.CheckMeta, analysis: Analysis, exc: BaseException) -> Finding:
     frames = traceback.extract_tb(exc.__traceback__)[-3:]
     where = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames]
-    ctx = reg.CheckContext(meta, view, {})
+    ctx = reg.CheckContext(meta, analysis, {})
     return ctx.finding(
         Status.ERROR, Resource("check", meta.id),
         redact(f"the check crashed ({type(exc).__name__}: {exc}); its result is unknown"),
@@ -114,11 +114,12 @@ def _crash(meta: reg.CheckMeta, view: SnapshotView, exc: BaseException) -> Findi
 
 
 def run_checks(
-    view: SnapshotView,
+    analysis: Analysis,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     registry: reg.Registry | None = None,
 ) -> list[Finding]:
-    """Evaluate every check on ``view``; findings in check order, then resource order."""
+    """Evaluate every check on ``analysis``; findings in check order, then resource order."""
+    view = analysis.view
     registry = registry or reg.REGISTRY
     not_audited = view.snap.not_audited is not None
     findings: list[Finding] = []
@@ -126,12 +127,12 @@ def run_checks(
         if not_audited and not meta.when_not_audited:
             continue
         params = resolve_params(meta, (overrides or {}).get(meta.id))
-        ctx = reg.CheckContext(meta, view, params)
+        ctx = reg.CheckContext(meta, analysis, params)
         try:
             produced = list(meta.func(ctx))
         except Exception as exc:  # a crash is reported, never swallowed
             log.exception("check %s crashed for %s", meta.id, view.client_slug)
-            findings.append(_crash(meta, view, exc))
+            findings.append(_crash(meta, analysis, exc))
             continue
         if not produced:
             produced = [ctx.skipped(Resource("client", view.client_slug, view.client_name),

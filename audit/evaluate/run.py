@@ -1,7 +1,8 @@
-"""``run.json``: the canonical, versioned output of evaluating one client's snapshot.
+"""The run model: one client's evaluated run, as serialised in ``run.json``.
 
-HTML and CSV are rendered from it; ``audit/schema/run.schema.json`` documents it and the
-tests validate every run against that schema.
+It sits in the evaluation stage so that evaluation (which builds it) and publishing (which
+writes, reads and renders it) share one definition; the file side (schema, validation,
+reading and writing) is :mod:`audit.publish.runfile`.
 """
 
 from __future__ import annotations
@@ -10,30 +11,17 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
-from audit.files import write_text_atomic
 from audit.models import CollectionError, Finding, Severity, Status
 from audit.platform import changes_for
 from audit.redact import redact, redact_obj
 
 SCHEMA_VERSION = "1.0"
 RUN_KIND = "ios14-audit/run"
-
-
-class RunFileError(Exception):
-    """A run.json file is missing, unreadable, or does not match the schema."""
-
-
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema of run.json shipped in the package."""
-    text = resources.files("audit").joinpath("publish/schema/run.schema.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -49,7 +37,7 @@ class RunResult:
     collection_errors: list[CollectionError]
     checks: list[dict[str, Any]]
     snapshot: dict[str, Any]
-    not_audited_reason: str | None = None
+    not_audited: str | None = None  # the reason; stored in run.json as not_audited_reason
     collection_stats: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
     tool: dict[str, Any] = field(default_factory=lambda: {"name": "ios14-audit",
@@ -58,7 +46,7 @@ class RunResult:
     @property
     def status(self) -> str:
         """``not_audited``, ``partial`` (some reads failed) or ``audited``."""
-        if self.not_audited_reason:
+        if self.not_audited:
             return "not_audited"
         return "partial" if self.collection_errors else "audited"
 
@@ -74,7 +62,7 @@ class RunResult:
 
     def readiness(self) -> dict[str, Any]:
         """Score (None when not audited), per-area scores and how they are computed."""
-        if self.not_audited_reason:
+        if self.not_audited:
             return {"score": None, "score_areas": {}, "score_method": METHOD}
         result = score(self.findings)
         return {"score": result["score"], "score_areas": result["areas"],
@@ -96,7 +84,7 @@ class RunResult:
             "agency": self.agency,
             "client": self.client,
             "status": self.status,
-            "not_audited_reason": self.not_audited_reason,
+            "not_audited_reason": self.not_audited,
             "snapshot": self.snapshot,
             "summary": {"by_status": self.counts(),
                         "problems_by_severity": self.problems_by_severity(),
@@ -122,7 +110,7 @@ class RunResult:
             collection_errors=[CollectionError.from_dict(e) for e in data["collection_errors"]],
             checks=list(data.get("checks", [])),
             snapshot=dict(data.get("snapshot") or {}),
-            not_audited_reason=data.get("not_audited_reason"),
+            not_audited=data.get("not_audited_reason"),
             collection_stats=dict(data.get("collection_stats") or {}),
             sections=dict(data.get("sections") or {}),
             tool=dict(data.get("tool") or {}),
@@ -132,36 +120,7 @@ class RunResult:
         """run.json as text (credentials scrubbed in one pass over the text)."""
         return redact(json.dumps(self._plain(), indent=1, ensure_ascii=False)) + "\n"
 
-    def save(self, *paths: Path) -> None:
-        """Write run.json atomically to each path."""
-        text = self.to_json()
-        for path in paths:
-            write_text_atomic(path, text)
-
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:
     """The checks' metadata as stored in run.json."""
     return [m.to_dict() for m in metas]
-
-
-def validate_run(data: Any, source: str = "run.json") -> None:
-    """Raise RunFileError naming the first problem if ``data`` is not a valid run.json."""
-    import jsonschema
-
-    try:
-        jsonschema.validate(data, load_schema())
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise RunFileError(f"{source}: {where}: {exc.message}") from None
-
-
-def load_run(path: Path) -> RunResult:
-    """Read and validate a run.json file."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunFileError(f"{path}: file not found") from None
-    except (OSError, ValueError) as exc:
-        raise RunFileError(f"{path}: cannot read JSON ({exc})") from None
-    validate_run(data, str(path))
-    return RunResult.from_dict(data)

@@ -6,7 +6,7 @@ what did each pixel actually receive (browser and server) over the last 7 days.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -122,14 +122,11 @@ def spend_by_adset(view: SnapshotView) -> dict[str, float]:
     return out
 
 
-def adsets(view: SnapshotView) -> list[AdSet]:
+def read_adsets(view: SnapshotView) -> list[AdSet]:
     """Every ad set of every configured ad account, sorted by id."""
-    cached = view._cache.get("adsets")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     spend = spend_by_adset(view)
     out = []
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/adsets")
         for item in res.items() if res else []:
             adset_id = to_str(item.get("id"))
@@ -148,14 +145,13 @@ def adsets(view: SnapshotView) -> list[AdSet]:
                 spend=round(spend.get(adset_id, 0.0), 2),
             ))
     out.sort(key=lambda a: a.id)
-    view._cache["adsets"] = out
     return out
 
 
-def custom_conversions(view: SnapshotView) -> dict[str, CustomConversion]:
+def read_custom_conversions(view: SnapshotView) -> dict[str, CustomConversion]:
     """Custom conversions by id, across the client's ad accounts."""
     out: dict[str, CustomConversion] = {}
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/customconversions")
         for item in res.items() if res else []:
             cc_id = to_str(item.get("id"))
@@ -188,7 +184,8 @@ def last_seen(view: SnapshotView, pixel_id: str) -> dict[str, datetime]:
     return out
 
 
-def event_usage(view: SnapshotView, pixel_id: str) -> dict[str, EventUsage] | None:
+def read_event_usage(view: SnapshotView, pixel_id: str, all_adsets: Sequence[AdSet]
+                     ) -> dict[str, EventUsage] | None:
     """Per-event usage of one pixel; None when its event stats could not be read."""
     totals = view.stats_totals(pixel_id)
     if totals is None:
@@ -206,7 +203,7 @@ def event_usage(view: SnapshotView, pixel_id: str) -> dict[str, EventUsage] | No
             server=(server or {}).get(name, 0) if server is not None else None,
             last_seen=seen.get(name),
         )
-    for adset in adsets(view):
+    for adset in all_adsets:
         if adset.pixel_id == pixel_id and adset.event:
             usage.setdefault(adset.event, EventUsage(adset.event,
                                                      browser=0 if web is not None else None,

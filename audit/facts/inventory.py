@@ -7,106 +7,12 @@ optimising for each event, Conversions API quality). Pure functions of a snapsho
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from audit.facts.ads import adsets, event_usage
-from audit.facts.domains import registrable_domain
-from audit.facts.quality import dataset_quality
-from audit.facts.view import SnapshotView, ref_id, str_list, to_str
+from audit.facts.domains import owned_domains_available
+from audit.facts.facts import Facts
+from audit.facts.view import SnapshotView, str_list, to_str
 from audit.models import spec_hash
-
-VERIFIED_STATUSES = frozenset({"verified", "verified_domain", "approved"})
-
-
-@dataclass
-class DomainRow:
-    """One registrable domain and what is known about it."""
-
-    domain: str
-    hosts: dict[str, int] = field(default_factory=dict)
-    pixels: set[str] = field(default_factory=set)
-    declared: bool = False
-    listed: bool = False
-    status: str | None = None
-    owner_id: str | None = None
-    owner_name: str | None = None
-    agency_listed: bool = False
-
-    @property
-    def events(self) -> int:
-        """Pixel events received on this domain's hosts over the stats window."""
-        return sum(self.hosts.values())
-
-    @property
-    def verified(self) -> bool | None:
-        """True/False from owned_domains; None when the status was not reported."""
-        if not self.listed:
-            return False
-        if self.status is None:
-            return None
-        return self.status.lower() in VERIFIED_STATUSES
-
-    def to_dict(self) -> dict[str, Any]:
-        """Serialisable row."""
-        return {
-            "domain": self.domain, "events_7d": self.events,
-            "hosts": dict(sorted(self.hosts.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "pixels": sorted(self.pixels), "declared": self.declared, "listed": self.listed,
-            "status": self.status, "verified": self.verified, "owner_business_id": self.owner_id,
-            "owner_business_name": self.owner_name, "listed_by_agency": self.agency_listed,
-        }
-
-
-def owned_domains_available(view: SnapshotView) -> tuple[bool, dict[str, Any] | None]:
-    """Whether the client's owned_domains edge could be read, and the error if not."""
-    res = view.get("business/owned_domains")
-    if res is None:
-        return False, {"kind": "unread", "message": "owned_domains was not collected"}
-    if res.error is not None and not res.partial:
-        return False, dict(res.error)
-    return True, None
-
-
-def domain_rows(view: SnapshotView) -> dict[str, DomainRow]:
-    """Every registrable domain seen in traffic, declared in config or verified."""
-    cached = view._cache.get("domain_rows")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    rows: dict[str, DomainRow] = {}
-
-    def row(domain: str) -> DomainRow:
-        return rows.setdefault(domain, DomainRow(domain))
-
-    for pixel_id in view.pixel_ids:
-        for host, count in (view.stats_totals(pixel_id, "host") or {}).items():
-            domain = registrable_domain(host)
-            if domain is None:
-                continue
-            r = row(domain)
-            r.hosts[host] = r.hosts.get(host, 0) + count
-            r.pixels.add(pixel_id)
-    for declared in view.snap.client.get("domains", []):
-        domain = registrable_domain(str(declared)) or str(declared)
-        row(domain).declared = True
-    res = view.get("business/owned_domains")
-    for item in res.items() if res else []:
-        domain = registrable_domain(to_str(item.get("domain_name")) or "")
-        if domain is None:
-            continue
-        r = row(domain)
-        r.listed = True
-        r.status = to_str(item.get("status"))
-        owner = item.get("owner_business")
-        r.owner_id = ref_id(owner)
-        r.owner_name = to_str(owner.get("name")) if isinstance(owner, dict) else None
-    agency = view.get("agency/owned_domains")
-    for item in agency.items() if agency else []:
-        domain = registrable_domain(to_str(item.get("domain_name")) or "")
-        if domain in rows:
-            rows[domain].agency_listed = True
-    view._cache["domain_rows"] = rows
-    return rows
 
 
 def access_rows(view: SnapshotView) -> list[dict[str, Any]]:
@@ -138,7 +44,7 @@ def access_rows(view: SnapshotView) -> list[dict[str, Any]]:
 def connected_accounts(view: SnapshotView, pixel_id: str) -> set[str]:
     """Ad accounts the pixel is connected to (from both sides of the connection)."""
     out: set[str] = set()
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/adspixels")
         if res and any(to_str(i.get("id")) == pixel_id for i in res.items()):
             out.add(str(account))
@@ -150,12 +56,12 @@ def connected_accounts(view: SnapshotView, pixel_id: str) -> set[str]:
     return out
 
 
-def event_rows(view: SnapshotView) -> list[dict[str, Any]]:
+def event_rows(facts: Facts) -> list[dict[str, Any]]:
     """Per pixel and event: counts, server share, ad sets, spend and data quality."""
     out = []
-    for pixel in view.pixels:
-        usage = event_usage(view, pixel.id)
-        quality = dataset_quality(view, pixel.id) or {}
+    for pixel in facts.view.pixels:
+        usage = facts.event_usage(pixel.id)
+        quality = facts.dataset_quality(pixel.id) or {}
         for name, u in sorted((usage or {}).items(), key=lambda kv: (-kv[1].total, kv[0])):
             q = quality.get(name)
             out.append({
@@ -172,25 +78,26 @@ def event_rows(view: SnapshotView) -> list[dict[str, Any]]:
     return out
 
 
-def optimised_adsets(view: SnapshotView) -> list[dict[str, Any]]:
+def optimised_adsets(facts: Facts) -> list[dict[str, Any]]:
     """Ad sets with a pixel conversion goal, and their 28-day spend."""
     return [{"id": a.id, "name": a.name, "account": a.account_id, "pixel_id": a.pixel_id,
              "event": a.event, "custom_conversion_id": a.custom_conversion_id,
              "status": a.effective_status, "optimization_goal": a.optimization_goal,
-             "spend_28d": a.spend} for a in adsets(view) if a.pixel_id or a.custom_conversion_id]
+             "spend_28d": a.spend} for a in facts.adsets if a.pixel_id or a.custom_conversion_id]
 
 
-def snapshot_assets(view: SnapshotView) -> dict[str, dict[str, str]]:
+def snapshot_assets(facts: Facts) -> dict[str, dict[str, str]]:
     """Assets whose changes the history reports: pixels, domain verification, rule specs."""
+    view = facts.view
     out: dict[str, dict[str, str]] = {"pixel": {}, "domain_verified": {}, "rule": {}}
     for pixel in view.pixels:
         if pixel.read is not None and (pixel.read.succeeded or pixel.read.partial):
             out["pixel"][pixel.id] = pixel.name or ""
     if owned_domains_available(view)[0]:
-        for row in domain_rows(view).values():
+        for row in facts.domain_rows.values():
             if row.listed or row.events or row.declared:
                 out["domain_verified"][row.domain] = "yes" if row.verified is not False else "no"
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/rules")
         for rule in res.items() if res else []:
             rid = to_str(rule.get("id"))
@@ -200,16 +107,17 @@ def snapshot_assets(view: SnapshotView) -> dict[str, dict[str, str]]:
     return out
 
 
-def sections(view: SnapshotView) -> dict[str, Any]:
+def sections(facts: Facts) -> dict[str, Any]:
     """All inventories, as stored in run.json ``sections``."""
+    view = facts.view
     available, error = owned_domains_available(view)
     return {
         "domains": {
             "owned_domains_available": available, "owned_domains_error": error,
-            "rows": [r.to_dict() for r in sorted(domain_rows(view).values(),
+            "rows": [r.to_dict() for r in sorted(facts.domain_rows.values(),
                                                  key=lambda r: (-r.events, r.domain))],
         },
         "access": {"rows": access_rows(view)},
-        "events": {"rows": event_rows(view), "adsets": optimised_adsets(view),
+        "events": {"rows": event_rows(facts), "adsets": optimised_adsets(facts),
                    "window": dict(view.snap.window)},
     }

@@ -95,7 +95,7 @@ def _freshness(value: Any) -> str | None:
     return to_str(value)
 
 
-def dataset_quality(view: SnapshotView, pixel_id: str) -> dict[str, EventQuality] | None:
+def read_dataset_quality(view: SnapshotView, pixel_id: str) -> dict[str, EventQuality] | None:
     """Per-event quality of one pixel; None when the Dataset Quality API was unavailable."""
     res = view.get(f"pixel/{pixel_id}/dataset_quality")
     if res is None or res.error is not None:

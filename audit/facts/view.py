@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from audit.collect.snapshot import Snapshot
+from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.graph.result import Fetched
 
 
@@ -112,27 +112,33 @@ class Partner:
 
 @dataclass
 class SnapshotView:
-    """Typed accessors over one snapshot."""
+    """Typed accessors over one snapshot (the raw reads, parsed; no derived facts)."""
 
     snap: Snapshot
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    # stats_totals() memo: hourly buckets are summed once per key, not once per check.
+    _stats: dict[str, dict[str, int] | None] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
+
+    @cached_property
+    def client(self) -> ClientRecord:
+        """The audited client and its evaluation settings."""
+        return self.snap.record
 
     @property
     def client_slug(self) -> str:
         """The client's slug."""
-        return str(self.snap.client.get("slug", ""))
+        return self.client.slug
 
     @property
     def client_name(self) -> str:
         """The client's display name."""
-        return str(self.snap.client.get("name", self.client_slug))
+        return self.client.name
 
     @property
     def business_id(self) -> str:
         """The client business id."""
-        return str(self.snap.client.get("business_id", ""))
+        return self.client.business_id
 
     @property
     def agency_id(self) -> str:
@@ -163,7 +169,7 @@ class SnapshotView:
             parts = key.split("/")
             if parts[0] == "pixel" and len(parts) >= 2 and parts[1] not in ids:
                 ids.append(parts[1])
-        configured = [str(p) for p in self.snap.client.get("pixels", [])]
+        configured = list(self.client.pixels)
         return sorted(set(ids) | set(configured), key=lambda p: (p not in configured, p))
 
     def pixel(self, pixel_id: str) -> Pixel:
@@ -205,14 +211,13 @@ class SnapshotView:
                      source: str | None = None) -> dict[str, int] | None:
         """Sum the hourly stats buckets per value (event name, host …); None if unread."""
         key = f"pixel/{pixel_id}/stats/{aggregation}" + (f"/{source}" if source else "")
-        cache_key = "stats:" + key
-        if cache_key in self._cache:
-            return self._cache[cache_key]  # type: ignore[no-any-return]
+        if key in self._stats:
+            return self._stats[key]
         res = self.snap.get(key)
         totals: dict[str, int] | None = None
         if res is not None and (res.succeeded or res.partial):
             totals = sum_buckets(res.items())
-        self._cache[cache_key] = totals
+        self._stats[key] = totals
         return totals
 
 

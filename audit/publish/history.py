@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.errors import AuditError
 from audit.models import Finding, Status
 
 SCHEMA_VERSION = 1
@@ -36,7 +37,7 @@ CREATE INDEX IF NOT EXISTS runs_by_client ON runs (client, finished_at);
 PROBLEM_RANK = {"PASS": 0, "WARN": 1, "FAIL": 2}
 
 
-class HistoryError(Exception):
+class HistoryError(AuditError):
     """The history database cannot be opened or is not ours."""
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from audit.cli import cli
-from audit.evaluate.run import validate_run
+from audit.publish.runfile import validate_run
 from tests.integration.conftest import findings, load_runs, run_cli, write_config
 
 SLUGS = ["aurora-living", "brightsmile-dental", "evergreen-home-loans", "lumen-outdoor",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from audit.errors import ExitCode
 from audit.models import canonical
 from tests.integration.conftest import findings, load_runs, run_cli, write_config
 
@@ -87,7 +88,7 @@ def test_rules_plan_apply_rerun_refuse_and_rollback(sandbox, tokens, tmp_path):
     sandbox.state.rules[edited].evaluation_spec["filters"][0]["value"] = "CAMPAIGN"
     refused = run_cli("rules", "apply", str(tmp_path / "plan2.json"), "-c", str(config),
                       "--yes", "--backup", str(tmp_path / "b3.json"))
-    assert refused.exit_code == 1
+    assert refused.exit_code == ExitCode.ACTION_FAILED == 4
     assert "refused" in refused.output
     assert sandbox.state.rules[edited].evaluation_spec["filters"][0]["value"] == "CAMPAIGN"
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.engine import run_checks
-from audit.facts.view import SnapshotView
 from audit.graph.result import Fetched
 from audit.models import Status
 from tests.helpers import AGENCY_ID, failed, make_snapshot, stats
@@ -16,7 +16,7 @@ def pixel(pid="p1", **fields):
 
 
 def results(snap, check_id, overrides=None):
-    return [f for f in run_checks(SnapshotView(snap), overrides) if f.check_id == check_id]
+    return [f for f in run_checks(Analysis.of(snap), overrides) if f.check_id == check_id]
 
 
 def statuses(snap, check_id, overrides=None):
@@ -149,7 +149,7 @@ def test_crashing_check_becomes_error_finding():
         """Crashes."""
         raise KeyError("access_token=abcdef")
 
-    [finding] = run_checks(SnapshotView(make_snapshot({})), registry=reg)
+    [finding] = run_checks(Analysis.of(make_snapshot({})), registry=reg)
     assert finding.status is Status.ERROR
     assert "abcdef" not in finding.message and "KeyError" in finding.message
 
@@ -157,8 +157,8 @@ def test_crashing_check_becomes_error_finding():
 def test_not_audited_snapshot_runs_no_ordinary_checks():
     snap = make_snapshot({"pixel/p1": pixel()})
     snap.not_audited = "token expired"
-    assert run_checks(SnapshotView(snap)) == [
-        f for f in run_checks(SnapshotView(snap)) if REGISTRY.get(f.check_id).when_not_audited]
+    assert run_checks(Analysis.of(snap)) == [
+        f for f in run_checks(Analysis.of(snap)) if REGISTRY.get(f.check_id).when_not_audited]
 
 
 def test_fingerprints_ignore_message_and_numbers():

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.engine import run_checks
-from audit.facts.domains import registrable_domain
-from audit.facts.inventory import domain_rows
+from audit.facts.domains import read_domain_rows, registrable_domain
 from audit.facts.view import SnapshotView
 from audit.models import Status
 from tests.helpers import AGENCY_ID, CLIENT_ID, failed, make_snapshot, stats
@@ -31,7 +31,7 @@ def owned(*names, owner=CLIENT_ID, status="verified"):
 
 
 def by(snap, check_id):
-    return {f.resource.id: f for f in run_checks(SnapshotView(snap)) if f.check_id == check_id}
+    return {f.resource.id: f for f in run_checks(Analysis.of(snap)) if f.check_id == check_id}
 
 
 def base(**endpoints):
@@ -45,7 +45,7 @@ def base(**endpoints):
 
 def test_hosts_reduce_to_registrable_domains():
     snap = make_snapshot(base(**{"business/owned_domains": owned("acme.co.uk")}))
-    rows = domain_rows(SnapshotView(snap))
+    rows = read_domain_rows(SnapshotView(snap))
     assert set(rows) == {"acme.co.uk", "acme-pay.com"}
     assert rows["acme.co.uk"].events == 100
 
@@ -115,4 +115,4 @@ def test_declared_domain_skipped_when_no_host_stats():
 def test_unused_stats_helper_shape():
     # event stats and host stats share the bucket shape; event buckets are not hosts
     snap = make_snapshot({"pixel/p1": {"id": "p1"}, "pixel/p1/stats/event": stats(("Lead", 1))})
-    assert domain_rows(SnapshotView(snap)) == {}
+    assert read_domain_rows(SnapshotView(snap)) == {}

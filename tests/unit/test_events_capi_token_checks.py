@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.engine import run_checks
 from audit.facts.ads import event_name
+from audit.facts.facts import Facts
 from audit.facts.inventory import event_rows
-from audit.facts.view import SnapshotView
 from audit.graph.result import Fetched
 from audit.models import Status
 from tests.helpers import AGENCY_ID, failed, make_snapshot, stats
@@ -28,7 +29,7 @@ def snap_with(**endpoints):
 
 
 def by(snap, check_id, overrides=None):
-    return {f.resource.id: f for f in run_checks(SnapshotView(snap), overrides)
+    return {f.resource.id: f for f in run_checks(Analysis.of(snap), overrides)
             if f.check_id == check_id}
 
 
@@ -150,7 +151,7 @@ def test_event_rows_report_server_share():
         "pixel/p1/stats/event/SERVER_ONLY": ev(Purchase=25),
         f"adaccount/{ACT}/adsets": [adset(1)],
         f"adaccount/{ACT}/adset_spend": [{"adset_id": "1", "spend": "10.25"}]})
-    [row] = event_rows(SnapshotView(snap))
+    [row] = event_rows(Facts(snap))
     assert (row["total_7d"], row["browser_7d"], row["server_7d"]) == (100, 75, 25)
     assert row["server_share"] == 0.25 and row["spend_28d"] == 10.25
 
@@ -187,7 +188,7 @@ def test_token_expiry_levels():
 def test_invalid_token_fails_even_when_not_audited():
     snap = token_snap({"is_valid": False, "error": {"message": "Session has expired"}},
                       not_audited="the access token is not valid")
-    findings = run_checks(SnapshotView(snap))
+    findings = run_checks(Analysis.of(snap))
     assert {f.area for f in findings} == {"token"}
     valid = next(f for f in findings if f.check_id == "token_access_valid")
     assert valid.status is Status.FAIL and "Session has expired" in valid.message

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.engine import run_checks
-from audit.evaluate.recommend.priorities import SLOTS, recommend
-from audit.facts.view import SnapshotView
+from audit.evaluate.recommend.priorities import SLOTS
 from audit.models import Status
 from tests.helpers import make_snapshot
 
@@ -49,7 +49,7 @@ def client(event_counts, adsets=(), spend=None, mode="legacy", prio=None, seed=N
 
 
 def top(snap):
-    [domain] = recommend(SnapshotView(snap)).domains
+    [domain] = Analysis.of(snap).priorities.domains
     return domain
 
 
@@ -127,7 +127,7 @@ def test_pins_that_do_not_fit_are_a_clear_error():
     d = top(snap)
     assert len(d.problems) == 1 and "does not fit" in d.problems[0]
     assert d.slots_used <= 8
-    found = [f for f in run_checks(SnapshotView(snap)) if f.check_id == "priorities_config_fits"]
+    found = [f for f in run_checks(Analysis.of(snap)) if f.check_id == "priorities_config_fits"]
     assert found[0].status is Status.FAIL
 
 
@@ -156,11 +156,11 @@ def test_affected_adsets_and_mode_wording():
         snap = client(many, sets, spend, mode=mode)
         d = top(snap)
         assert [a["adset_id"] for a in d.affected_adsets] == ["7"]
-        [f] = [f for f in run_checks(SnapshotView(snap))
+        [f] = [f for f in run_checks(Analysis.of(snap))
                if f.check_id == "priorities_adsets_within_top8"]
         assert f.status is status
         assert f.evidence["affected_spend_28d"] == 160.0
-    assert "relaxed" in recommend(SnapshotView(snap)).mode_reason
+    assert "relaxed" in Analysis.of(snap).priorities.mode_reason
 
 
 def test_several_pixels_on_one_domain():
@@ -169,7 +169,7 @@ def test_several_pixels_on_one_domain():
     snap = client({"Purchase": 100, "AddToCart": 200}, extra=extra)
     d = top(snap)
     assert d.shared_events == [{"event": "Purchase", "pixels": ["p1", "p2"]}]
-    [f] = [f for f in run_checks(SnapshotView(snap)) if f.check_id == "priorities_event_pixels"]
+    [f] = [f for f in run_checks(Analysis.of(snap)) if f.check_id == "priorities_event_pixels"]
     assert f.status is Status.WARN
     purchase = next(r for r in d.recommended if r.label == "Purchase")
     assert purchase.volume_7d == 105

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from audit.evaluate.run import RunFileError, RunResult, load_run, validate_run
+from audit.evaluate.run import RunResult
 from audit.graph.result import Fetched
 from audit.models import Finding, Resource, Severity, Status
 from audit.publish.render import findings_csv, render_index, render_report
+from audit.publish.runfile import RunFileError, load_run, save_run, validate_run
 from tests.helpers import make_snapshot
 
 HOSTILE = '<script>alert("x")</script>'
@@ -51,7 +52,7 @@ def test_report_is_self_contained():
 def test_report_shows_not_audited_reason_and_collection_errors():
     from audit.models import CollectionError
 
-    run = make_run(findings=[], not_audited_reason="token <b>expired</b>",
+    run = make_run(findings=[], not_audited="token <b>expired</b>",
                    collection_errors=[CollectionError("GET /1/owned_domains", "unsupported",
                                                       "nonexisting field", 100)])
     html = render_report(run)
@@ -82,7 +83,7 @@ def test_run_json_validates_against_the_shipped_schema(tmp_path):
     data = run.to_dict()
     validate_run(data)
     path = tmp_path / "run.json"
-    run.save(path)
+    save_run(run, path)
     again = load_run(path)
     assert again.findings == run.findings
     assert json.loads(path.read_text())["summary"]["by_status"]["FAIL"] == 1

@@ -392,7 +392,7 @@ def test_inventory_tables_and_platform_changes():
 
 def test_not_audited_report_has_banner_and_no_score():
     run = make_run(findings=[], sections={}, collection_errors=[],
-                   not_audited_reason=f"no access token {XSS}")
+                   not_audited=f"no access token {XSS}")
     html = render_report(run)
     assert_safe(html)
     assert "This client was not audited: no access token &lt;script&gt;" in html
@@ -415,7 +415,7 @@ def test_index_orders_worst_first_with_trends_and_legend():
                     findings=[finding("token_access_valid", Status.PASS, "t")])
     bad = make_run(client={"slug": "bad", "name": "Bad", "business_id": "2"})
     gone = make_run(client={"slug": "gone", "name": "Gone", "business_id": "3"}, findings=[],
-                    not_audited_reason="token expired")
+                    not_audited="token expired")
     html = render_index([good, bad, gone], {s: f"{s}/report.html" for s in ("good", "bad")},
                         {"name": "Northwind"}, "r1",
                         trends={"good": {"previous_score": 90.0, "delta": 10.0},

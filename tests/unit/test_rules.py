@@ -14,9 +14,9 @@ from audit.actions.rules import (
     rollback,
     save_plan,
 )
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.engine import run_checks
-from audit.evaluate.recommend.rules import suggestions, window_parts, windows_in
-from audit.facts.view import SnapshotView
+from audit.evaluate.recommend.rules import window_parts, windows_in
 from audit.graph.client import GraphClient
 from audit.graph.errors import PermissionDenied
 from audit.models import Status, canonical
@@ -82,7 +82,7 @@ def test_cost_threshold_recalibrated_with_measured_ratio():
     r = rule("r1", [f("entity_type", "ADSET", "EQUAL"),
                     f("attribution_window", "1D_VIEW_28D_CLICK", "EQUAL"),
                     f("cost_per_purchase_fb", 5000)])
-    [s] = suggestions(SnapshotView(snap_with([r])))
+    [s] = Analysis.of(snap_with([r])).rules
     assert s.classification == "deprecated" and s.dangerous
     filters = s.suggested["filters"]
     assert filters[1]["value"] == "ACCOUNT_DEFAULT"
@@ -96,7 +96,7 @@ def test_prefix_count_and_roas_thresholds():
     r = rule("r2", [f("28d_click:website_purchases", 10, "LESS_THAN"),
                     f("28d_click:website_purchase_roas", 2.5, "LESS_THAN"),
                     f("spent", 100)])
-    [s] = suggestions(SnapshotView(snap_with([r], target="7D_CLICK")), "7D_CLICK")
+    [s] = Analysis.of(snap_with([r], target="7D_CLICK")).rules
     filters = s.suggested["filters"]
     assert filters[0]["field"] == "7d_click:website_purchases"
     assert filters[0]["value"] == round(10 * 33 / 39)
@@ -106,7 +106,7 @@ def test_prefix_count_and_roas_thresholds():
 
 def test_account_default_target_removes_prefixes_and_keeps_object_level():
     r = rule("r3", [f("campaign.28d_view_1d_click:lifetime_results", 3, "LESS_THAN")])
-    [s] = suggestions(SnapshotView(snap_with([r])))
+    [s] = Analysis.of(snap_with([r])).rules
     assert s.suggested["filters"][0]["field"] == "campaign.lifetime_results"
     # 28d view is unavailable in the data: the threshold is kept for a human
     assert s.needs_review and s.suggested["filters"][0]["value"] == 3
@@ -114,7 +114,7 @@ def test_account_default_target_removes_prefixes_and_keeps_object_level():
 
 def test_no_conversions_keeps_threshold_for_review():
     r = rule("r4", [f("attribution_window", "28D_CLICK", "EQUAL"), f("cost_per_lead_fb", 900)])
-    [s] = suggestions(SnapshotView(snap_with([r], campaign_rows=[])))
+    [s] = Analysis.of(snap_with([r], campaign_rows=[])).rules
     assert s.needs_review
     assert s.suggested["filters"][1]["value"] == 900
     assert any("review by hand" in c for c in s.changes)
@@ -125,10 +125,10 @@ def test_classification_and_order():
              rule("none", [f("spent", 10)]),
              rule("note", [f("attribution_window", "28D_CLICK", "EQUAL")], "NOTIFICATION"),
              rule("pause", [f("attribution_window", "28D_CLICK", "EQUAL")], "PAUSE")]
-    found = suggestions(SnapshotView(snap_with(rules)))
+    found = Analysis.of(snap_with(rules)).rules
     assert [s.rule_id for s in found] == ["pause", "note", "ok", "none"]
     assert [s.classification for s in found] == ["deprecated", "deprecated", "current", "none"]
-    checks = {x.resource.id: x for x in run_checks(SnapshotView(snap_with(rules)))
+    checks = {x.resource.id: x for x in run_checks(Analysis.of(snap_with(rules)))
               if x.check_id == "rules_window_supported"}
     assert checks["pause"].status is Status.FAIL and checks["pause"].severity.value == "high"
     assert checks["note"].severity.value == "medium"
@@ -142,7 +142,7 @@ def world(rules):
 
 
 def plan_for(rules, tmp_path):
-    items = suggestions(SnapshotView(snap_with(rules)))
+    items = Analysis.of(snap_with(rules)).rules
     plan = make_plan({"slug": "acme"}, items, "ACCOUNT_DEFAULT", "2026-11-28T12:00:00Z", "test")
     path = tmp_path / "plan.json"
     save_plan(path, plan)

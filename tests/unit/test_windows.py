@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks.windows import spec_tokens
 from audit.evaluate.engine import run_checks
-from audit.evaluate.recommend.windows import compare, label_for
-from audit.facts.view import SnapshotView
+from audit.evaluate.recommend.windows import label_for
 from audit.models import Status
 from tests.helpers import make_snapshot
 
@@ -39,7 +39,7 @@ def test_arithmetic_with_decimal_strings():
                   [action(PURCHASE, **{"1d_click": "1000", "7d_click": "1650.25",
                                        "28d_click": "1975", "1d_view": "400",
                                        "7d_view": "600", "28d_view": "750"})])])
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     [c] = result.rows["campaign"]
     m = c.metrics()
     assert c.figures.counts["28d_click"] == 39.5
@@ -56,7 +56,7 @@ def test_arithmetic_with_decimal_strings():
 def test_view_windows_missing_are_unavailable_not_zero():
     s = snap([row("1", "100", [action(PURCHASE, **{"1d_click": 5, "7d_click": 9,
                                                    "28d_click": 12, "1d_view": 3})])])
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     [c] = result.rows["campaign"]
     assert c.figures.counts["7d_view"] is None and c.figures.counts["28d_view"] is None
     assert result.unavailable == ["7d_view", "28d_view"]
@@ -67,10 +67,10 @@ def test_view_windows_missing_are_unavailable_not_zero():
 def test_missing_28d_click_makes_projection_unknown_and_check_skips():
     s = snap([row("1", "100", [action(PURCHASE, **{"1d_click": 5, "7d_click": 9,
                                                    "1d_view": 3})])])
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     [c] = result.rows["campaign"]
     assert c.metrics()["change"] is None
-    [f] = [f for f in run_checks(SnapshotView(s)) if f.check_id == "windows_conversions_drop"]
+    [f] = [f for f in run_checks(Analysis.of(s)) if f.check_id == "windows_conversions_drop"]
     assert f.status is Status.SKIPPED and "28d_click" in f.message
 
 
@@ -79,7 +79,7 @@ def test_zero_conversions_and_value_without_count():
                                                   "28d_click": 0, "1d_view": 0})],
                   [action(PURCHASE, **{"1d_click": 0, "7d_click": 40, "28d_click": 55,
                                        "1d_view": 5})])])
-    [c] = compare(SnapshotView(s)).rows["campaign"]
+    [c] = Analysis.of(s).windows.rows["campaign"]
     m = c.metrics()
     assert m["old_default"] == 0 and m["change"] is None and m["cost_per_result_old"] is None
     assert m["roas_old"] == round(60 / 80, 4)
@@ -87,7 +87,7 @@ def test_zero_conversions_and_value_without_count():
 
 def test_no_conversions_at_all():
     s = snap([row("1", "10", [{"action_type": "link_click", "value": "4"}])])
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     assert result.rows["campaign"] == [] and result.account_totals == []
     assert "nothing to compare" in result.notes[0]
 
@@ -98,12 +98,12 @@ def test_account_totals_and_drop_warning():
     light = action(PURCHASE, **{"1d_click": 10, "7d_click": 18, "28d_click": 20,
                                 "1d_view": 2})
     s = snap([row("1", "500", [heavy]), row("2", "100", [light])])
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     [total] = result.account_totals
     assert total.figures.counts["28d_click"] == 120 and total.spend == 600
     assert total.metrics()["change"] == round((48 + 22 - 142) / 142, 4)
     assert result.ratio(ACT, PURCHASE, "7d_click", "28d_click") == 0.4
-    [f] = [f for f in run_checks(SnapshotView(s)) if f.check_id == "windows_conversions_drop"]
+    [f] = [f for f in run_checks(Analysis.of(s)) if f.check_id == "windows_conversions_drop"]
     assert f.status is Status.WARN and "-51%" in f.message
     [client] = result.client_totals
     assert client.figures.counts["7d_click"] == 48
@@ -112,7 +112,7 @@ def test_account_totals_and_drop_warning():
 def test_straddling_unified_attribution_is_marked():
     s = snap([row("1", "1", [action(PURCHASE, **{"7d_click": 1, "28d_click": 2})],
                   start="2025-05-20", stop="2025-06-30")])
-    assert any("2025-06-10" in n for n in compare(SnapshotView(s)).notes)
+    assert any("2025-06-10" in n for n in Analysis.of(s).windows.notes)
 
 
 def test_mixed_currencies_have_no_client_total():
@@ -121,7 +121,7 @@ def test_mixed_currencies_have_no_client_total():
                     "adaccount/act_2/insights/campaign": [
                         row("5", "3", [action(PURCHASE, **{"7d_click": 1, "28d_click": 1})])]})
     s.client["ad_accounts"] = [ACT, "act_2"]
-    result = compare(SnapshotView(s))
+    result = Analysis.of(s).windows
     assert len(result.account_totals) == 2 and result.client_totals == []
 
 
@@ -159,7 +159,7 @@ def test_adset_attribution_and_ios_skan_checks():
                  {"id": "c3", "objective": "OUTCOME_APP_PROMOTION"}]
     s = snap([], extra={f"adaccount/{ACT}/adsets": adsets,
                         f"adaccount/{ACT}/campaigns": campaigns})
-    found = run_checks(SnapshotView(s))
+    found = run_checks(Analysis.of(s))
     attr = {f.resource.id: f.status for f in found
             if f.check_id == "windows_adset_attribution_supported"}
     assert attr == {"a1": Status.FAIL, "a2": Status.WARN, "a3": Status.PASS}
@@ -170,5 +170,5 @@ def test_adset_attribution_and_ios_skan_checks():
 def test_events_without_value_have_no_roas_rather_than_zero():
     s = snap([row("1", "100", [action("offsite_conversion.fb_pixel_add_to_cart",
                                       **{"7d_click": 40, "28d_click": 50, "1d_view": 5})])])
-    [c] = compare(SnapshotView(s)).rows["campaign"]
+    [c] = Analysis.of(s).windows.rows["campaign"]
     assert c.metrics()["roas_old"] is None and c.metrics()["cost_per_result_old"] == 1.8182

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import assign_pixel_partner, assign_system_user
+from audit.facts.inventory import connected_accounts
 from audit.facts.view import Partner, Pixel
 from audit.models import Finding, Resource, Severity
 
@@ -176,12 +177,9 @@ def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
     is connected to it. A live pixel missing from an account that advertises means its
     conversions never appear in that account's reports; ad sets that name a pixel their
     account is not connected to cannot deliver for it."""
-    from audit.facts.ads import adsets
-    from audit.facts.inventory import connected_accounts
-
     v = ctx.view
-    all_sets = adsets(v)
-    advertising = sorted(str(acc) for acc in v.snap.client.get("ad_accounts", [])
+    all_sets = ctx.facts.adsets
+    advertising = sorted(acc for acc in v.client.ad_accounts
                          if any(a.account_id == acc and (a.active or a.spend > 0)
                                 for a in all_sets))
     for pixel in v.pixels:

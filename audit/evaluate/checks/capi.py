@@ -7,8 +7,6 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
-from audit.facts.ads import event_usage
-from audit.facts.quality import dataset_quality
 from audit.models import Finding, Resource, Severity
 
 HIGH_VALUE = ["Purchase", "Lead", "CompleteRegistration", "InitiateCheckout",
@@ -40,8 +38,8 @@ def high_value_events_from_server(ctx: CheckContext) -> Iterator[Finding]:
     v = ctx.view
     wanted = [str(e) for e in ctx.params["events"]]
     for pixel in v.pixels:
-        usage = event_usage(v, pixel.id)
-        quality = dataset_quality(v, pixel.id) or {}
+        usage = ctx.facts.event_usage(pixel.id)
+        quality = ctx.facts.dataset_quality(pixel.id) or {}
         if usage is None:
             continue
         for event in wanted:
@@ -85,10 +83,10 @@ def browser_server_deduplicated(ctx: CheckContext) -> Iterator[Finding]:
     v = ctx.view
     minimum = float(ctx.params["min_dedup_percent"])
     for pixel in v.pixels:
-        usage = event_usage(v, pixel.id)
+        usage = ctx.facts.event_usage(pixel.id)
         if usage is None:
             continue
-        quality = dataset_quality(v, pixel.id)
+        quality = ctx.facts.dataset_quality(pixel.id)
         unknown: list[str] = []
         for event, u in sorted(usage.items()):
             if not (u.browser and u.server):
@@ -141,7 +139,7 @@ def event_match_quality(ctx: CheckContext) -> Iterator[Finding]:
     v = ctx.view
     minimum = float(ctx.params["min_match_quality"])
     for pixel in v.pixels:
-        quality = dataset_quality(v, pixel.id)
+        quality = ctx.facts.dataset_quality(pixel.id)
         res_pixel = Resource("pixel", pixel.id, pixel.name)
         if quality is None:
             node = v.get(f"pixel/{pixel.id}/dataset_quality")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
-from audit.facts.inventory import DomainRow, domain_rows, owned_domains_available
+from audit.facts.domains import DomainRow, owned_domains_available
 from audit.models import Finding, Resource, Severity
 
 
@@ -33,7 +33,7 @@ def _evidence(row: DomainRow) -> dict[str, object]:
 
 
 def _relaxed(ctx: CheckContext) -> bool:
-    return str(ctx.view.snap.client.get("aem_mode", "auto")) == "relaxed"
+    return ctx.view.client.aem_mode == "relaxed"
 
 
 @check(
@@ -50,7 +50,7 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     unverified domain that receives conversions cannot be configured by the client, and
     anyone else could claim it. (On the relaxed AEM model verification is reported to be no
     longer required for event configuration, so the finding is a warning there.)"""
-    rows = domain_rows(ctx.view)
+    rows = ctx.facts.domain_rows
     available, error = owned_domains_available(ctx.view)
     traffic = [r for r in rows.values() if r.events > 0]
     relaxed = _relaxed(ctx)
@@ -102,7 +102,7 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
     and link editing, and is lost when the relationship ends."""
     v = ctx.view
     available, _ = owned_domains_available(v)
-    for row in sorted(domain_rows(v).values(), key=lambda r: r.domain):
+    for row in sorted(ctx.facts.domain_rows.values(), key=lambda r: r.domain):
         if not (row.events or row.declared or row.listed):
             continue
         res = Resource("domain", row.domain)
@@ -139,7 +139,7 @@ def declared_domains_have_traffic(ctx: CheckContext) -> Iterator[Finding]:
     the config is out of date; its conversions are not measured."""
     v = ctx.view
     readable = [p for p in v.pixel_ids if v.stats_totals(p, "host") is not None]
-    for row in sorted(domain_rows(v).values(), key=lambda r: r.domain):
+    for row in sorted(ctx.facts.domain_rows.values(), key=lambda r: r.domain):
         if not row.declared:
             continue
         res = Resource("domain", row.domain)

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
-from audit.facts.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions, event_usage
+from audit.facts.ads import STANDARD_EVENTS, AdSet
 from audit.facts.view import to_str
 from audit.models import Finding, Resource, Severity
 
@@ -41,14 +41,14 @@ def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:
     were paused outright."""
     v = ctx.view
     groups: dict[tuple[str, str], list[AdSet]] = {}
-    for a in adsets(v):
+    for a in ctx.facts.adsets:
         if not _relevant(a):
             continue
         if a.custom_conversion_id:
             groups.setdefault(("custom_conversion", a.custom_conversion_id), []).append(a)
         elif a.pixel_id and a.event:
             groups.setdefault((a.pixel_id, a.event), []).append(a)
-    conversions = custom_conversions(v)
+    conversions = ctx.facts.custom_conversions
     cutoff = v.now - timedelta(days=7)
     for (pixel_or_kind, name), items in sorted(groups.items()):
         spend = round(sum(a.spend for a in items), 2)
@@ -73,7 +73,7 @@ def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:
             continue
         pixel_id, event = pixel_or_kind, name
         res = Resource("pixel_event", f"{pixel_id}:{event}", event)
-        usage = event_usage(v, pixel_id)
+        usage = ctx.facts.event_usage(pixel_id)
         if usage is None:
             yield ctx.skipped(res, f"{len(items)} ad set(s) optimise for {event} on pixel "
                               f"{pixel_id}, whose event statistics could not be read.",
@@ -109,17 +109,16 @@ def custom_conversion_base_events(ctx: CheckContext) -> Iterator[Finding]:
     """A custom conversion built on a standard event (Purchase, Lead …) only counts when
     that event arrives: ad sets optimising for the custom conversion depend on the
     standard event's traffic even though they never name it."""
-    v = ctx.view
     used: dict[str, list[AdSet]] = {}
-    for a in adsets(v):
+    for a in ctx.facts.adsets:
         if a.custom_conversion_id and _relevant(a):
             used.setdefault(a.custom_conversion_id, []).append(a)
     for cc_id, items in sorted(used.items()):
-        cc = custom_conversions(v).get(cc_id)
+        cc = ctx.facts.custom_conversions.get(cc_id)
         if cc is None or not cc.event or cc.event not in STANDARD_EVENTS or not cc.pixel_id:
             continue
         res = Resource("pixel_event", f"{cc.pixel_id}:{cc.event}", cc.event)
-        usage = event_usage(v, cc.pixel_id)
+        usage = ctx.facts.event_usage(cc.pixel_id)
         evidence = {"custom_conversion": cc.name or cc_id, "adsets": _adset_evidence(items)}
         if usage is None:
             yield ctx.skipped(res, f"Statistics of pixel {cc.pixel_id} could not be read.",

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
-from audit.evaluate.recommend.priorities import recommend
 from audit.models import Finding, Resource, Severity
 
 
@@ -27,7 +26,7 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
     sets optimising for any other event were paused. Whether the limit still applies
     depends on Meta's relaxed-AEM rollout for the account, so the finding is worded by the
     configured AEM mode."""
-    result = recommend(ctx.view)
+    result = ctx.analysis.priorities
     for d in result.domains:
         res = Resource("domain", d.domain)
         spend = round(sum(a["spend_28d"] for a in d.affected_adsets), 2)
@@ -68,7 +67,7 @@ def recommended_events_volume(ctx: CheckContext) -> Iterator[Finding]:
     """Meta's delivery system needs roughly 50 optimisation events a week per ad set to
     leave the learning phase; an event rarer than that starves the ad sets that optimise
     for it, whatever its priority."""
-    result = recommend(ctx.view)
+    result = ctx.analysis.priorities
     for d in result.domains:
         for r in d.recommended:
             if r.spend_28d <= 0 or r.volume_7d == 0:
@@ -98,7 +97,7 @@ def events_single_pixel(ctx: CheckContext) -> Iterator[Finding]:
     """Priorities are set per domain, not per pixel: when two pixels send the same event on
     one domain, both share one slot, reporting splits between them, and a second pixel is
     often a forgotten tag that double counts."""
-    result = recommend(ctx.view)
+    result = ctx.analysis.priorities
     for d in result.domains:
         res = Resource("domain", d.domain)
         if d.shared_events:
@@ -125,7 +124,7 @@ def config_fits(ctx: CheckContext) -> Iterator[Finding]:
     """Pins and fixed orders in the config encode the agency's judgement; when they do
     not fit (value optimisation takes 4 slots in the legacy model) the list silently
     differs from what the agency asked for, so the conflict is reported."""
-    result = recommend(ctx.view)
+    result = ctx.analysis.priorities
     for d in result.domains:
         res = Resource("domain", d.domain)
         if d.problems:

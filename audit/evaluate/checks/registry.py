@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.evaluate.analysis import Analysis
+from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView
 from audit.models import Finding, Resource, Severity, Status
 
@@ -104,12 +106,22 @@ check = REGISTRY.check
 
 
 class CheckContext:
-    """What a check sees: the snapshot view, its parameters, and finding builders."""
+    """What a check sees: the client's analysis, its parameters, and finding builders."""
 
-    def __init__(self, meta: CheckMeta, view: SnapshotView, params: Mapping[str, Any]) -> None:
+    def __init__(self, meta: CheckMeta, analysis: Analysis, params: Mapping[str, Any]) -> None:
         self.meta = meta
-        self.view = view
+        self.analysis = analysis
         self.params = dict(params)
+
+    @property
+    def facts(self) -> Facts:
+        """Derived facts of the snapshot (ad sets, event usage, data quality, domains)."""
+        return self.analysis.facts
+
+    @property
+    def view(self) -> SnapshotView:
+        """The snapshot's raw reads, parsed."""
+        return self.analysis.view
 
     def finding(
         self,

@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
-from audit.evaluate.recommend.rules import suggestions
 from audit.models import Finding, Resource, Severity
-
-
-def target_window(ctx: CheckContext) -> str:
-    """The window rules should move to (config ``rules.target_window``)."""
-    return str(ctx.view.snap.client.get("rules_target_window", "ACCOUNT_DEFAULT"))
 
 
 @check(
@@ -27,7 +21,7 @@ def rules_on_current_windows(ctx: CheckContext) -> Iterator[Finding]:
     applies: "pause when cost per purchase > 50" starts pausing ad sets that are doing
     fine, and budget rules shift spend on a ruler that changed. Rules that pause or move
     budget are the most dangerous and come first."""
-    for s in suggestions(ctx.view, target_window(ctx)):
+    for s in ctx.analysis.rules:
         res = Resource("rule", s.rule_id, s.name)
         evidence = {"account": s.account, "status": s.status, "execution_type":
                     s.execution_type, "windows": [f"{w.where}: {w.raw}" for w in s.windows],

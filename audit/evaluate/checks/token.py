@@ -16,7 +16,7 @@ from audit.models import Finding, Resource, Severity
 
 
 def _token_resource(ctx: CheckContext) -> Resource:
-    var = str(ctx.view.snap.client.get("token_env") or "the token variable")
+    var = ctx.view.client.token_env or "the token variable"
     return Resource("token", var, f"access token in ${var}")
 
 
@@ -26,7 +26,7 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def _renew(ctx: CheckContext) -> str:
-    var = ctx.view.snap.client.get("token_env") or "the configured token variable"
+    var = ctx.view.client.token_env or "the configured token variable"
     return (f"In {ctx.view.agency_name}'s Business Settings ({SETTINGS_URL}): Users → System "
             "users → select the audit system user → Generate new token → choose the app, "
             "tick ads_read, ads_management and business_management → Generate; then store it "

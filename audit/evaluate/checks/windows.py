@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from audit.evaluate.checks.registry import CheckContext, check
-from audit.evaluate.recommend.windows import compare
 from audit.facts.view import str_list, to_float, to_str
 from audit.models import Finding, Resource, Severity
 
@@ -45,7 +44,7 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
     shrinks from 28-day click + 1-day view to 7-day click + 1-day view, conversions with a
     long purchase cycle stop being counted: the drop is a change of ruler, not of
     performance, and the client should hear it from the agency first."""
-    result = compare(ctx.view)
+    result = ctx.analysis.windows
     threshold = float(ctx.params["warn_drop_percent"]) / 100.0
     minimum = float(ctx.params["min_conversions"])
     for total in result.account_totals:
@@ -90,7 +89,7 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
     carrying them report on a basis nobody can reproduce, and ad sets that differ from the
     agency's standard make results incomparable across campaigns."""
     standard = sorted(str(s) for s in ctx.params["standard"])
-    for account in ctx.view.snap.client.get("ad_accounts", []):
+    for account in ctx.view.client.ad_accounts:
         res_all = ctx.view.get(f"adaccount/{account}/adsets")
         for item in res_all.items() if res_all else []:
             tokens = spec_tokens(item.get("attribution_spec"))
@@ -147,7 +146,7 @@ def ios_app_campaigns_skan(ctx: CheckContext) -> Iterator[Finding]:
     campaigns; their results arrive through Apple's SKAdNetwork, delayed by up to 3 days
     and without age, gender, region or placement breakdowns. A campaign not set up that
     way cannot deliver to opted-out iOS users or report their installs."""
-    for account in ctx.view.snap.client.get("ad_accounts", []):
+    for account in ctx.view.client.ad_accounts:
         camps = ctx.view.get(f"adaccount/{account}/campaigns")
         sets = ctx.view.get(f"adaccount/{account}/adsets")
         by_campaign: dict[str, list[Mapping[str, Any]]] = {}

@@ -25,7 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.facts.ads import STANDARD_EVENTS, AdSet, adsets, custom_conversions
+from audit.facts.ads import STANDARD_EVENTS, AdSet
+from audit.facts.domains import registrable_domain
+from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView
 
 SLOTS = 8
@@ -249,8 +251,6 @@ def _reason(c: Candidate, comps: Mapping[str, float], flags: Sequence[str], slot
 
 def _pixel_domain_shares(view: SnapshotView) -> dict[str, dict[str, float]]:
     """For each pixel, the share of its own host traffic on each registrable domain."""
-    from audit.facts.domains import registrable_domain
-
     shares: dict[str, dict[str, float]] = {}
     for pixel in view.pixel_ids:
         counts: dict[str, int] = {}
@@ -270,12 +270,11 @@ def _main_domain(shares: Mapping[str, float]) -> str | None:
     return sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def candidates_by_domain(view: SnapshotView) -> dict[str, dict[str, Candidate]]:
+def candidates_by_domain(facts: Facts) -> dict[str, dict[str, Candidate]]:
     """Every candidate event per registrable domain, with volume attributed by host share."""
-    from audit.facts.domains import registrable_domain
-
+    view = facts.view
     shares = _pixel_domain_shares(view)
-    declared = [registrable_domain(str(d)) or str(d) for d in view.snap.client.get("domains", [])]
+    declared = [registrable_domain(d) or d for d in view.client.domains]
     out: dict[str, dict[str, Candidate]] = {d: {} for ps in shares.values() for d in ps}
     for pixel in view.pixel_ids:
         totals = view.stats_totals(pixel)
@@ -290,8 +289,8 @@ def candidates_by_domain(view: SnapshotView) -> dict[str, dict[str, Candidate]]:
                 cand.volume += count * share
                 if count:
                     cand.pixels.add(pixel)
-    conversions = custom_conversions(view)
-    for a in adsets(view):
+    conversions = facts.custom_conversions
+    for a in facts.adsets:
         if not (a.active or a.spend > 0):
             continue
         cc = conversions.get(a.custom_conversion_id) if a.custom_conversion_id else None
@@ -375,18 +374,13 @@ def _affected(a: AdSet, c: Candidate) -> dict[str, Any]:
             "event": c.label, "spend_28d": a.spend, "status": a.effective_status}
 
 
-def recommend(view: SnapshotView) -> PriorityResult:
-    """The top-8 recommendation for every domain of the client (cached per view)."""
-    cached = view._cache.get("priorities")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    mode = str(view.snap.client.get("aem_mode", "auto"))
+def recommend(facts: Facts) -> PriorityResult:
+    """The top-8 recommendation for every domain of the client."""
+    mode = facts.client.aem_mode
     effective, reason = resolve_mode(mode if mode in MODES else "auto")
-    settings = PrioritySettings.from_mapping(view.snap.client.get("priorities"))
+    settings = PrioritySettings.from_mapping(facts.client.priorities)
     # Plan value-set slots unless the account is known to be on the relaxed model.
     legacy = effective in ("legacy", "auto")
     domains = [rank_domain(d, cands, settings, legacy)
-               for d, cands in sorted(candidates_by_domain(view).items()) if cands]
-    result = PriorityResult(mode, effective, reason, domains)
-    view._cache["priorities"] = result
-    return result
+               for d, cands in sorted(candidates_by_domain(facts).items()) if cands]
+    return PriorityResult(mode, effective, reason, domains)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.evaluate.recommend.windows import WindowsResult, compare
+from audit.evaluate.recommend.windows import WindowsResult
 from audit.facts.view import SnapshotView, to_float, to_str
 
 DEPRECATED = frozenset({"28d_click", "7d_view", "28d_view"})
@@ -281,11 +281,14 @@ def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, ho
                      f"{flt['value']} ({how}; {why})")
 
 
-def suggestions(view: SnapshotView, target: str = "ACCOUNT_DEFAULT") -> list[Suggestion]:
-    """Every rule of every account, dangerous deprecated ones first."""
-    windows = compare(view)
+def suggestions(view: SnapshotView, windows: WindowsResult, target: str) -> list[Suggestion]:
+    """Every rule of every account, dangerous deprecated ones first.
+
+    ``windows`` is the client's window comparison: its measured ratios recalibrate the
+    thresholds of rules that move to ``target``.
+    """
     out = []
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/rules")
         for rule in res.items() if res else []:
             if str(rule.get("status", "")).upper() == "DELETED":

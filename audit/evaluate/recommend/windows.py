@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView, to_float, to_str
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
@@ -208,15 +209,13 @@ def _rows(view: SnapshotView, account: str, level: str
     return list(res.items()), err
 
 
-def compare(view: SnapshotView) -> WindowsResult:
-    """The window comparison across the client's ad accounts (cached per view)."""
-    cached = view._cache.get("windows")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    names = _custom_conversion_names(view)
+def compare(facts: Facts) -> WindowsResult:
+    """The window comparison across the client's ad accounts."""
+    view = facts.view
+    names = {k: v.name for k, v in facts.custom_conversions.items() if v.name}
     all_rows: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     errors: dict[str, str] = {}
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         for level in ("campaign", "adset"):
             rows, err = _rows(view, str(account), level)
             all_rows[(str(account), level)] = rows
@@ -245,11 +244,9 @@ def compare(view: SnapshotView) -> WindowsResult:
     client_totals = _client_totals(account_totals, currencies)
     start, stop = _span(every)
     notes = _notes(start, stop, sorted(set(WINDOWS) - available), bool(kinds), view)
-    result = WindowsResult(start, stop, [w for w in WINDOWS if w in available],
-                           [w for w in WINDOWS if w not in available], notes,
-                           result_rows, account_totals, client_totals, currencies, errors)
-    view._cache["windows"] = result
-    return result
+    return WindowsResult(start, stop, [w for w in WINDOWS if w in available],
+                         [w for w in WINDOWS if w not in available], notes,
+                         result_rows, account_totals, client_totals, currencies, errors)
 
 
 def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
@@ -283,18 +280,12 @@ def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, st
 
 def _currencies(view: SnapshotView) -> dict[str, str]:
     out = {}
-    for account in view.snap.client.get("ad_accounts", []):
+    for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}")
         cur = to_str(res.obj().get("currency")) if res else None
         if cur:
             out[str(account)] = cur
     return out
-
-
-def _custom_conversion_names(view: SnapshotView) -> dict[str, str]:
-    from audit.facts.ads import custom_conversions
-
-    return {k: v.name for k, v in custom_conversions(view).items() if v.name}
 
 
 def _span(rows: list[Mapping[str, Any]]) -> tuple[str | None, str | None]:

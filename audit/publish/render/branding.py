@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from audit.errors import AuditError
+
 LOGO_MAX_BYTES = 256 * 1024
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
               ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class BrandingError(ValueError):
+class BrandingError(AuditError):
     """The branding config cannot be used (logo missing, too large or not an image)."""
 
 

@@ -39,7 +39,7 @@ def index_rows(runs: Sequence[RunResult], links: Mapping[str, str],
         trend = dict((trends or {}).get(slug) or {})
         rows.append({
             "slug": slug, "name": run.client.get("name", ""), "status": run.status,
-            "reason": run.not_audited_reason, "counts": run.counts(),
+            "reason": run.not_audited, "counts": run.counts(),
             "score": readiness["score"], "trend": trend,
             "steps": checklist(run, readiness["score_areas"]),
             "areas": {a: worst_status(fs) for a, fs in by_area.items()},

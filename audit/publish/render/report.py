@@ -34,7 +34,7 @@ def report_context(run: RunResult, branding: Branding | None = None) -> dict[str
         "score": summary.get("score"),
         "score_areas": summary.get("score_areas") or {},
         "steps": steps,
-        "verdict": verdict(steps, bool(run.not_audited_reason)),
+        "verdict": verdict(steps, bool(run.not_audited)),
         "groups": groups,
         "skipped": [f for f in skipped if not _not_applicable(f)],
         "not_applicable": [f for f in skipped if _not_applicable(f)],

@@ -24,7 +24,7 @@ def checklist(run: RunResult, score_areas: Mapping[str, Any]) -> list[dict[str, 
         passed = [f for f in counted if f.status is Status.PASS]
         skipped = [f for f in counted if f.status is Status.SKIPPED]
         problems = fails + checks
-        if run.not_audited_reason:
+        if run.not_audited:
             state, why = "unknown", "The client could not be audited (see the banner above)."
         elif fails:
             state, why = "action", _one_line(fails[0].message, len(problems) - 1)

@@ -1,0 +1,70 @@
+"""The facts of one snapshot, each derived once: the explicit analysis object of this stage.
+
+:class:`Facts` wraps a :class:`~audit.facts.view.SnapshotView` (the raw reads, parsed) and
+derives what several evaluators need (ad sets with their spend, custom conversions, event
+usage per pixel, data quality, domains), computing each the first time it is asked for.
+Nothing here is shared between snapshots: one ``Facts`` per client per run.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from audit.collect.snapshot import ClientRecord, Snapshot
+from audit.facts.ads import (
+    AdSet,
+    CustomConversion,
+    EventUsage,
+    read_adsets,
+    read_custom_conversions,
+    read_event_usage,
+)
+from audit.facts.domains import DomainRow, read_domain_rows
+from audit.facts.quality import EventQuality, read_dataset_quality
+from audit.facts.view import SnapshotView
+
+
+class Facts:
+    """Derived facts of one snapshot, computed on first use."""
+
+    def __init__(self, source: Snapshot | SnapshotView) -> None:
+        self.view = source if isinstance(source, SnapshotView) else SnapshotView(source)
+        self._usage: dict[str, dict[str, EventUsage] | None] = {}
+        self._quality: dict[str, dict[str, EventQuality] | None] = {}
+
+    @property
+    def snap(self) -> Snapshot:
+        """The snapshot these facts come from."""
+        return self.view.snap
+
+    @property
+    def client(self) -> ClientRecord:
+        """The audited client and its evaluation settings."""
+        return self.view.client
+
+    @cached_property
+    def adsets(self) -> list[AdSet]:
+        """Every ad set of the client's ad accounts, with 28-day spend, sorted by id."""
+        return read_adsets(self.view)
+
+    @cached_property
+    def custom_conversions(self) -> dict[str, CustomConversion]:
+        """Custom conversions by id."""
+        return read_custom_conversions(self.view)
+
+    @cached_property
+    def domain_rows(self) -> dict[str, DomainRow]:
+        """Every registrable domain seen in traffic, declared or listed as verified."""
+        return read_domain_rows(self.view)
+
+    def event_usage(self, pixel_id: str) -> dict[str, EventUsage] | None:
+        """Per-event usage of one pixel (None when its event stats could not be read)."""
+        if pixel_id not in self._usage:
+            self._usage[pixel_id] = read_event_usage(self.view, pixel_id, self.adsets)
+        return self._usage[pixel_id]
+
+    def dataset_quality(self, pixel_id: str) -> dict[str, EventQuality] | None:
+        """Dataset Quality figures per event (None when the API was unavailable)."""
+        if pixel_id not in self._quality:
+            self._quality[pixel_id] = read_dataset_quality(self.view, pixel_id)
+        return self._quality[pixel_id]
