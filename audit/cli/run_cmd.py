@@ -153,7 +153,7 @@ def demo(out_dir: Path) -> None:
     demo client through the official SDK, writes the reports, stops the sandbox and prints
     where the reports are.
     """
-    from audit.demo import demo_session
+    from audit.sandbox.demo import demo_session
 
     started = time.monotonic()
     with demo_session() as (config, env):

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 import yaml
 
 from audit.config import Config, parse_config
-from audit.sandbox import SandboxServer, demo_config_path, demo_world_path, load_world
+
+from .wire.server import SandboxServer
+from .world.load import demo_config_path, demo_world_path, load_world
 
 # Environment variable → the sandbox world's token (fake tokens, valid only in the sandbox).
 DEMO_TOKENS = {

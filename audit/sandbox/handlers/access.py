@@ -11,8 +11,8 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from .errors import GraphError, permission_error, unknown_object
-from .model import AdAccount, Pixel, Token, World
+from ..wire.errors import GraphError, permission_error, unknown_object
+from ..world.model import AdAccount, Pixel, Token, World
 
 READ_ADS = ("ads_read", "ads_management")
 WRITE_ADS = ("ads_management",)

@@ -1,6 +1,6 @@
 """``AdAccount``, ``Campaign``, ``AdSet`` and ``CustomConversion`` nodes and their list edges.
 
-Insights live in ``h_insights.py`` and rules in ``h_rules.py``.
+Insights live in ``insights.py`` and rules in ``rules.py``.
 """
 
 from __future__ import annotations
@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import access, h_insights, h_rules
-from .call import Call, edge_body, node_body
-from .errors import GraphError, invalid_param, nonexisting_field
-from .insights_params import matches
-from .serialize import (
+from ..wire.call import Call, edge_body, node_body
+from ..wire.errors import GraphError, invalid_param, nonexisting_field
+from ..wire.serialize import (
     account_dict,
     adset_dict,
     campaign_dict,
     custom_conversion_dict,
     pixel_dict,
 )
+from . import access, insights, rules
+from .insights_params import matches
 
 # Real edges the sandbox does not model: answered with an empty list.
 UNMODELLED_EDGES = ("ads", "adcreatives", "customaudiences", "users", "activities")
@@ -37,9 +37,9 @@ def account_edge(call: Call, account_id: str, name: str) -> dict[str, Any]:
     """``/act_<id>/{edge}``."""
     world = call.world
     if name == "insights":
-        return h_insights.insights(call, account_id, "AdAccount")
+        return insights.insights(call, account_id, "AdAccount")
     if name == "adrules_library":
-        return h_rules.library(call, account_id)
+        return rules.library(call, account_id)
     access.require_scope(world, call.user, access.READ_ADS)
     if call.method != "GET":
         raise GraphError(f"(#100) The sandbox does not support {call.method} on {name}")
@@ -103,7 +103,7 @@ def campaign_node(call: Call, campaign_id: str) -> dict[str, Any]:
 def campaign_edge(call: Call, campaign_id: str, name: str) -> dict[str, Any]:
     """``/{campaign_id}/adsets`` and ``/insights``."""
     if name == "insights":
-        return h_insights.insights(call, campaign_id, "Campaign")
+        return insights.insights(call, campaign_id, "Campaign")
     if name != "adsets":
         if name == "ads":
             return {"data": []}
@@ -125,7 +125,7 @@ def adset_node(call: Call, adset_id: str) -> dict[str, Any]:
 def adset_edge(call: Call, adset_id: str, name: str) -> dict[str, Any]:
     """``/{adset_id}/insights``."""
     if name == "insights":
-        return h_insights.insights(call, adset_id, "AdSet")
+        return insights.insights(call, adset_id, "AdSet")
     if name == "ads":
         return {"data": []}
     raise nonexisting_field(name, "AdSet")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wire.call import Call, edge_body, node_body
+from ..wire.errors import GraphError, nonexisting_field, permission_error
+from ..wire.serialize import account_dict, business_dict, domain_dict, pixel_dict
 from . import access
-from .call import Call, edge_body, node_body
-from .errors import GraphError, nonexisting_field, permission_error
-from .serialize import account_dict, business_dict, domain_dict, pixel_dict
 
 EDGES = ("owned_pixels", "client_pixels", "adspixels", "owned_ad_accounts", "client_ad_accounts",
          "owned_domains", "clients", "agencies")

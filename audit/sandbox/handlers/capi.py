@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import GraphError
-from .model import Pixel, World
-from .timeutil import UTC, floor_hour
+from ..wire.errors import GraphError
+from ..world.model import Pixel, World
+from ..world.timeutil import UTC, floor_hour
 
 ACTION_SOURCES = ("website", "app", "email", "phone_call", "chat", "physical_store",
                   "system_generated", "business_messaging", "other")

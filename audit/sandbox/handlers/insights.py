@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wire.call import Call, edge_body, node_body
+from ..wire.errors import GraphError, nonexisting_field
+from ..wire.serialize import report_dict
+from ..world.model import AdSet, ReportRun
+from ..world.timeutil import local_date
 from . import access
-from .call import Call, edge_body, node_body
-from .errors import GraphError, nonexisting_field
-from .insights import compute_rows
 from .insights_params import parse_query
-from .model import AdSet, ReportRun
-from .serialize import report_dict
-from .timeutil import local_date
+from .insights_rows import compute_rows
 
 LEVEL_OF = {"AdAccount": "account", "Campaign": "campaign", "AdSet": "adset"}
 

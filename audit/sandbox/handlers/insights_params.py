@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from . import enums as E
-from . import fields as F
-from .errors import GraphError, enum_error, invalid_param
+from ..wire.errors import GraphError, enum_error, invalid_param
+from ..world import enums as E
+from ..world import fields as F
 
 INSIGHTS_DOC = "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/"
 FILTER_FIELDS = ("campaign.id", "adset.id", "ad.id", "campaign.name", "adset.name",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..world.model import AdSet, World
 from .insights_params import InsightsQuery, matches
-from .model import AdSet, World
 
 OMNI = {"offsite_conversion.fb_pixel_purchase": "omni_purchase",
         "offsite_conversion.fb_pixel_add_to_cart": "omni_add_to_cart",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wire.call import Call, edge_body, node_body, required
+from ..wire.errors import GraphError, nonexisting_field
+from ..wire.serialize import account_dict, business_dict, domain_dict, user_dict
+from ..world.model import Token
+from ..world.timeutil import unix
 from . import access
-from .call import Call, edge_body, node_body, required
-from .errors import GraphError, nonexisting_field
-from .model import Token
-from .serialize import account_dict, business_dict, domain_dict, user_dict
-from .timeutil import unix
 
 
 def me_node(call: Call) -> dict[str, Any]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..wire.call import Call, edge_body, node_body, required
+from ..wire.errors import GraphError, enum_error, invalid_param, nonexisting_field, permission_error
+from ..wire.serialize import account_dict, business_dict, business_ref, pixel_dict
+from ..world.model import Pixel
+from ..world.timeutil import unix
 from . import access
-from .call import Call, edge_body, node_body, required
 from .capi import record_events, validate_event
-from .errors import GraphError, enum_error, invalid_param, nonexisting_field, permission_error
-from .model import Pixel
-from .serialize import account_dict, business_dict, business_ref, pixel_dict
-from .stats import host_last_fired, pixel_stats
-from .timeutil import unix
+from .pixel_stats import host_last_fired, pixel_stats
 
 READ_EDGES = ("da_checks", "stats", "domain_last_fired_time", "event_last_fired_time")
 BUSINESS_EDGES = ("agencies", "shared_agencies", "assigned_users", "shared_accounts",

@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from . import enums as E
-from .errors import enum_error, invalid_param, missing_param
-from .model import Pixel, PixelEvent
-from .timeutil import floor_hour, graph_time, parse_param_time
+from ..wire.errors import enum_error, invalid_param, missing_param
+from ..world import enums as E
+from ..world.model import Pixel, PixelEvent
+from ..world.timeutil import floor_hour, graph_time, parse_param_time
 
 HOUR = timedelta(hours=1)
 RETENTION_HOURS = 168

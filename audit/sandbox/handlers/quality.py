@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wire.call import Call, required
+from ..wire.errors import GraphError, nonexisting_field, permission_error, unknown_object
+from ..wire.fieldsel import Selection, parse_fields
+from ..world import fields as F
+from ..world.model import Pixel, PixelEvent
 from . import access
-from . import fields as F
-from .call import Call, required
-from .errors import GraphError, nonexisting_field, permission_error, unknown_object
-from .fieldsel import Selection, parse_fields
-from .model import Pixel, PixelEvent
-from .stats import hourly
+from .pixel_stats import hourly
 
 COVERAGE_TEXT = ("The percentage of events received from your Conversions API compared to "
                  "unique browser events from the Meta Pixel.")

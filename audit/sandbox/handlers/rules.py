@@ -10,13 +10,13 @@ import json
 import re
 from typing import Any
 
+from ..wire.call import Call, edge_body, node_body
+from ..wire.errors import GraphError, enum_error, invalid_param
+from ..wire.serialize import rule_dict
+from ..world import enums as E
+from ..world.model import Rule
+from ..world.rule_specs import validate_rule_specs
 from . import access
-from . import enums as E
-from .call import Call, edge_body, node_body
-from .errors import GraphError, enum_error, invalid_param
-from .model import Rule
-from .rules import validate_rule_specs
-from .serialize import rule_dict
 
 SPECS = ("evaluation_spec", "execution_spec", "schedule_spec")
 UPDATABLE = ("name", "status", *SPECS)

@@ -10,10 +10,10 @@ import json
 from collections import Counter
 from typing import Any
 
+from ..world.load import parse_fault
+from ..world.validate import WorldError
 from . import serialize as S
-from .graph import GraphApp, Result
-from .validate import WorldError
-from .world import parse_fault
+from .app import GraphApp, Result
 
 
 def handle_admin(app: GraphApp, method: str, path: str, raw_body: bytes) -> Result:

@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import access, h_ads, h_business, h_insights, h_misc, h_pixel, h_rules, quality
+from ..handlers import access, ads, business, insights, misc, pixel, quality, rules
+from ..world.model import FaultSpec, World
 from .batch import run_batch
 from .call import VERSION_RE, Call
 from .errors import GraphError, new_trace_id, nonexisting_field, unknown_object, unknown_path
 from .expand import read_with_expansion
 from .faults import FaultRegistry, fault_error, is_throttle
-from .model import FaultSpec, World
 from .usage import Throttle, UsageKeys, UsageMeter
 
 log = logging.getLogger(__name__)
@@ -228,11 +228,11 @@ class GraphApp:
             raise unknown_path(call.path)
         head, edge = segments[0], (segments[1] if len(segments) == 2 else None)
         if head == "debug_token" and edge is None:
-            return h_misc.debug_token(call)
+            return misc.debug_token(call)
         if head == "dataset_quality" and edge is None:
             return quality.dataset_quality(call)
         if head in ("me", call.user.user_id):
-            return h_misc.me_node(call) if edge is None else h_misc.me_edge(call, edge)
+            return misc.me_node(call) if edge is None else misc.me_edge(call, edge)
         node_type = world.node_type(head)
         if node_type is None and head in world.runtime.report_runs:
             node_type = "AdReportRun"
@@ -294,14 +294,14 @@ def _visible(call: Call, node_type: str, node_id: str) -> bool:
 
 
 def _dispatch(call: Call, node_type: str, node_id: str, edge: str | None) -> Any:
-    nodes = {"Business": h_business.node, "AdsPixel": h_pixel.node,
-             "AdAccount": h_ads.account_node, "Campaign": h_ads.campaign_node,
-             "AdSet": h_ads.adset_node, "CustomConversion": h_ads.custom_conversion_node,
-             "AdRule": h_rules.rule_node, "AdReportRun": h_insights.report_node,
-             "OwnedDomain": h_misc.domain_node}
-    edges = {"Business": h_business.edge, "AdsPixel": h_pixel.edge,
-             "AdAccount": h_ads.account_edge, "Campaign": h_ads.campaign_edge,
-             "AdSet": h_ads.adset_edge, "AdReportRun": h_insights.report_edge}
+    nodes = {"Business": business.node, "AdsPixel": pixel.node,
+             "AdAccount": ads.account_node, "Campaign": ads.campaign_node,
+             "AdSet": ads.adset_node, "CustomConversion": ads.custom_conversion_node,
+             "AdRule": rules.rule_node, "AdReportRun": insights.report_node,
+             "OwnedDomain": misc.domain_node}
+    edges = {"Business": business.edge, "AdsPixel": pixel.edge,
+             "AdAccount": ads.account_edge, "Campaign": ads.campaign_edge,
+             "AdSet": ads.adset_edge, "AdReportRun": insights.report_edge}
     if edge is None:
         if call.method == "GET" and node_type in edges:
             return read_with_expansion(call, node_type, node_id, nodes[node_type],

@@ -16,7 +16,7 @@ from .call import VERSION_RE
 from .errors import GraphError
 
 if TYPE_CHECKING:
-    from .graph import GraphApp
+    from .app import GraphApp
 
 MAX_ITEMS = 50
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..world.model import EdgePaging, Token, World
 from .errors import GraphError
 from .fieldsel import Selection, parse_fields, select, validate
-from .model import EdgePaging, Token, World
 from .paging import PageContext, paginate, wants_summary
 
 VERSION_RE = re.compile(r"v(\d+)\.(\d+)")

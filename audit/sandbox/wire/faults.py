@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..world.model import FaultSpec
 from .errors import DEFAULT_MESSAGES, THROTTLE_CODES, GraphError, default_status
-from .model import FaultSpec
 
 
 @dataclass

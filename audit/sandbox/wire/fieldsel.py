@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fields as F
+from ..world import fields as F
 from .errors import invalid_param, nonexisting_field
 
 

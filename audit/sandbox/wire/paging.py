@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from ..world.model import EdgePaging
 from .errors import invalid_param
-from .model import EdgePaging
 
 T = TypeVar("T")
 

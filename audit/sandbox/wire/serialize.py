@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import (
+from ..world.model import (
     AdAccount,
     AdSet,
     Business,
@@ -21,7 +21,7 @@ from .model import (
     Token,
     World,
 )
-from .timeutil import graph_time
+from ..world.timeutil import graph_time
 
 
 def business_ref(world: World, business_id: str | None) -> dict[str, Any] | None:

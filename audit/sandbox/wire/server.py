@@ -17,9 +17,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..world.model import FaultSpec, World
 from .admin import handle_admin
-from .graph import GraphApp, RecordedRequest, Result
-from .model import FaultSpec, World
+from .app import GraphApp, RecordedRequest, Result
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"

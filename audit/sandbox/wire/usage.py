@@ -12,7 +12,7 @@ import json
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-from .model import Quotas
+from ..world.model import Quotas
 
 
 @dataclass

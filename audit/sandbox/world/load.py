@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from . import fields as F
+from .load_ads import parse_ad_account
+from .load_pixels import parse_pixel
 from .model import (
     App,
     Business,
@@ -25,7 +27,6 @@ from .model import (
     Token,
     World,
 )
-from .pixels_world import parse_pixel
 from .timeutil import UTC, Clock
 from .validate import (
     WorldError,
@@ -42,7 +43,6 @@ from .validate import (
     fail,
     req,
 )
-from .world_ads import parse_ad_account
 
 _TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults")
 _SCOPES_KNOWN = ("ads_read", "ads_management", "business_management", "pages_show_list",

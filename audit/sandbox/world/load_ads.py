@@ -16,7 +16,7 @@ from . import enums as E
 from . import fields as F
 from .generate import expand_generator
 from .model import AdAccount, AdSet, Campaign, Conversion, CustomConversion, Delivery, Rule, World
-from .rules import validate_rule_specs
+from .rule_specs import validate_rule_specs
 from .timeutil import graph_time
 from .validate import (
     as_account_id,

@@ -232,7 +232,7 @@ class Settings:
 
 @dataclass
 class FaultSpec:
-    """A fault to inject (see ``faults.py``)."""
+    """A fault to inject (see ``wire/faults.py``)."""
 
     path: str
     method: str | None = None
