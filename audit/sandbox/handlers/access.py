@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from ..wire.errors import GraphError, permission_error, unknown_object
+from ..wire.errors import SandboxError, permission_error, unknown_object
 from ..world.model import AdAccount, Pixel, Token, World
 
 READ_ADS = ("ads_read", "ads_management")
@@ -24,32 +24,32 @@ def authenticate(world: World, token_text: str | None, proof: str | None,
                  now: datetime) -> Token:
     """Resolve the request's token or raise the Graph error Meta gives."""
     if not token_text:
-        raise GraphError("An access token is required to request this resource.", code=104)
+        raise SandboxError("An access token is required to request this resource.", code=104)
     app = world.app
     if token_text == f"{app.id}|{app.secret}":
         return Token(token=token_text, user_id=app.id, user_name=app.name, user_type="APP",
                      scopes=[], businesses=[])
     token = world.tokens.get(token_text)
     if token is None:
-        raise GraphError("Invalid OAuth access token - Cannot parse access token", code=190)
+        raise SandboxError("Invalid OAuth access token - Cannot parse access token", code=190)
     if not token.valid:
-        raise GraphError(
+        raise SandboxError(
             "Error validating access token: The session has been invalidated because the user "
             "changed their password or Facebook has changed the session for security reasons.",
             code=190, subcode=460)
     if token.expires_at is not None and token.expires_at <= now:
-        raise GraphError(
+        raise SandboxError(
             "Error validating access token: Session has expired on "
             f"{_meta_time(token.expires_at)}. The current time is {_meta_time(now)}.",
             code=190, subcode=463)
     if app.require_appsecret_proof:
         if not proof:
-            raise GraphError("API calls from the server require an appsecret_proof argument",
-                             code=100, type="GraphMethodException")
+            raise SandboxError("API calls from the server require an appsecret_proof argument",
+                               code=100, type="GraphMethodException")
         expected = hmac.new(app.secret.encode(), token_text.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, proof):
-            raise GraphError("Invalid appsecret_proof provided in the API argument",
-                             code=100, type="GraphMethodException")
+            raise SandboxError("Invalid appsecret_proof provided in the API argument",
+                               code=100, type="GraphMethodException")
     return token
 
 
@@ -69,7 +69,7 @@ def require_scope(world: World, token: Token, any_of: tuple[str, ...]) -> None:
     raise permission_error(message, status)
 
 
-def denied(world: World, node_id: str, method: str = "GET") -> GraphError:
+def denied(world: World, node_id: str, method: str = "GET") -> SandboxError:
     """The error for an existing object the token may not see (see ``settings.denied_error``)."""
     if world.settings.denied_error == "not_found":
         return unknown_object(node_id, method)

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body
-from ..wire.errors import GraphError, invalid_param, nonexisting_field
+from ..wire.errors import SandboxError, invalid_param, nonexisting_field
 from ..wire.serialize import (
     account_dict,
     adset_dict,
@@ -42,7 +42,7 @@ def account_edge(call: Call, account_id: str, name: str) -> dict[str, Any]:
         return rules.library(call, account_id)
     access.require_scope(world, call.user, access.READ_ADS)
     if call.method != "GET":
-        raise GraphError(f"(#100) The sandbox does not support {call.method} on {name}")
+        raise SandboxError(f"(#100) The sandbox does not support {call.method} on {name}")
     if name == "adspixels":
         account = world.ad_accounts[account_id]
         items = [pixel_dict(world, world.pixels[p]) for p in account.pixels]
@@ -141,4 +141,4 @@ def custom_conversion_node(call: Call, cc_id: str) -> dict[str, Any]:
 
 def _read_only(call: Call, what: str) -> None:
     if call.method != "GET":
-        raise GraphError(f"(#100) The sandbox does not support {call.method} on {what}")
+        raise SandboxError(f"(#100) The sandbox does not support {call.method} on {what}")

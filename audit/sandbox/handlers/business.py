@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body
-from ..wire.errors import GraphError, nonexisting_field, permission_error
+from ..wire.errors import SandboxError, nonexisting_field, permission_error
 from ..wire.serialize import account_dict, business_dict, domain_dict, pixel_dict
 from . import access
 
@@ -16,7 +16,7 @@ EDGES = ("owned_pixels", "client_pixels", "adspixels", "owned_ad_accounts", "cli
 def node(call: Call, business_id: str) -> dict[str, Any]:
     """``GET /{business_id}/``."""
     if call.method != "GET":
-        raise GraphError("(#100) The sandbox does not support updating businesses")
+        raise SandboxError("(#100) The sandbox does not support updating businesses")
     access.require_scope(call.world, call.user, access.BUSINESS)
     return node_body(call, business_dict(call.world.businesses[business_id]), "Business")
 
@@ -26,7 +26,7 @@ def edge(call: Call, business_id: str, name: str) -> dict[str, Any]:
     if name not in EDGES:
         raise nonexisting_field(name, "Business")
     if call.method != "GET":
-        raise GraphError(f"(#100) The sandbox does not support {call.method} on {name}")
+        raise SandboxError(f"(#100) The sandbox does not support {call.method} on {name}")
     world, token = call.world, call.user
     access.require_scope(world, token, access.BUSINESS)
     if name == "owned_domains":

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..wire.errors import GraphError
+from ..wire.errors import SandboxError
 from ..world.model import Pixel, World
 from ..world.timeutil import UTC, floor_hour
 
@@ -19,9 +19,9 @@ ACTION_SOURCES = ("website", "app", "email", "phone_call", "chat", "physical_sto
                   "system_generated", "business_messaging", "other")
 
 
-def _bad(index: int, message: str) -> GraphError:
-    return GraphError("(#100) Invalid parameter", subcode=2804050,
-                      user_title="Invalid event", user_msg=f"data[{index}]: {message}")
+def _bad(index: int, message: str) -> SandboxError:
+    return SandboxError("(#100) Invalid parameter", subcode=2804050,
+                        user_title="Invalid event", user_msg=f"data[{index}]: {message}")
 
 
 def validate_event(item: Any, index: int, now: datetime) -> dict[str, Any]:
@@ -43,9 +43,9 @@ def validate_event(item: Any, index: int, now: datetime) -> dict[str, Any]:
     except (TypeError, ValueError, OverflowError):
         raise _bad(index, "event_time must be a unix timestamp in seconds") from None
     if moment < now - timedelta(days=7):
-        raise GraphError("(#100) Invalid parameter", subcode=2804003,
-                         user_title="Event Timestamp Too Old",
-                         user_msg=f"data[{index}]: event_time is more than 7 days in the past")
+        raise SandboxError("(#100) Invalid parameter", subcode=2804003,
+                           user_title="Event Timestamp Too Old",
+                           user_msg=f"data[{index}]: event_time is more than 7 days in the past")
     if moment > now + timedelta(minutes=10):
         raise _bad(index, "event_time must not be in the future")
     if not isinstance(item["user_data"], dict):

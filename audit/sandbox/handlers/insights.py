@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body
-from ..wire.errors import GraphError, nonexisting_field
+from ..wire.errors import SandboxError, nonexisting_field
 from ..wire.serialize import report_dict
 from ..world.model import AdSet, ReportRun
 from ..world.timeutil import local_date
@@ -33,7 +33,7 @@ def insights(call: Call, node_id: str, node_type: str) -> dict[str, Any]:
     world = call.world
     access.require_scope(world, call.user, access.READ_ADS)
     if call.method not in ("GET", "POST"):
-        raise GraphError(f"(#100) Unsupported {call.method.lower()} request on insights")
+        raise SandboxError(f"(#100) Unsupported {call.method.lower()} request on insights")
     account_id, adsets = _scope(call, node_id, node_type)
     account = world.ad_accounts[account_id]
     today = local_date(call.now, account.timezone_offset)
@@ -49,7 +49,7 @@ def insights(call: Call, node_id: str, node_type: str) -> dict[str, Any]:
             fail="job_failed" in call.flags)
         return {"report_run_id": run_id}
     if len(rows) > world.settings.insights_sync_max_rows:
-        raise GraphError(
+        raise SandboxError(
             "Please reduce the amount of data you're asking for, then retry your request",
             code=1, subcode=99, http_status=500, is_transient=False,
             user_title="Please reduce the amount of data",
@@ -76,7 +76,7 @@ def _progress(call: Call, run: ReportRun) -> tuple[str, int]:
 def report_node(call: Call, run_id: str) -> dict[str, Any]:
     """``GET /{report_run_id}/`` — each poll advances the job."""
     if call.method != "GET":
-        raise GraphError("(#100) Unsupported request method on AdReportRun")
+        raise SandboxError("(#100) Unsupported request method on AdReportRun")
     access.require_scope(call.world, call.user, access.READ_ADS)
     run = call.world.runtime.report_runs[run_id]
     run.polls += 1
@@ -92,6 +92,6 @@ def report_edge(call: Call, run_id: str, name: str) -> dict[str, Any]:
     run = call.world.runtime.report_runs[run_id]
     status, _ = _progress(call, run)
     if status != "Job Completed":
-        raise GraphError(f"(#100) The report run is not complete (async_status: {status})",
-                         user_msg="Poll the AdReportRun until async_status is Job Completed.")
+        raise SandboxError(f"(#100) The report run is not complete (async_status: {status})",
+                           user_msg="Poll the AdReportRun until async_status is Job Completed.")
     return _rows_body(call, run_id, run.rows)

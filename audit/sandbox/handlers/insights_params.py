@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..wire.errors import GraphError, enum_error, invalid_param
+from ..wire.errors import SandboxError, enum_error, invalid_param
 from ..world import enums as E
 from ..world import fields as F
 
@@ -57,8 +57,8 @@ def parse_query(params: dict[str, str], default_level: str, today: date) -> Insi
     fields_list = list(names or ["impressions", "spend", "date_start", "date_stop"])
     for name in fields_list:
         if not isinstance(name, str) or name not in F.FIELDS["AdsInsights"]:
-            raise GraphError(f"(#100) {name} is not valid for fields param. please check "
-                             f"{INSIGHTS_DOC} for all valid values")
+            raise SandboxError(f"(#100) {name} is not valid for fields param. please check "
+                               f"{INSIGHTS_DOC} for all valid values")
     if params.get("breakdowns") not in (None, "", "[]"):
         raise invalid_param("breakdowns are not supported by the sandbox",
                             user_msg="The sandbox models totals per object only.")
@@ -83,8 +83,8 @@ def _range(params: dict[str, str], today: date) -> tuple[date, date]:
         since, until = preset_range(preset, today)
     earliest = _months_back(today, 37)
     if since < earliest:
-        raise GraphError("(#3018) The start date of the time range cannot be beyond 37 months "
-                         "from the current date", code=3018)
+        raise SandboxError("(#3018) The start date of the time range cannot be beyond 37 months "
+                           "from the current date", code=3018)
     return since, min(until, today)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body, required
-from ..wire.errors import GraphError, nonexisting_field
+from ..wire.errors import SandboxError, nonexisting_field
 from ..wire.serialize import account_dict, business_dict, domain_dict, user_dict
 from ..world.model import Token
 from ..world.timeutil import unix
@@ -16,7 +16,7 @@ from . import access
 def me_node(call: Call) -> dict[str, Any]:
     """``GET /me``."""
     if call.method != "GET":
-        raise GraphError("(#100) Unsupported request method on User")
+        raise SandboxError("(#100) Unsupported request method on User")
     return node_body(call, user_dict(call.user), "User")
 
 
@@ -91,7 +91,7 @@ def _granular(token: Token) -> list[dict[str, Any]]:
 def domain_node(call: Call, domain_id: str) -> dict[str, Any]:
     """``GET /{owned_domain_id}/``."""
     if call.method != "GET":
-        raise GraphError("(#100) Unsupported request method on OwnedDomain")
+        raise SandboxError("(#100) Unsupported request method on OwnedDomain")
     access.require_scope(call.world, call.user, access.BUSINESS)
     domain = call.world.domains[domain_id]
     return node_body(call, domain_dict(call.world, domain), "OwnedDomain")

@@ -7,7 +7,13 @@ import json
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body, required
-from ..wire.errors import GraphError, enum_error, invalid_param, nonexisting_field, permission_error
+from ..wire.errors import (
+    SandboxError,
+    enum_error,
+    invalid_param,
+    nonexisting_field,
+    permission_error,
+)
 from ..wire.serialize import account_dict, business_dict, business_ref, pixel_dict
 from ..world.model import Pixel
 from ..world.timeutil import unix
@@ -60,7 +66,7 @@ def edge(call: Call, pixel_id: str, name: str) -> dict[str, Any]:
     if name not in READ_EDGES + BUSINESS_EDGES:
         raise nonexisting_field(name, "AdsPixel")
     if call.method != "GET":
-        raise GraphError(f"(#100) The sandbox does not support {call.method} on {name}")
+        raise SandboxError(f"(#100) The sandbox does not support {call.method} on {name}")
     access.require_scope(world, call.user,
                          access.BUSINESS if name in BUSINESS_EDGES else access.READ_ADS)
     if name in ("agencies", "shared_agencies"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.call import Call, required
-from ..wire.errors import GraphError, nonexisting_field, permission_error, unknown_object
+from ..wire.errors import SandboxError, nonexisting_field, permission_error, unknown_object
 from ..wire.fieldsel import Selection, parse_fields
 from ..world import fields as F
 from ..world.model import Pixel, PixelEvent
@@ -49,7 +49,7 @@ def dataset_quality(call: Call) -> dict[str, Any]:
         raise permission_error("(#200) You do not have permission to access the quality data "
                                "of this dataset", world.settings.permission_http_status)
     if pixel.quality_mode == "error":
-        raise GraphError("(#100) Dataset quality is not available for this dataset")
+        raise SandboxError("(#100) Dataset quality is not available for this dataset")
     selection = parse_fields(call.params.get("fields") or DEFAULT_FIELDS) or []
     out: dict[str, Any] = {}
     for item in selection:

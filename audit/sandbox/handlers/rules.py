@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..wire.call import Call, edge_body, node_body
-from ..wire.errors import GraphError, enum_error, invalid_param
+from ..wire.errors import SandboxError, enum_error, invalid_param
 from ..wire.serialize import rule_dict
 from ..world import enums as E
 from ..world.model import Rule
@@ -31,7 +31,7 @@ def library(call: Call, account_id: str) -> dict[str, Any]:
         values = _parsed(call)
         for key in ("name", "evaluation_spec", "execution_spec"):
             if key not in values:
-                raise GraphError(f"(#100) The parameter {key} is required")
+                raise SandboxError(f"(#100) The parameter {key} is required")
         rule_id = world.runtime.new_id("2385", world.rules)
         rule = Rule(id=rule_id, account_id=account_id, name=str(values["name"]),
                     status=str(values.get("status", "ENABLED")),
@@ -43,7 +43,7 @@ def library(call: Call, account_id: str) -> dict[str, Any]:
         world.rules[rule_id] = rule
         return {"id": rule_id}
     if call.method != "GET":
-        raise GraphError("(#100) Unsupported request method for adrules_library")
+        raise SandboxError("(#100) Unsupported request method for adrules_library")
     access.require_scope(world, call.user, access.READ_ADS)
     items = [rule_dict(r) for r in world.rules.values() if r.account_id == account_id]
     return edge_body(call, account_id, "adrules_library", items, "AdRule")

@@ -20,7 +20,7 @@ from ..handlers import access, ads, business, insights, misc, pixel, quality, ru
 from ..world.model import FaultSpec, World
 from .batch import run_batch
 from .call import VERSION_RE, Call
-from .errors import GraphError, new_trace_id, nonexisting_field, unknown_object, unknown_path
+from .errors import SandboxError, new_trace_id, nonexisting_field, unknown_object, unknown_path
 from .expand import read_with_expansion
 from .faults import FaultRegistry, fault_error, is_throttle
 from .usage import Throttle, UsageKeys, UsageMeter
@@ -179,7 +179,7 @@ class GraphApp:
                                             base_url, self.state, self.state.clock.now(),
                                             flags=flags), token_text)
             status = 200
-        except GraphError as exc:
+        except SandboxError as exc:
             status, body = exc.http_status, exc.body()
             headers.update(exc.headers)
         with self.lock:
@@ -196,13 +196,13 @@ class GraphApp:
         settings = self.state.settings
         if not match:
             shown = "/".join(p for p in (version, path) if p)
-            raise GraphError(f"Unknown path components: /{shown} (the sandbox needs an explicit "
-                             f"API version such as {settings.max_api_version})", code=2500)
+            raise SandboxError(f"Unknown path components: /{shown} (the sandbox needs an explicit "
+                               f"API version such as {settings.max_api_version})", code=2500)
         current = (int(match.group(1)), int(match.group(2)))
         if current < _parse_version(settings.min_api_version):
-            raise GraphError(f"(#2635) You are calling a deprecated version of the Ads API. "
-                             f"Please update to the latest version: {settings.max_api_version}.",
-                             code=2635)
+            raise SandboxError(f"(#2635) You are calling a deprecated version of the Ads API. "
+                               f"Please update to the latest version: {settings.max_api_version}.",
+                               code=2635)
         if current > _parse_version(settings.max_api_version):
             raise unknown_path(f"{version}/{path}")
 
@@ -211,7 +211,7 @@ class GraphApp:
         if over is None:
             return None
         if over == "app":
-            raise GraphError("(#4) Application request limit reached", code=4)
+            raise SandboxError("(#4) Application request limit reached", code=4)
         code = 80000 if path.endswith("insights") else 80004
         error = fault_error(FaultSpec(path=path, code=code), 403)
         raise error
@@ -222,8 +222,8 @@ class GraphApp:
                                          call.now)
         segments = call.path.split("/") if call.path else []
         if not segments:
-            raise GraphError("(#100) Unsupported get request. Please read the Graph API "
-                             "documentation at https://developers.facebook.com/docs/graph-api")
+            raise SandboxError("(#100) Unsupported get request. Please read the Graph API "
+                               "documentation at https://developers.facebook.com/docs/graph-api")
         if len(segments) > 2:
             raise unknown_path(call.path)
         head, edge = segments[0], (segments[1] if len(segments) == 2 else None)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from .call import VERSION_RE
-from .errors import GraphError
+from .errors import SandboxError
 
 if TYPE_CHECKING:
     from .app import GraphApp
@@ -26,16 +26,16 @@ def run_batch(app: GraphApp, version: str, params: dict[str, str], base_url: str
     """Execute the items of a batch request and return the response array."""
     raw = params.get("batch")
     if not raw:
-        raise GraphError("(#100) The parameter batch is required")
+        raise SandboxError("(#100) The parameter batch is required")
     try:
         items = json.loads(raw)
     except ValueError:
-        raise GraphError("(#100) The parameter batch must be a JSON array") from None
+        raise SandboxError("(#100) The parameter batch must be a JSON array") from None
     if not isinstance(items, list):
-        raise GraphError("(#100) The parameter batch must be a JSON array")
+        raise SandboxError("(#100) The parameter batch must be a JSON array")
     if len(items) > MAX_ITEMS:
-        raise GraphError(f"(#100) Too many requests in batch message. Maximum batch size is "
-                         f"{MAX_ITEMS}")
+        raise SandboxError(f"(#100) Too many requests in batch message. Maximum batch size is "
+                           f"{MAX_ITEMS}")
     include_headers = params.get("include_headers", "true").lower() != "false"
     return [_item(app, version, item, base_url, token, include_headers) for item in items]
 
@@ -43,7 +43,7 @@ def run_batch(app: GraphApp, version: str, params: dict[str, str], base_url: str
 def _item(app: GraphApp, version: str, item: Any, base_url: str, token: str | None,
           include_headers: bool) -> Any:
     if not isinstance(item, dict) or not isinstance(item.get("relative_url"), str):
-        error = GraphError("(#100) Each batch item needs a relative_url")
+        error = SandboxError("(#100) Each batch item needs a relative_url")
         return {"code": error.http_status, "body": json.dumps(error.body())}
     method = str(item.get("method", "GET")).upper()
     relative = item["relative_url"].lstrip("/")

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..world.model import EdgePaging, Token, World
-from .errors import GraphError
+from .errors import SandboxError
 from .fieldsel import Selection, parse_fields, select, validate
 from .paging import PageContext, paginate, wants_summary
 
@@ -35,7 +35,7 @@ class Call:
     def user(self) -> Token:
         """The authenticated token (handlers only run after authentication)."""
         if self.token is None:  # pragma: no cover - guarded by the dispatcher
-            raise GraphError("An access token is required to request this resource.", code=104)
+            raise SandboxError("An access token is required to request this resource.", code=104)
         return self.token
 
     def selection(self) -> list[Selection] | None:
@@ -84,5 +84,5 @@ def required(call: Call, name: str) -> str:
     """A required parameter (``(#100) The parameter x is required``)."""
     value = call.params.get(name)
     if value is None or value == "":
-        raise GraphError(f"(#100) The parameter {name} is required")
+        raise SandboxError(f"(#100) The parameter {name} is required")
     return value

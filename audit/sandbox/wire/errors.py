@@ -55,8 +55,11 @@ def default_status(code: int, permission_status: int = 403) -> int:
 
 
 @dataclass
-class GraphError(Exception):
-    """A Graph API error: the handler raises it, the server renders it."""
+class SandboxError(Exception):
+    """A Graph API error as the sandbox serves it: a handler raises it, the server renders it.
+
+    Not the client's ``audit.graph.errors.GraphError`` (what the audit sees on its side).
+    """
 
     message: str
     code: int = 100
@@ -88,16 +91,16 @@ class GraphError(Exception):
         return {"error": err}
 
 
-def nonexisting_field(name: str, node_type: str) -> GraphError:
+def nonexisting_field(name: str, node_type: str) -> SandboxError:
     """``(#100) Tried accessing nonexisting field (x) on node type (T)``."""
-    return GraphError(
+    return SandboxError(
         f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})")
 
 
-def unknown_object(node_id: str, method: str = "GET") -> GraphError:
+def unknown_object(node_id: str, method: str = "GET") -> SandboxError:
     """The error for an id that does not exist (or cannot be seen): code 100, subcode 33."""
     verb = method.lower()
-    return GraphError(
+    return SandboxError(
         f"Unsupported {verb} request. Object with ID '{node_id}' does not exist, cannot be loaded "
         "due to missing permissions, or does not support this operation. Please read the Graph "
         "API documentation at https://developers.facebook.com/docs/graph-api",
@@ -107,27 +110,27 @@ def unknown_object(node_id: str, method: str = "GET") -> GraphError:
     )
 
 
-def missing_param(name: str) -> GraphError:
+def missing_param(name: str) -> SandboxError:
     """``(#100) The parameter x is required``."""
-    return GraphError(f"(#100) The parameter {name} is required")
+    return SandboxError(f"(#100) The parameter {name} is required")
 
 
-def invalid_param(message: str, user_msg: str | None = None) -> GraphError:
+def invalid_param(message: str, user_msg: str | None = None) -> SandboxError:
     """A generic code-100 parameter error with Meta's ``(#100)`` prefix."""
-    return GraphError(f"(#100) {message}", user_msg=user_msg)
+    return SandboxError(f"(#100) {message}", user_msg=user_msg)
 
 
-def enum_error(param: str, allowed: frozenset[str] | tuple[str, ...]) -> GraphError:
+def enum_error(param: str, allowed: frozenset[str] | tuple[str, ...]) -> SandboxError:
     """The error Graph gives for a value outside an enum."""
     values = ", ".join(sorted(allowed))
-    return GraphError(f"(#100) {param} must be one of the following values: {values}")
+    return SandboxError(f"(#100) {param} must be one of the following values: {values}")
 
 
-def permission_error(message: str, http_status: int, code: int = 200) -> GraphError:
+def permission_error(message: str, http_status: int, code: int = 200) -> SandboxError:
     """A permission error (code 200 by default)."""
-    return GraphError(message, code=code, http_status=http_status)
+    return SandboxError(message, code=code, http_status=http_status)
 
 
-def unknown_path(path: str) -> GraphError:
+def unknown_path(path: str) -> SandboxError:
     """``Unknown path components`` (code 2500)."""
-    return GraphError(f"Unknown path components: /{path}", code=2500)
+    return SandboxError(f"Unknown path components: /{path}", code=2500)

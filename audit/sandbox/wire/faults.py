@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..world.model import FaultSpec
-from .errors import DEFAULT_MESSAGES, THROTTLE_CODES, GraphError, default_status
+from .errors import DEFAULT_MESSAGES, THROTTLE_CODES, SandboxError, default_status
 
 
 @dataclass
@@ -85,11 +85,11 @@ class FaultRegistry:
         return None
 
 
-def fault_error(spec: FaultSpec, permission_status: int) -> GraphError:
+def fault_error(spec: FaultSpec, permission_status: int) -> SandboxError:
     """The Graph error an ``error`` fault produces."""
     code = spec.code if spec.code is not None else 1
     message = spec.message or DEFAULT_MESSAGES.get(code, f"(#{code}) Sandbox injected error")
-    return GraphError(
+    return SandboxError(
         message,
         code=code,
         subcode=spec.subcode,
