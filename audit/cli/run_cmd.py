@@ -113,7 +113,7 @@ def demo(out_dir: Path) -> None:
     where the reports are.
     """
     # Imported here for start-up time only: the sandbox is not needed by other commands.
-    from audit.demo import demo_session
+    from audit.sandbox.demo import demo_session
 
     started = time.monotonic()
     with demo_session() as (config, env):

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from audit.cli import cli
-from audit.demo import DEMO_TOKENS
 from audit.sandbox import SandboxServer, demo_config_path, demo_world_path, load_world
+from audit.sandbox.demo import DEMO_TOKENS
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from facebook_business.api import FacebookAdsApi
 from sbx_helpers import PIXEL, TOKEN
 
 from audit.sandbox import SandboxServer
-from audit.sandbox.stats import split
+from audit.sandbox.handlers.pixel_stats import split
 
 NOW = datetime(2026, 3, 2, 12, 30, tzinfo=timezone.utc)
 
