@@ -22,7 +22,7 @@ from audit.config import ClientConfig, Config
 from audit.evaluate.assemble import evaluate_snapshot
 from audit.evaluate.run import RunResult
 from audit.publish.history import History
-from audit.publish.render import branding_from_config
+from audit.publish.render import Branding, branding_from_config
 from audit.publish.writer import Writer, compiled_environment
 from audit.redact import redact
 
@@ -126,14 +126,15 @@ class Auditor:
 
 def build_auditor(config: Config, out_dir: Path, env: Mapping[str, str], *,
                   history: History | None = None, progress: Progress | None = None,
+                  branding: Branding | None = None,
                   session_factory: SessionFactory = sdk_session, clock: Clock = utc_now
                   ) -> Auditor:
     """An auditor for ``config`` writing to ``out_dir``.
 
-    Branding and templates are prepared first: a logo that cannot be used raises
-    :class:`~audit.publish.render.BrandingError` before any API call.
+    ``branding`` defaults to the config's; preparing it raises
+    :class:`~audit.publish.render.BrandingError` when the logo cannot be used.
     """
-    branding = branding_from_config(config.report, config.agency.name)
+    branding = branding or branding_from_config(config.report, config.agency.name)
     writer = Writer(out_dir, templates=compiled_environment(config.report.templates_dir),
                     branding=branding, history=history)
     collector = Collector(config, env, session_factory=session_factory, clock=clock,

@@ -1,4 +1,4 @@
-"""What Meta changed since the 2021 iOS 14 checklist (shared/docs/platform-changes.md).
+"""What Meta changed since the 2021 iOS 14 checklist, and when.
 
 Checks name the changes they rest on by id; reports list the ones that apply, with dates,
 so a reader can see why a rule applies or no longer does. "Reported" items come from

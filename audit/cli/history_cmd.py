@@ -28,7 +28,8 @@ def _open(config_path: Path) -> History:
 @click.command("history")
 @config_option
 @click.option("--client", "slug", metavar="SLUG", help="Only this client.")
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 10000),
+              help="Show at most this many runs (newest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(config_path: Path, slug: str | None, limit: int, as_json: bool) -> None:
     """List recorded runs with their status and readiness score, newest first."""

@@ -23,6 +23,7 @@ from audit.errors import ExitCode
 from audit.models import Severity, Status
 from audit.pipeline import AgencyRun, build_auditor, history_path
 from audit.publish.history import History
+from audit.publish.render import branding_from_config
 
 
 def _summary(result: AgencyRun, elapsed: float) -> None:
@@ -65,8 +66,12 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
     def progress(slug: str, msg: str) -> None:
         console.log(f"{slug}: {msg}")
 
+    # The branding first: a logo that cannot be used stops the run before any file is
+    # written or any API call is made.
+    branding = branding_from_config(config.report, config.agency.name)
     with History(history_path(config, out_dir)) as history:
-        auditor = build_auditor(config, out_dir, env, history=history, progress=progress)
+        auditor = build_auditor(config, out_dir, env, history=history, progress=progress,
+                                branding=branding)
         if from_snapshot is not None:
             return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
                                                                 [c.slug for c in clients]))

@@ -22,6 +22,7 @@ def sandbox(world_path: Path | None, port: int, latency_ms: int) -> None:
 
     Point a config's graph.base_url at the printed address. Stop with Ctrl+C.
     """
+    # Imported here for start-up time only: other commands never need the sandbox.
     from audit.sandbox import SandboxServer, WorldError, demo_world_path, load_world
 
     try:

@@ -1,6 +1,7 @@
 """Retry policy and rate-limit header parsing (no SDK here: pure and unit-testable).
 
-Meta reports usage in three JSON headers (graph-api-notes §8.2): ``x-app-usage``
+Meta reports usage in JSON headers
+(https://developers.facebook.com/docs/graph-api/overview/rate-limiting): ``x-app-usage``
 (percentages), ``x-ad-account-usage`` (``acc_id_util_pct``, ``reset_time_duration`` in
 seconds) and ``x-business-use-case-usage`` (per business, ``estimated_time_to_regain_access``
 in minutes). A throttled call is retried after the longest wait those headers ask for,

@@ -113,7 +113,10 @@ class GraphSession:
             timeout=settings.timeout_seconds,
         )
         register_secret(getattr(session, "appsecret_proof", None))
-        session.GRAPH = settings.base_url.rstrip("/")  # instance override, see notes §8.5
+        # An instance attribute overrides the class attribute FacebookSession.GRAPH that
+        # FacebookAdsApi.call joins with the version and path (facebook_business/session.py,
+        # api.py in https://github.com/facebook/facebook-python-business-sdk).
+        session.GRAPH = settings.base_url.rstrip("/")
         self._host = urlsplit(session.GRAPH).netloc or session.GRAPH
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
 

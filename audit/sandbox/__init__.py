@@ -25,7 +25,7 @@ See ``docs/sandbox.md`` for the world format, admin endpoints and fault injectio
 
 from __future__ import annotations
 
-from .wire.app import RecordedRequest
+from .wire.exchange import RecordedRequest
 from .wire.server import SandboxServer, serve_forever
 from .world.load import demo_config_path, demo_world_path, load_world, parse_world
 from .world.model import World

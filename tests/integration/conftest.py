@@ -15,8 +15,6 @@ from audit.cli import cli
 from audit.sandbox import SandboxServer, demo_config_path, demo_world_path, load_world
 from audit.sandbox.demo import DEMO_TOKENS
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="session")
 def demo_world() -> Any:

@@ -1,8 +1,10 @@
 """Automated rules on retired attribution windows, and the specs that replace them.
 
-A window appears in a rule in two ways (graph-api-notes §6.3): the rule-level
-``attribution_window`` filter (``1D_VIEW_28D_CLICK``) and a prefix on a filter's field
-(``28d_click:cost_per_purchase_fb``, ``campaign.28d_view_1d_click:lifetime_results``).
+A window appears in a rule in two ways: the rule-level ``attribution_window`` filter
+(``1D_VIEW_28D_CLICK``) and a prefix on a filter's field (``28d_click:cost_per_purchase_fb``,
+``campaign.28d_view_1d_click:lifetime_results``); see
+https://developers.facebook.com/docs/marketing-api/ad-rules/overview/evaluation-spec and
+https://developers.facebook.com/docs/marketing-api/ad-rules-examples/evaluation-spec.
 Rules on a deprecated window (28-day click, 7- or 28-day view) get a suggested
 ``evaluation_spec`` on the agency's target window, with every conversion-dependent
 threshold recalibrated by the ratio measured for that account and event in the window

@@ -13,7 +13,8 @@ from typing import Any
 from ..world.load import parse_fault
 from ..world.validate import WorldError
 from . import serialize as S
-from .app import GraphApp, Result
+from .app import GraphApp
+from .exchange import Result
 
 
 def handle_admin(app: GraphApp, method: str, path: str, raw_body: bytes) -> Result:

@@ -13,7 +13,6 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..handlers import access, ads, business, insights, misc, pixel, quality, rules
@@ -21,6 +20,7 @@ from ..world.model import FaultSpec, World
 from .batch import run_batch
 from .call import VERSION_RE, Call
 from .errors import SandboxError, new_trace_id, nonexisting_field, unknown_object, unknown_path
+from .exchange import RecordedRequest, Result
 from .expand import read_with_expansion
 from .faults import FaultRegistry, fault_error, is_throttle
 from .usage import Throttle, UsageKeys, UsageMeter
@@ -28,35 +28,6 @@ from .usage import Throttle, UsageKeys, UsageMeter
 log = logging.getLogger(__name__)
 REDACTED = "REDACTED"
 SECRET_PARAMS = ("access_token", "appsecret_proof", "input_token")
-
-
-@dataclass
-class Result:
-    """A response: status, JSON-able body and headers (``null`` marks a timed-out batch item)."""
-
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-    null: bool = False
-
-
-@dataclass
-class RecordedRequest:
-    """One logged request (secrets redacted)."""
-
-    method: str
-    path: str
-    version: str
-    params: dict[str, str]
-    time: float
-    status: int | None = None
-    batch_item: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON view for ``GET /__sandbox/requests``."""
-        return {"method": self.method, "path": self.path, "version": self.version,
-                "params": self.params, "time": self.time, "status": self.status,
-                "batch_item": self.batch_item}
 
 
 def redact(params: dict[str, str]) -> dict[str, str]:

@@ -9,19 +9,30 @@ JSONPath dependencies between items (``{result=name:$.data.*.id}``) are not supp
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from .call import VERSION_RE
 from .errors import SandboxError
+from .exchange import RecordedRequest, Result
 
-if TYPE_CHECKING:
-    from .app import GraphApp
+
+class BatchHost(Protocol):
+    """What the batch runner needs from the Graph app: log a request, serve it."""
+
+    def record(self, method: str, path: str, version: str, params: dict[str, str],
+               batch_item: bool) -> RecordedRequest:
+        """Append a (redacted) entry to the request log."""
+
+    def serve(self, method: str, version: str, path: str, params: dict[str, str],
+              query: list[tuple[str, str]], base_url: str, batch_item: bool = False,
+              fallback_token: str | None = None) -> Result:
+        """Faults, auth, usage and routing for one item."""
 
 MAX_ITEMS = 50
 
 
-def run_batch(app: GraphApp, version: str, params: dict[str, str], base_url: str,
+def run_batch(app: BatchHost, version: str, params: dict[str, str], base_url: str,
               token: str | None) -> list[Any]:
     """Execute the items of a batch request and return the response array."""
     raw = params.get("batch")
@@ -40,7 +51,7 @@ def run_batch(app: GraphApp, version: str, params: dict[str, str], base_url: str
     return [_item(app, version, item, base_url, token, include_headers) for item in items]
 
 
-def _item(app: GraphApp, version: str, item: Any, base_url: str, token: str | None,
+def _item(app: BatchHost, version: str, item: Any, base_url: str, token: str | None,
           include_headers: bool) -> Any:
     if not isinstance(item, dict) or not isinstance(item.get("relative_url"), str):
         error = SandboxError("(#100) Each batch item needs a relative_url")

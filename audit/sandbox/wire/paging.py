@@ -1,7 +1,9 @@
-"""Cursor-based paging (graph-api-notes §8.3): ``limit``, opaque ``after``/``before`` cursors,
-``paging.next``/``previous`` as full URLs carrying the original query (token included, as Meta
-does), no ``next`` on the last page, and optional injected *empty* pages that still carry
-``next`` (the SDK's ``Cursor`` stops on those; a careful client must not).
+"""Cursor-based paging (https://developers.facebook.com/docs/graph-api/results).
+
+``limit``, opaque ``after``/``before`` cursors, ``paging.next``/``previous`` as full URLs
+carrying the original query (token included, as Meta does), no ``next`` on the last page,
+and optional injected *empty* pages that still carry ``next`` (the SDK's ``Cursor`` stops
+on those; a careful client must not).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..world.model import FaultSpec, World
 from .admin import handle_admin
-from .app import GraphApp, RecordedRequest, Result
+from .app import GraphApp
+from .exchange import RecordedRequest, Result
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
