@@ -26,8 +26,9 @@ def _capi_fix(event: str, pixel: str) -> str:
     title="High-value events are also sent from the server (Conversions API)",
     severity=Severity.HIGH,
     area="capi",
-    needs=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
-           "pixel/*/dataset_quality"),
+    # The server count falls back to dataset coverage, per event.
+    uses=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
+          "pixel/*/dataset_quality"),
     params={"events": HIGH_VALUE},
     platform_changes=("ios14-att", "dataset-quality"),
 )
