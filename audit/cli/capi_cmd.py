@@ -76,7 +76,7 @@ def _print_result(result: CapiTestResult, target: Target, client_label: str,
     table.add_column("value")
     table.add_column("match keys (hashed where Meta requires)", overflow="fold")
     for e in result.events:
-        value = f"{e.value:g} {e.currency}" if e.value is not None else ""
+        value = f"{e.value:.2f} {e.currency}" if e.value is not None else ""
         table.add_row(Text(e.event_name), Text(e.event_id), Text(value),
                       Text(", ".join(e.match_keys)))
     console.print(table)

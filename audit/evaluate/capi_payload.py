@@ -218,6 +218,7 @@ def _event_id(event: dict[str, Any], name: str | None,
     if browser_events is not None and name in browser_events:
         user = event.get("user_data")
         keys = set(present_keys(user)) if isinstance(user, dict) else set()
+        example = "order-123" if name == "Purchase" else f"{str(name).lower()}-123"
         if {"external_id", "fbp"} <= keys:
             return [Issue("warning", "event_id", "missing_event_id",
                           f"is missing; the pixel also sends {name}, and external_id + fbp "
@@ -227,7 +228,7 @@ def _event_id(event: dict[str, Any], name: str | None,
                       f"is missing, but the pixel also sends {name}: Meta cannot "
                       "deduplicate, so the conversion counts twice. Send the same value as "
                       f"the pixel's eventID (fbq('track', '{name}', {{...}}, "
-                      "{eventID: 'order-123'})), e.g. the order or lead number")]
+                      f"{{eventID: '{example}'}})), e.g. the order or lead number")]
     return [Issue("warning", "event_id", "missing_event_id",
                   "is missing; Meta recommends an event_id on every event so browser and "
                   "server copies can be deduplicated")]

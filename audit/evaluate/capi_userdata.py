@@ -143,8 +143,8 @@ def _unhashed_message(key: str, text: str) -> str:
         stripped = text.lstrip().lstrip("+")
         if (stripped.startswith("0") and not stripped.startswith("00")) or len(digits) < 8:
             extra = "; it also seems to lack the country code"
-        return (f"is a plain phone number ({shown}): keep the digits only, with the country "
-                f"code (e.g. 16505551212), then send its SHA-256{extra}")
+        return (f"is a plain phone number ({shown}): keep the digits only, country code "
+                f"first (no + or leading 00), then send its SHA-256{extra}")
     return f"is not hashed ({shown}): normalise it as Meta documents, then send its SHA-256"
 
 
