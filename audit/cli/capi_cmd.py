@@ -13,22 +13,12 @@ import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 from rich.text import Text
 
-from audit.actions.capi import (
-    VALUE_EVENTS,
-    CapiTestResult,
-    Target,
-    generated_identities,
-    latest_snapshot,
-    load_identities,
-    plan_events,
-    resolve_target,
-    send_test_events,
-)
 from audit.cli.common import config_option, fail, find_snapshots, load_checked_config, stdout
 from audit.collect.agency import sdk_session
 from audit.errors import ActionFailed, ExitCode
@@ -42,6 +32,9 @@ from audit.evaluate.capi_payload import (
 from audit.facts.facts import Facts
 from audit.graph.client import GraphClient
 from audit.graph.errors import GraphError
+
+if TYPE_CHECKING:
+    from audit.actions.capi import CapiTestResult, Target
 
 log = logging.getLogger(__name__)
 TEST_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -123,6 +116,18 @@ def test_cmd(config_path: Path, slug: str, test_event_code: str | None,
     Events are built, normalised and SHA-256 hashed by the official SDK's server-side
     helpers, each with its own event_id to find in Events Manager's Test events.
     """
+    # Imported here: the SDK's server-side helpers load facebook_business, which commands
+    # that never talk to the API should not pay for at start-up.
+    from audit.actions.capi import (
+        VALUE_EVENTS,
+        generated_identities,
+        latest_snapshot,
+        load_identities,
+        plan_events,
+        resolve_target,
+        send_test_events,
+    )
+
     if not test_event_code and not live:
         fail("refusing to send without --test-event-code: these would be live events, counted "
              "in the client's reporting and optimisation. Copy the code from Events Manager → "
