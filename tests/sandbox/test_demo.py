@@ -8,6 +8,7 @@ from typing import Any
 import requests
 import yaml
 
+from audit.graph import reads
 from audit.sandbox import SandboxServer, demo_config_path, demo_world_path, load_world
 
 AGENCY_TOKEN = "sandbox-agency-token"
@@ -106,3 +107,20 @@ def test_large_client_legacy_account_attribution(demo_srv: SandboxServer) -> Non
                    fields="attribution_spec,is_attribution_spec_system_default")
     assert account["is_attribution_spec_system_default"] is False
     assert account["attribution_spec"][0] == {"event_type": "CLICK_THROUGH", "window_days": 28}
+
+
+def test_dataset_quality_refuses_the_misspelt_dedup_field(demo_srv: SandboxServer) -> None:
+    misspelt = _get(demo_srv, "dataset_quality", dataset_id="200000000000001",
+                    fields="web{event_name,dedup_key_feedback}")["error"]
+    assert misspelt["code"] == 100
+    assert "nonexisting field (dedup_key_feedback)" in misspelt["message"]
+    # the audit's own read (every sub-field it parses) is answered in full
+    web = _get(demo_srv, "dataset_quality", dataset_id="200000000000001",
+               fields=reads.DATASET_QUALITY_FIELDS[0])["web"]
+    purchase = next(e for e in web if e["event_name"] == "Purchase")
+    assert purchase["event_match_quality"]["composite_score"] == 9.1
+    assert [k["dedupe_key"] for k in purchase["dedupe_key_feedback"]] == ["event_id",
+                                                                          "external_id"]
+    assert purchase["dedupe_key_feedback"][0]["overall_browser_coverage_from_dedupe_key"] == {
+        "percentage": 98.6}
+    assert purchase["data_freshness"] == {"upload_frequency": "real_time"}
