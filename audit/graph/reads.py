@@ -108,10 +108,9 @@ def owned_pixels(business_id: str) -> Read:
     return Read("business/owned_pixels", business_id, "owned_pixels", PIXEL_FIELDS)
 
 
-def client_pixels(business_id: str) -> Read:
-    """Pixels other businesses shared with the client business (with permitted_tasks)."""
-    return Read("business/client_pixels", business_id, "client_pixels",
-                (*PIXEL_FIELDS, "permitted_tasks"))
+def client_pixels(business_id: str, key: str = "agency/client_pixels") -> Read:
+    """Pixels clients shared with ``business_id`` (the agency), with permitted_tasks."""
+    return Read(key, business_id, "client_pixels", (*PIXEL_FIELDS, "permitted_tasks"))
 
 
 def owned_domains(business_id: str, key: str = "business/owned_domains") -> Read:

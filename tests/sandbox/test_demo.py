@@ -36,9 +36,19 @@ def test_config_matches_world() -> None:
     assert "IOS14_DEMO_CLIENT2_TOKEN  <- sandbox-client2-token" in text
 
 
+def test_owned_domains_answers_nonexisting_field_on_every_business(demo_srv: SandboxServer
+                                                                     ) -> None:
+    # as on current Graph versions: the edge left the Business node
+    config = yaml.safe_load(demo_config_path().read_text(encoding="utf-8"))
+    for business in [config["agency"]["business_id"],
+                     *(c["business_id"] for c in config["clients"])]:
+        error = _get(demo_srv, f"{business}/owned_domains", fields="domain_name")["error"]
+        assert error["code"] == 100
+        assert error["message"] == ("(#100) Tried accessing nonexisting field (owned_domains) "
+                                    "on node type (Business)")
+
+
 def test_ready_client(demo_srv: SandboxServer) -> None:
-    domains = _get(demo_srv, "1000000000001/owned_domains", fields="domain_name,status")
-    assert domains["data"][0]["status"] == "verified"
     pixels = _get(demo_srv, "5566778899/client_pixels", fields="permitted_tasks")["data"]
     lumen = next(p for p in pixels if p["id"] == "200000000000001")
     assert lumen["permitted_tasks"] == ["ANALYZE", "ADVERTISE", "UPLOAD"]
@@ -56,8 +66,6 @@ def test_access_gaps_client(demo_srv: SandboxServer) -> None:
     unconnected = _get(demo_srv, "200000000000004/shared_accounts", CLIENT2_TOKEN,
                        business="1000000000002")
     assert unconnected == {"data": []}
-    other = _get(demo_srv, "1000000000002/owned_domains", CLIENT2_TOKEN)["data"]
-    assert [d["domain_name"] for d in other] == ["brightsmile-dental.co.uk"]
     token = _get(demo_srv, "debug_token", CLIENT2_TOKEN, input_token=CLIENT2_TOKEN)["data"]
     assert 4 * 86400 < token["expires_at"] - 1772442000 <= 5 * 86400
 
