@@ -11,6 +11,7 @@ from typing import Any
 
 from audit.facts.domains import owned_domains_available
 from audit.facts.facts import Facts
+from audit.facts.rule_specs import parse_spec
 from audit.facts.view import SnapshotView, str_list, to_str
 from audit.models import spec_hash
 
@@ -103,7 +104,9 @@ def snapshot_assets(facts: Facts) -> dict[str, dict[str, str]]:
             rid = to_str(rule.get("id"))
             if rid:
                 key = f"{rid}|{to_str(rule.get('name')) or ''}"
-                out["rule"][key] = spec_hash(rule.get("evaluation_spec"))
+                spec, _ = parse_spec(rule.get("evaluation_spec"))  # may arrive as JSON text
+                out["rule"][key] = spec_hash(spec if spec is not None
+                                             else rule.get("evaluation_spec"))
     return out
 
 

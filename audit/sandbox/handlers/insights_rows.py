@@ -4,8 +4,9 @@ Every metric over days ``[a, b]`` is ``round(rate * active_days_up_to(b)) -
 round(rate * active_days_up_to(a - 1))``, so any split of a range sums exactly to the whole.
 Campaign and account rows add up their ad sets; engagement actions (``link_click``,
 ``post_engagement``, ``page_engagement``) come with click and view windows, as real rows do.
-``value`` follows the ad set's attribution setting; when a row aggregates ad sets with different settings the conversion ``value`` is
-not available (as Graph documents), only the explicitly requested windows are.
+``value`` follows the ad set's attribution setting; when a row aggregates ad sets with
+different settings the conversion ``value`` is not available (as Graph documents), only the
+explicitly requested windows are.
 """
 
 from __future__ import annotations
