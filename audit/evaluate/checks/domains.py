@@ -1,10 +1,11 @@
 """Domain verification: domains receiving pixel traffic are verified by the client.
 
 Verified domains come from the client business's ``owned_domains`` edge; traffic comes from
-the pixels' ``stats`` by host, reduced to registrable domains (eTLD+1). When the edge
-cannot be read (it answers #100 on recent versions for some apps) the checks say so and
-fall back to the declared domains: they never report "not verified" for data they could
-not read.
+the pixels' ``stats`` by host, reduced to registrable domains (eTLD+1). On current Graph
+versions the edge is gone (it answers #100 "nonexisting field" for every business), so the
+checks fall back to what is known, the pixel hosts and the declared domains, and say that
+verification was not checked: they never report "not verified" for data they could not
+read, and an unavailable edge is never a finding against the client.
 """
 
 from __future__ import annotations
@@ -59,15 +60,14 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
         res = Resource("domain", row.domain)
         ev = _evidence(row)
         if not available:
-            err = error or {}
-            code = f" error {err['code']}" if err.get("code") is not None else ""
-            declared = ("It is declared in the config." if row.declared
-                        else "It is not declared in the config either.")
+            declared = (f"It is one of the domains declared for {ctx.view.client_name}."
+                        if row.declared else
+                        f"It is not among the domains declared for {ctx.view.client_name}.")
             yield ctx.skipped(
-                res, f"{row.domain} receives {row.events} pixel events, but the client's "
-                f"verified domains could not be read (owned_domains: "
-                f"{err.get('kind', 'unavailable')}{code}); verification not checked. "
-                f"{declared} Check Brand safety → Domains in Business Settings by hand.",
+                res, f"{row.domain} receives {row.events} pixel events. Meta's API no longer "
+                "says which domains a business has verified, so verification was not "
+                f"checked. {declared} Check Brand safety → Domains in "
+                f"{ctx.view.client_name}'s Business Settings.",
                 evidence={**ev, "owned_domains_error": error})
         elif row.verified:
             yield ctx.passed(res, f"{row.domain} is verified and receives {row.events} events.",
@@ -103,7 +103,7 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
     the agency or another business gives that business control over the client's events
     and link editing, and is lost when the relationship ends."""
     v = ctx.view
-    available, _ = owned_domains_available(v)
+    available, owned_error = owned_domains_available(v)
     for row in sorted(ctx.facts.domain_rows.values(), key=lambda r: r.domain):
         if not (row.events or row.declared or row.listed):
             continue
@@ -124,8 +124,9 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.passed(res, f"{row.domain} is verified by {v.client_name}.",
                              evidence={"owner_business_id": row.owner_id or v.business_id})
         elif not available:
-            yield ctx.skipped(res, f"Owner of {row.domain} unknown: the client's verified "
-                              "domains could not be read.")
+            yield ctx.skipped(res, f"Who verified {row.domain} is unknown: Meta's API no "
+                              "longer lists the domains a business has verified.",
+                              evidence={"owned_domains_error": owned_error})
 
 
 @check(
