@@ -22,6 +22,8 @@ from audit.graph.transport import BatchCall, BatchTransport, GraphTransport
 log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
+# What a report-run poll asks for (AdReportRun fields in the SDK's catalogue).
+REPORT_STATUS_FIELDS = ("id", "async_status", "async_percent_completion")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class GraphClient:
     def _wait_for_report(self, run_id: str, endpoint: str) -> None:
         wait = self.poll_seconds
         for _ in range(self.max_polls):
-            status = self.t.get(run_id, ("id", "async_status", "async_percent_completion"))
+            status = self.t.get(run_id, REPORT_STATUS_FIELDS)
             state = str(status.get("async_status", ""))
             if state == "Job Completed":
                 return

@@ -45,7 +45,7 @@ RULE_FIELDS = (
 )
 DA_CHECK_FIELDS = ("key", "title", "description", "result", "user_message", "action_uri")
 DATASET_QUALITY_FIELDS = (
-    "web{event_name,event_match_quality,event_coverage,dedup_key_feedback,data_freshness}",
+    "web{event_name,event_match_quality,event_coverage,dedupe_key_feedback,data_freshness}",
 )
 STATS_DAYS = 7
 EVENT_SOURCES = ("WEB_ONLY", "SERVER_ONLY")

@@ -35,6 +35,11 @@ T = TypeVar("T")
 JSON = dict[str, Any]
 MAX_PAGES = 10_000
 BATCH_LIMIT = 50
+# The SDK's Cursor adds summary=true to every edge read unless told not to; on insights
+# `summary` is a list of fields, and the SDK's own AdAccount.get_insights and
+# AdReportRun.get_insights pass include_summary=False (facebook_business/adobjects/
+# adaccount.py, adreportrun.py). Sending it there fails the read.
+NO_SUMMARY_EDGES = frozenset({"insights"})
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,8 @@ class GraphSession:
         all_params = self._params(fields, params, paged=True, page_size=page_size)
 
         def first() -> Any:
-            req = self._request(node_id, "GET", "/" + edge, "EDGE", endpoint)
+            req = self._request(node_id, "GET", "/" + edge, "EDGE", endpoint,
+                                include_summary=edge not in NO_SUMMARY_EDGES)
             req.add_params(all_params)
             return req.execute()
 
@@ -239,8 +245,8 @@ class GraphSession:
             out["limit"] = page_size or self.settings.page_size
         return out
 
-    def _request(self, node_id: str, method: str, edge: str, api_type: str, endpoint: str
-                 ) -> FacebookRequest:
+    def _request(self, node_id: str, method: str, edge: str, api_type: str, endpoint: str,
+                 *, include_summary: bool = True) -> FacebookRequest:
         return FacebookRequest(
             node_id=node_id,
             method=method,
@@ -249,6 +255,7 @@ class GraphSession:
             target_class=AbstractObject,
             api_type=api_type,
             response_parser=_RawParser(endpoint),
+            include_summary=include_summary,
         )
 
     def _note_headers(self, headers: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..handlers import access, ads, business, insights, misc, pixel, quality, rules
 from ..world.model import FaultSpec, World
+from . import schema
 from .batch import run_batch
 from .call import VERSION_RE, Call
 from .errors import SandboxError, new_trace_id, nonexisting_field, unknown_object, unknown_path
@@ -198,11 +199,11 @@ class GraphApp:
         if len(segments) > 2:
             raise unknown_path(call.path)
         head, edge = segments[0], (segments[1] if len(segments) == 2 else None)
-        if head == "debug_token" and edge is None:
-            return misc.debug_token(call)
-        if head == "dataset_quality" and edge is None:
-            return quality.dataset_quality(call)
+        if head in ("debug_token", "dataset_quality") and edge is None:
+            schema.check_root(head, call.params)
+            return (misc.debug_token if head == "debug_token" else quality.dataset_quality)(call)
         if head in ("me", call.user.user_id):
+            _check_schema(call, "User", edge)
             return misc.me_node(call) if edge is None else misc.me_edge(call, edge)
         node_type = world.node_type(head)
         if node_type is None and head in world.runtime.report_runs:
@@ -211,6 +212,7 @@ class GraphApp:
             raise unknown_object(head, call.method)
         if not _visible(call, node_type, head):
             raise access.denied(world, head, call.method)
+        _check_schema(call, node_type, edge)
         return _dispatch(call, node_type, head, edge)
 
     def _batch(self, version: str, params: dict[str, str], base_url: str,
@@ -219,6 +221,12 @@ class GraphApp:
             access.authenticate(self.state, token_text, params.get("appsecret_proof"),
                                 self.state.clock.now())
         return run_batch(self, version, params, base_url, token_text)
+
+
+def _check_schema(call: Call, node_type: str, edge: str | None) -> None:
+    """Reads (and the POST that starts an insights report run) must fit the SDK's catalogue."""
+    if call.method == "GET" or (call.method == "POST" and edge == "insights"):
+        schema.check_request(node_type, edge or "", call.method, call.params)
 
 
 def _parse_version(text: str) -> tuple[int, int]:
