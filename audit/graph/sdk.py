@@ -9,6 +9,7 @@ read a node, read an edge (all pages), post, and batch. Errors are translated he
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -20,7 +21,12 @@ from urllib.parse import urlsplit
 import requests
 from facebook_business.adobjects.abstractobject import AbstractObject
 from facebook_business.adobjects.objectparser import ObjectParser
-from facebook_business.api import FacebookAdsApi, FacebookRequest, FacebookResponse
+from facebook_business.api import (
+    FacebookAdsApi,
+    FacebookAdsApiBatch,
+    FacebookRequest,
+    FacebookResponse,
+)
 from facebook_business.exceptions import FacebookError, FacebookRequestError
 from facebook_business.session import FacebookSession
 
@@ -35,6 +41,7 @@ T = TypeVar("T")
 JSON = dict[str, Any]
 MAX_PAGES = 10_000
 BATCH_LIMIT = 50
+BATCH_ENDPOINT = "POST / (batch)"
 # The SDK's Cursor adds summary=true to every edge read unless told not to; on insights
 # `summary` is a list of fields, and the SDK's own AdAccount.get_insights and
 # AdReportRun.get_insights pass include_summary=False (facebook_business/adobjects/
@@ -330,7 +337,17 @@ class GraphSession:
                           success=callback, failure=callback)
             with self._lock:
                 self.stats.batches += 1
-            self._with_retries(batch.execute, "POST / (batch)")
+            try:
+                self._with_retries(functools.partial(_execute_batch, batch), BATCH_ENDPOINT)
+            except GraphError as exc:
+                # The batch request itself failed (token refused, throttled or transient past
+                # the retry budget, timeout, an answer that is not a batch answer): every item
+                # in it failed that way, exactly as each would have alone, and collection goes
+                # on with that error recorded per read.
+                log.info("the batch request failed (%s): %s", exc.kind, exc.message)
+                for index in pending:
+                    results[index] = _for_item(exc, calls[index].endpoint)
+                return
             # Items the server did not finish (null) and throttled/transient items go again,
             # after the longest wait any of them asks for (bounded like single calls).
             waits: list[float] = []
@@ -374,3 +391,27 @@ class GraphSession:
                 item_usage[index] = parse_usage(response.headers())
                 results[index] = error
         return callback
+
+
+def _execute_batch(batch: FacebookAdsApiBatch) -> Any:
+    """``batch.execute()``, with an answer that is not a batch answer made an InvalidResponse.
+
+    The SDK reads the body of ``POST /`` as a list of ``{code, headers, body}`` objects
+    (``FacebookAdsApiBatch.execute`` in facebook_business/api.py); an HTML page or a JSON
+    object there (a proxy's error page, a truncated answer) makes it index a string or a
+    dict, which raises TypeError / AttributeError inside the SDK.
+    """
+    try:
+        return batch.execute()
+    except (TypeError, AttributeError, KeyError, IndexError):
+        raise InvalidResponse("the batch answer is not a list of results",
+                              endpoint=BATCH_ENDPOINT) from None
+
+
+def _for_item(error: GraphError, endpoint: str) -> GraphError:
+    """The batch's error, as the error of one item of it (its own endpoint, same class)."""
+    item = type(error)(error.message, code=error.code, subcode=error.subcode,
+                       http_status=error.http_status, endpoint=endpoint,
+                       fbtrace_id=error.fbtrace_id, retry_after=error.retry_after)
+    item.retryable = error.retryable
+    return item

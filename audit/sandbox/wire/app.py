@@ -29,6 +29,9 @@ from .usage import Throttle, UsageKeys, UsageMeter
 log = logging.getLogger(__name__)
 REDACTED = "REDACTED"
 SECRET_PARAMS = ("access_token", "appsecret_proof", "input_token")
+# What a proxy or load balancer in front of the API answers when it gives up (not_json fault).
+NOT_JSON_PAGE = ("<html><head><title>Error {status}</title></head><body><h1>Error {status}"
+                 "</h1><p>The server did not answer in time.</p></body></html>")
 
 
 def redact(params: dict[str, str]) -> dict[str, str]:
@@ -136,6 +139,9 @@ class GraphApp:
                 self._sleep(fault.latency_ms)
                 if fault.kind == "batch_null" and batch_item:
                     return Result(200, None, null=True)
+                if fault.kind == "not_json" and not batch_item:
+                    status = fault.http_status or 502
+                    return Result(status, None, raw=NOT_JSON_PAGE.format(status=status))
                 if fault.kind == "job_failed":
                     flags.add("job_failed")
                 if fault.kind == "error":

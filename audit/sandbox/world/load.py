@@ -285,7 +285,7 @@ def parse_fault(raw: Any, path: str) -> FaultSpec:
     fault.method = None if data.get("method") is None else as_enum(
         str(data["method"]).upper(), ("GET", "POST", "DELETE"), f"{path}.method")
     fault.kind = as_enum(data.get("kind", "error"), ("error", "latency", "batch_null",
-                                                     "job_failed"), f"{path}.kind")
+                                                     "job_failed", "not_json"), f"{path}.kind")
     if "code" in data:
         fault.code = None if data["code"] is None else as_int(data["code"], f"{path}.code")
     if "subcode" in data:

@@ -236,7 +236,7 @@ class FaultSpec:
 
     path: str
     method: str | None = None
-    kind: str = "error"  # error | latency | batch_null | job_failed
+    kind: str = "error"  # error | latency | batch_null | job_failed | not_json
     code: int | None = 80004
     subcode: int | None = 2446079
     http_status: int | None = None
