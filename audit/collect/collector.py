@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from audit import __version__
@@ -114,7 +115,8 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
         for item in res.items():
             pid = item.get("id")
             if isinstance(pid, (str, int)) and snap.get(f"pixel/{pid}") is None:
-                snap.put(f"pixel/{pid}", Fetched.ok(res.endpoint, item))
+                # Fields the edge read went without are missing from the node too.
+                snap.put(f"pixel/{pid}", replace(res, data=item, error=None, partial=False))
 
 
 def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:

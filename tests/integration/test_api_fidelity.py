@@ -7,14 +7,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from audit.cli import cli
 from audit.errors import ExitCode
-from audit.sandbox import SandboxServer
+from audit.sandbox import SandboxServer, demo_world_path, parse_world
 from audit.sandbox.wire.errors import summary_error
 from tests.integration.conftest import load_runs, write_config
 
@@ -99,3 +102,43 @@ def test_insights_reads_never_send_summary_and_survive_the_report_run_error(
     assert not [e for e in run["collection_errors"] if "insights" in (e["resource"] or "")]
     snapshot = json.loads((tmp_path / "out" / "aurora-living" / "snapshot.json").read_text())
     assert len(snapshot["endpoints"]["adaccount/act_100000000004/insights/adset"]["data"]) > 250
+
+
+@pytest.fixture
+def drifted(demo_world_data: dict[str, Any]) -> Iterator[SandboxServer]:
+    """The demo world on an API version that no longer serves AdSet.attribution_spec."""
+    demo_world_data.setdefault("settings", {})["retired_fields"] = {"AdSet": ["attribution_spec"]}
+    with SandboxServer(parse_world(demo_world_data), port=0) as srv:
+        yield srv
+
+
+@pytest.fixture
+def demo_world_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(demo_world_path().read_text(encoding="utf-8"))
+    return data
+
+
+def test_a_field_meta_refuses_is_dropped_and_reported_while_the_rest_survives(
+        drifted: SandboxServer, tmp_path: Path, tokens: dict[str, str]) -> None:
+    config = write_config(tmp_path, drifted.base_url, clients=["lumen-outdoor"])
+    code, _, err = _invoke("run", "-c", str(config))
+    assert code == ExitCode.OK, err
+    out = tmp_path / "out" / "lumen-outdoor"
+    key = "adaccount/act_100000000001/adsets"
+    stored = json.loads((out / "snapshot.json").read_text())["endpoints"][key]
+    assert stored["dropped_fields"] == ["attribution_spec"]
+    assert "nonexisting field (attribution_spec) on node type (AdSet)" in \
+        stored["dropped_because"]["message"]
+    assert "error" not in stored and len(stored["data"]) >= 3
+    assert all(a.get("name") and "attribution_spec" not in a for a in stored["data"])
+    run = load_runs(tmp_path / "out")["lumen-outdoor"]
+    assert run["status"] == "partial" and run["schema_version"] == "1.1"
+    [missing] = run["missing_fields"]
+    assert (missing["resource"], missing["fields"]) == (key, ["attribution_spec"])
+    assert missing["endpoint"] == "GET /act_100000000001/adsets"
+    assert "windows_adset_attribution_supported" in missing["checks"]
+    report = (out / "report.html").read_text()
+    assert "Details Meta no longer provides" in report and "attribution_spec" in report
+    # Asked once in a batch, refused, then once more on its own without the field.
+    assert drifted.request_count(r"^act_100000000001/adsets$", "GET", batch_items=True) == 1
+    assert drifted.request_count(r"^act_100000000001/adsets$", "GET") == 1

@@ -232,7 +232,8 @@ class GraphApp:
 def _check_schema(call: Call, node_type: str, edge: str | None) -> None:
     """Reads (and the POST that starts an insights report run) must fit the SDK's catalogue."""
     if call.method == "GET" or (call.method == "POST" and edge == "insights"):
-        schema.check_request(node_type, edge or "", call.method, call.params)
+        schema.check_request(node_type, edge or "", call.method, call.params,
+                             call.world.settings.retired_fields)
 
 
 def _parse_version(text: str) -> tuple[int, int]:

@@ -54,15 +54,24 @@ def insights_fields_error(names: list[str]) -> SandboxError:
                         f"check {INSIGHTS_DOC} for all valid values")
 
 
-def check_request(node_type: str, edge: str, method: str, params: Mapping[str, str]) -> None:
-    """Raise Meta's error if ``params`` do not fit ``METHOD /{node of node_type}/{edge}``."""
+Retired = Mapping[str, frozenset[str]]
+
+
+def check_request(node_type: str, edge: str, method: str, params: Mapping[str, str],
+                  retired: Retired | None = None) -> None:
+    """Raise Meta's error if ``params`` do not fit ``METHOD /{node of node_type}/{edge}``.
+
+    ``retired`` fields (by node type) are refused as if this API version had dropped them.
+    """
     method = method.upper()
+    retired = retired or {}
     cat = catalogue()
     if not edge:
         endpoint = cat.endpoint(node_type, "", method)
         _check_params(endpoint.params if endpoint else {}, endpoint, params)
-        if method == "GET":
-            _check_node_fields(node_type, params.get("fields"))
+        selection = parse_fields(params.get("fields")) if method == "GET" else None
+        if selection is not None:
+            validate_selection(selection, node_type, retired=retired)
         return
     found = cat.endpoint(node_type, edge, method)
     documented = EDGES.get((node_type, edge))
@@ -77,11 +86,12 @@ def check_request(node_type: str, edge: str, method: str, params: Mapping[str, s
         _check_documented_params(documented.params, params)
         item = documented.item_type
     if item == INSIGHTS:
-        _check_insights(params)
+        _check_insights(params, retired.get(INSIGHTS, frozenset()))
         return
     selection = parse_fields(params.get("fields"))
     if selection is not None:
-        validate_selection(selection, item, EDGE_ITEM_FIELDS.get((node_type, edge), frozenset()))
+        validate_selection(selection, item, EDGE_ITEM_FIELDS.get((node_type, edge), frozenset()),
+                           retired=retired)
 
 
 def check_root(name: str, params: Mapping[str, str]) -> None:
@@ -116,7 +126,7 @@ def _check_struct(item: Selection) -> None:
 
 
 def validate_selection(selection: Iterable[Selection], node_type: str,
-                       extras: Iterable[str] = ()) -> None:
+                       extras: Iterable[str] = (), *, retired: Retired | None = None) -> None:
     """The first unknown name fails the request; nested selections are checked by type.
 
     A node's fields may also name its edges (field expansion, ``campaigns{name}.limit(5)``):
@@ -126,25 +136,21 @@ def validate_selection(selection: Iterable[Selection], node_type: str,
     node = cat.type(node_type)
     if node is None:  # an untyped object (the SDK's AbstractCrudObject): nothing to check
         return
-    allowed = node.fields | frozenset(extras)
+    retired = retired or {}
+    allowed = (node.fields | frozenset(extras)) - retired.get(node_type, frozenset())
     for item in selection:
         if item.name in allowed:
             nested = cat.nested_type(node_type, item.name)
             if nested and item.children:
-                validate_selection(item.children, nested)
+                validate_selection(item.children, nested, retired=retired)
             continue
         if item.name in cat.edges(node_type) or (node_type, item.name) in EDGES:
             check_request(node_type, item.name, "GET",
                           {**item.modifiers,
-                           **({"fields": _render(item.children)} if item.children else {})})
+                           **({"fields": _render(item.children)} if item.children else {})},
+                          retired)
             continue
         raise nonexisting_field(item.name, node_type)
-
-
-def _check_node_fields(node_type: str, raw: str | None) -> None:
-    selection = parse_fields(raw)
-    if selection is not None:
-        validate_selection(selection, node_type)
 
 
 def _check_params(declared: Mapping[str, str], endpoint: Endpoint | None,
@@ -181,14 +187,14 @@ def _check_documented_params(declared: Mapping[str, frozenset[str] | None],
             raise enum_error(key, values)
 
 
-def _check_insights(params: Mapping[str, str]) -> None:
+def _check_insights(params: Mapping[str, str], retired: frozenset[str] = frozenset()) -> None:
     """Insights fields (Meta's own wording) and ``summary``, which is a list of those fields.
 
     ``summary=true`` is what the SDK's Cursor adds to every edge read unless told not to; the
     SDK itself reads insights with ``include_summary=False`` (``AdAccount.get_insights``).
     """
     names = _names(params.get("fields"))
-    known = catalogue().fields(INSIGHTS)
+    known = catalogue().fields(INSIGHTS) - retired
     bad = [n for n in names if n not in known]
     if bad:
         raise insights_fields_error(bad)

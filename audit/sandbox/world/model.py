@@ -228,6 +228,9 @@ class Settings:
     permission_http_status: int = 403
     denied_error: str = "permission"  # permission | not_found
     batch_null_items: list[int] = field(default_factory=list)
+    # Fields this API version no longer serves, by node type (simulated API drift): asking
+    # for one is answered "(#100) Tried accessing nonexisting field".
+    retired_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
