@@ -32,7 +32,7 @@ def refused_fields(error: Mapping[str, Any] | None) -> tuple[str, ...]:
     return tuple(n for n in found if _NAME.match(n))
 
 
-def _split(text: str) -> list[str]:
+def split_fields(text: str) -> list[str]:
     """Split a ``fields`` list on the commas outside braces and parentheses."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
@@ -55,7 +55,7 @@ def _without(item: str, names: frozenset[str]) -> str | None:
     brace = item.find("{")
     if brace < 0 or not item.endswith("}"):
         return item
-    inner = [kept for kept in (_without(p, names) for p in _split(item[brace + 1:-1]))
+    inner = [kept for kept in (_without(p, names) for p in split_fields(item[brace + 1:-1]))
              if kept is not None]
     if not inner:
         return None

@@ -32,6 +32,7 @@ from facebook_business.session import FacebookSession
 
 from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
+from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
 
@@ -112,10 +113,12 @@ class GraphSession:
         settings: GraphSettings,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        trace: ClientTrace | None = None,
     ) -> None:
         self.settings = settings
         self.stats = CallStats()
         self._sleep = sleep
+        self._trace = trace
         self._lock = threading.Lock()
         register_secret(settings.access_token)
         register_secret(settings.app_secret)
@@ -131,6 +134,9 @@ class GraphSession:
         session.GRAPH = settings.base_url.rstrip("/")
         self._host = urlsplit(session.GRAPH).netloc or session.GRAPH
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
+        if trace is not None:
+            # Every HTTP exchange the SDK makes goes through this requests.Session.
+            session.requests.hooks["response"].append(self._traced)
 
     # ------------------------------------------------------------------ public operations
 
@@ -237,6 +243,22 @@ class GraphSession:
 
     # ----------------------------------------------------------------------- internals
 
+    def _traced(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """The response hook of requests: one trace line per exchange (a side channel:
+        a line it cannot write is logged, never a reason to fail the audit's request)."""
+        if self._trace is None:
+            return
+        request = response.request
+        body = request.body
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        try:
+            self._trace.record(Exchange(
+                method=str(request.method or ""), url=str(request.url or ""), body=text,
+                status=response.status_code, text=response.text,
+                duration_ms=response.elapsed.total_seconds() * 1000.0))
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("could not write a trace line (%s)", type(exc).__name__)
+
     def _params(
         self,
         fields: Sequence[str],
@@ -287,6 +309,8 @@ class GraphSession:
                 error.retryable = True
             return error, usage
         if isinstance(exc, requests.exceptions.RequestException):
+            if self._trace is not None:
+                self._trace.failed(endpoint, "network", type(exc).__name__)
             # requests puts the full URL (token included) in its messages: never use str(exc).
             return NetworkError(f"{type(exc).__name__} while talking to {self._host}",
                                 endpoint=endpoint), Usage()
