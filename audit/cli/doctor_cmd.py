@@ -50,7 +50,8 @@ def _print(console: Console, diagnosis: Diagnosis) -> None:
             continue
         meta = f" Meta said: {p.detail}" if p.status == REFUSED and p.detail else ""
         code = f" ({_code(p)})" if p.code is not None else ""
-        console.print(f"• {p.family} {p.endpoint}{code}: {p.meaning}.{meta}", markup=False)
+        where = f" {p.endpoint}" if p.endpoint else ""
+        console.print(f"• {p.family}{where}{code}: {p.meaning}.{meta}", markup=False)
         console.print(f"  fix: {p.fix}", markup=False)
 
 

@@ -192,8 +192,7 @@ class Doctor:
         missing = [s for s in NEEDED_SCOPES if s not in granted]
         if missing:
             return (MISSING, f"the token lacks {', '.join(missing)}",
-                    f"generate a new token with {', '.join(NEEDED_SCOPES)}: "
-                    + renew_token_hint(self.token_env))
+                    renew_token_hint(self.token_env))
         return OK, "", ""
 
     def run(self) -> Diagnosis:
