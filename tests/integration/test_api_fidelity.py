@@ -74,6 +74,18 @@ def test_a_throttled_or_transient_batch_is_retried(
     assert run["collection_stats"]["retries"] >= 2
 
 
+def test_a_batch_that_times_out_is_sent_again(
+        sandbox: SandboxServer, tmp_path: Path, tokens: dict[str, str]) -> None:
+    config = write_config(tmp_path, sandbox.base_url, clients=["lumen-outdoor"],
+                          graph={"timeout_seconds": 1.0})
+    sandbox.add_fault(r"^$", method="POST", kind="latency", latency_ms=2500, times=1)
+    code, _, err = _invoke("run", "-c", str(config))
+    assert code == ExitCode.OK, err
+    run = load_runs(tmp_path / "out")["lumen-outdoor"]
+    assert run["status"] != "not_audited" and run["collection_stats"]["retries"] >= 1
+    assert sandbox.app.faults.list()[-1]["fired"] == 1
+
+
 def test_an_answer_that_is_not_json_is_not_a_crash(
         sandbox: SandboxServer, tmp_path: Path, tokens: dict[str, str]) -> None:
     config = write_config(tmp_path, sandbox.base_url, clients=["lumen-outdoor"])
