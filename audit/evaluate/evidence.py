@@ -23,8 +23,10 @@ def key_matches(key: str, pattern: str) -> bool:
 
 
 def checks_needing(key: str, metas: Iterable[CheckMeta]) -> tuple[str, ...]:
-    """Ids of the checks whose ``needs`` include the read stored under ``key``."""
-    return tuple(m.id for m in metas if any(key_matches(key, p) for p in m.needs))
+    """Ids of the checks whose ``needs`` (or ``uses``, reads a check looks at but can do
+    without, where the registry declares them) include the read stored under ``key``."""
+    return tuple(m.id for m in metas
+                 if any(key_matches(key, p) for p in (*m.needs, *getattr(m, "uses", ()))))
 
 
 def with_checks(missing: Sequence[MissingFields], metas: Sequence[CheckMeta]
