@@ -151,6 +151,12 @@ def test_a_field_meta_refuses_is_dropped_and_reported_while_the_rest_survives(
     assert "windows_adset_attribution_supported" in missing["checks"]
     report = (out / "report.html").read_text()
     assert "Details Meta no longer provides" in report and "attribution_spec" in report
+    # run.json 1.1 validates against its schema and renders again without the API.
+    code, _, err = _invoke("report", "--from", str(out / "run.json"), "--out",
+                           str(tmp_path / "again"))
+    assert code == ExitCode.OK, err
+    assert "attribution_spec" in (tmp_path / "again" / "lumen-outdoor" / "report.html"
+                                  ).read_text()
     # Asked once in a batch, refused, then once more on its own without the field.
     assert drifted.request_count(r"^act_100000000001/adsets$", "GET", batch_items=True) == 1
     assert drifted.request_count(r"^act_100000000001/adsets$", "GET") == 1
