@@ -185,3 +185,34 @@ class CollectionError:
             subcode=data.get("subcode"),
             resource=data.get("resource"),
         )
+
+
+@dataclass(frozen=True)
+class MissingFields:
+    """Fields Meta refused as nonexisting: the read went ahead without them (API drift).
+
+    ``checks`` are the checks whose ``needs`` include the read, i.e. that lost evidence.
+    """
+
+    endpoint: str
+    resource: str
+    fields: tuple[str, ...]
+    message: str
+    checks: tuple[str, ...] = ()
+
+    def to_dict(self) -> JSONDict:
+        """Serialise for run.json."""
+        return {"endpoint": self.endpoint, "resource": self.resource,
+                "fields": list(self.fields), "message": self.message,
+                "checks": list(self.checks)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MissingFields:
+        """Rebuild from the serialised form."""
+        return cls(
+            endpoint=str(data.get("endpoint", "")),
+            resource=str(data.get("resource", "")),
+            fields=tuple(str(f) for f in data.get("fields") or ()),
+            message=str(data.get("message", "")),
+            checks=tuple(str(c) for c in data.get("checks") or ()),
+        )

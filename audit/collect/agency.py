@@ -21,6 +21,7 @@ from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph.client import GraphClient
 from audit.graph.retry import RetryPolicy
+from audit.graph.trace import WireTrace
 from audit.graph.transport import GraphTransport
 from audit.redact import redact
 
@@ -36,9 +37,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None
-                ) -> GraphTransport:
-    """The production transport: the official SDK over HTTP."""
+def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None,
+                *, trace: WireTrace | None = None) -> GraphTransport:
+    """The production transport: the official SDK over HTTP (``trace``: the wire trace)."""
     # Imported here, not at the top, for start-up time only: facebook_business is large and
     # commands such as `checks`, `history` or `report --from` never talk to the API.
     from audit.graph.sdk import GraphSession, GraphSettings
@@ -50,7 +51,7 @@ def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: st
         retry=RetryPolicy(max_retries=g.max_retries, backoff_seconds=g.backoff_seconds,
                           max_wait_seconds=g.max_wait_seconds,
                           slowdown_percent=g.usage_slowdown_percent),
-    ))
+    ), trace=trace.for_client(client.slug) if trace is not None else None)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from audit import __version__
@@ -55,18 +56,38 @@ def _store(snap: Snapshot, results: dict[str, Fetched]) -> None:
         snap.put(key, res)
 
 
+SETTINGS_URL = "https://business.facebook.com/settings"
+# Reads that failed this way on the first requests leave nothing worth auditing.
+UNREACHABLE_KINDS = ("throttled", "transient", "network", "invalid_response")
+
+
+def renew_token_hint(token_env: str | None) -> str:
+    """Where to renew a refused token (system-user tokens now expire)."""
+    where = f"the environment variable {token_env}" if token_env else "its environment variable"
+    return (f"renew it in Business Settings ({SETTINGS_URL}) → Users → System users → select "
+            "the audit system user → Generate new token (ads_read, ads_management, "
+            f"business_management), then put it in {where}")
+
+
 def _not_audited_reason(snap: Snapshot) -> str | None:
-    """A reason when the token is unusable, else None."""
+    """A reason when the token is unusable or the API did not answer at all, else None."""
+    renew = renew_token_hint(snap.record.token_env)
     debug = snap.get("token/debug")
     if debug is not None and debug.succeeded:
         data = reads.debug_token_data(debug)
         if data.get("is_valid") is False:
             err = data.get("error")
             detail = err.get("message") if isinstance(err, dict) else None
-            return "the access token is not valid" + (f": {detail}" if detail else "")
+            return ("the access token is not valid"
+                    + (f" ({str(detail).rstrip('.')})" if detail else "") + f"; {renew}")
     business = snap.get("business")
     if business is not None and business.error_kind == "auth" and business.error:
-        return f"the access token was refused: {business.error.get('message', '')}"
+        message = str(business.error.get("message", "")).rstrip(".")
+        return f"the access token was refused ({message}); {renew}"
+    if business is not None and business.error_kind in UNREACHABLE_KINDS and business.error:
+        message = str(business.error.get("message", "")).rstrip(".")
+        return (f"the Graph API did not answer the first reads ({business.error_kind}: "
+                f"{message}) after retrying; nothing else was read, run the audit again later")
     return None
 
 
@@ -95,7 +116,8 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
         for item in res.items():
             pid = item.get("id")
             if isinstance(pid, (str, int)) and snap.get(f"pixel/{pid}") is None:
-                snap.put(f"pixel/{pid}", Fetched.ok(res.endpoint, item))
+                # Fields the edge read went without are missing from the node too.
+                snap.put(f"pixel/{pid}", replace(res, data=item, error=None, partial=False))
 
 
 def preflight_reads(token: str, business_id: str) -> list[Read]:

@@ -17,7 +17,7 @@ from typing import Any
 from audit.errors import AuditError
 from audit.files import write_text_atomic
 from audit.graph.result import Fetched
-from audit.models import CollectionError
+from audit.models import CollectionError, MissingFields
 from audit.redact import redact, redact_obj
 
 SNAPSHOT_KIND = "ios14-audit/snapshot"
@@ -132,6 +132,12 @@ class Snapshot:
                 message=message, code=err.get("code"), subcode=err.get("subcode"),
             ))
         return out
+
+    def missing_fields(self) -> list[MissingFields]:
+        """Every read that went ahead without fields Meta refused (checks not yet known)."""
+        return [MissingFields(endpoint=res.endpoint, resource=key, fields=res.dropped_fields,
+                              message=str((res.dropped_because or {}).get("message", "")))
+                for key, res in sorted(self.endpoints.items()) if res.dropped_fields]
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise (credentials are never stored; strings are scrubbed once more)."""

@@ -18,6 +18,7 @@ from audit.config import Config
 from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.engine import apply_mutes, run_checks
+from audit.evaluate.evidence import with_checks
 from audit.evaluate.run import RunResult, check_list
 from audit.facts import inventory
 from audit.redact import redact
@@ -69,6 +70,7 @@ def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: date
         not_audited=snap.not_audited,
         collection_stats=dict(stats or {}),
         sections=build_sections(analysis),
+        missing_fields=with_checks(snap.missing_fields(), REGISTRY.all()),
     )
     assets = {} if snap.not_audited else inventory.snapshot_assets(analysis.facts)
     return Evaluation(run, assets)

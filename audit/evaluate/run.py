@@ -16,11 +16,11 @@ from typing import Any
 from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
-from audit.models import CollectionError, Finding, Severity, Status
+from audit.models import CollectionError, Finding, MissingFields, Severity, Status
 from audit.platform import changes_for
 from audit.redact import redact, redact_obj
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: missing_fields
 RUN_KIND = "ios14-audit/run"
 
 
@@ -40,15 +40,16 @@ class RunResult:
     not_audited: str | None = None  # the reason; stored in run.json as not_audited_reason
     collection_stats: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
+    missing_fields: list[MissingFields] = field(default_factory=list)
     tool: dict[str, Any] = field(default_factory=lambda: {"name": "ios14-audit",
                                                           "version": __version__})
 
     @property
     def status(self) -> str:
-        """``not_audited``, ``partial`` (some reads failed) or ``audited``."""
+        """``not_audited``, ``partial`` (some reads failed or lost fields) or ``audited``."""
         if self.not_audited:
             return "not_audited"
-        return "partial" if self.collection_errors else "audited"
+        return "partial" if self.collection_errors or self.missing_fields else "audited"
 
     def counts(self) -> dict[str, int]:
         """Findings per status (all statuses present, zero included)."""
@@ -91,6 +92,7 @@ class RunResult:
                         **self.readiness()},
             "findings": [f.to_dict() for f in self.findings],
             "collection_errors": [e.to_dict() for e in self.collection_errors],
+            "missing_fields": [m.to_dict() for m in self.missing_fields],
             "collection_stats": self.collection_stats,
             "checks": self.checks,
             "platform_changes": [c.to_dict() for c in changes_for(changes)],
@@ -113,6 +115,7 @@ class RunResult:
             not_audited=data.get("not_audited_reason"),
             collection_stats=dict(data.get("collection_stats") or {}),
             sections=dict(data.get("sections") or {}),
+            missing_fields=[MissingFields.from_dict(m) for m in data.get("missing_fields") or []],
             tool=dict(data.get("tool") or {}),
         )
 

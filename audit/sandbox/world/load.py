@@ -144,7 +144,7 @@ def _parse_paging(raw: Any, path: str, base: EdgePaging) -> EdgePaging:
 def _parse_settings(data: dict[str, Any], now: datetime) -> Settings:
     keys = ("now", "paging", "view_windows_removed_on", "insights_sync_max_rows",
             "insights_zero_windows", "async_polls", "latency_ms", "quotas", "api_versions",
-            "permission_http_status", "denied_error")
+            "permission_http_status", "denied_error", "retired_fields")
     check_keys(data, keys, "settings")
     s = Settings()
     paging_raw = as_map(data.get("paging"), "settings.paging")
@@ -181,6 +181,14 @@ def _parse_settings(data: dict[str, Any], now: datetime) -> Settings:
                                            ("400", "403"), "settings.permission_http_status"))
     s.denied_error = as_enum(data.get("denied_error", "permission"), ("permission", "not_found"),
                              "settings.denied_error")
+    retired = as_map(data.get("retired_fields"), "settings.retired_fields")
+    for node_type, names in retired.items():
+        where = f"settings.retired_fields.{node_type}"
+        fields = frozenset(as_str_list(names, where))
+        unknown = sorted(fields - F.FIELDS.get(node_type))
+        if unknown:
+            raise fail(where, f"{unknown[0]!r} is not a field of {node_type} in the SDK")
+        s.retired_fields[node_type] = fields
     return s
 
 
@@ -285,7 +293,7 @@ def parse_fault(raw: Any, path: str) -> FaultSpec:
     fault.method = None if data.get("method") is None else as_enum(
         str(data["method"]).upper(), ("GET", "POST", "DELETE"), f"{path}.method")
     fault.kind = as_enum(data.get("kind", "error"), ("error", "latency", "batch_null",
-                                                     "job_failed"), f"{path}.kind")
+                                                     "job_failed", "not_json"), f"{path}.kind")
     if "code" in data:
         fault.code = None if data["code"] is None else as_int(data["code"], f"{path}.code")
     if "subcode" in data:

@@ -230,6 +230,9 @@ class Settings:
     permission_http_status: int = 403
     denied_error: str = "permission"  # permission | not_found
     batch_null_items: list[int] = field(default_factory=list)
+    # Fields this API version no longer serves, by node type (simulated API drift): asking
+    # for one is answered "(#100) Tried accessing nonexisting field".
+    retired_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,7 +241,7 @@ class FaultSpec:
 
     path: str
     method: str | None = None
-    kind: str = "error"  # error | latency | batch_null | job_failed
+    kind: str = "error"  # error | latency | batch_null | job_failed | not_json
     code: int | None = 80004
     subcode: int | None = 2446079
     http_status: int | None = None
