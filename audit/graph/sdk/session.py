@@ -1,4 +1,4 @@
-"""The only module that imports ``facebook_business``.
+"""The Graph session adapter (with ``serverside``, the only code importing ``facebook_business``).
 
 It builds one ``FacebookAdsApi(FacebookSession(...))`` per client (never the global
 ``FacebookAdsApi.init``, which also installs a crash reporter that posts to Meta), points

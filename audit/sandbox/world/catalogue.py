@@ -12,7 +12,7 @@ Every ``facebook_business/adobjects/<type>.py`` module declares one class per Gr
   the endpoint's ``param_types`` and ``enums`` (``'aggregation_enum':
   AdsPixelStatsResult.Aggregation.__dict__.values()``).
 
-The sandbox may not import ``facebook_business`` (only ``audit/graph/sdk.py`` does), so the
+The sandbox may not import ``facebook_business`` (only ``audit/graph/sdk/`` does), so the
 package is located with :func:`importlib.util.find_spec` and its modules are parsed with
 :mod:`ast`. Parsing is lazy and cached per process, in two steps, because a full parse of the
 big modules costs tens of milliseconds each (``adaccount.py`` is 200 kB) and loading a world
