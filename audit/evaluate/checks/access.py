@@ -8,7 +8,7 @@ from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import assign_pixel_partner, assign_system_user
 from audit.facts.inventory import connected_accounts
 from audit.facts.view import Partner, Pixel
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 # EDIT (manage the dataset) is the broadest pixel task; we treat it as including the others.
 IMPLIED_BY_EDIT = frozenset({"ANALYZE", "ADVERTISE", "UPLOAD"})
@@ -43,6 +43,7 @@ def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
     title="Every client pixel is shared with the agency's business",
     severity=Severity.CRITICAL,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     # Either partner edge will do, and an unreadable pixel node is itself a finding.
     uses=("pixel/*/agencies", "pixel/*/shared_agencies"),
     platform_changes=("domain-verif",),
@@ -90,6 +91,7 @@ def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
     title="The agency holds the pixel tasks it needs (analyze, advertise, upload)",
     severity=Severity.HIGH,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     needs=("pixel/*/agencies",),
     params={"required_tasks": ["ANALYZE", "ADVERTISE"], "recommended_tasks": ["UPLOAD"]},
     platform_changes=("ios14-att",),
@@ -136,6 +138,7 @@ def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
     title="Someone in the agency is assigned to each shared pixel",
     severity=Severity.MEDIUM,
     area="access",
+    actor=Actor.AGENCY,
     needs=("pixel/*/assigned_users/*",),
 )
 def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
@@ -170,6 +173,7 @@ def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
     title="Each live pixel is connected to the client ad accounts that advertise",
     severity=Severity.HIGH,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     # Connections come from either side, and stats only tell whether a pixel is live.
     uses=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
           "pixel/*/stats/event"),

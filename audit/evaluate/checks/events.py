@@ -14,7 +14,7 @@ from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
 from audit.facts.ads import STANDARD_EVENTS, AdSet
 from audit.facts.view import to_str
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 
 def _adset_evidence(items: list[AdSet]) -> list[dict[str, object]]:
@@ -31,6 +31,7 @@ def _relevant(a: AdSet) -> bool:
     title="Every event that ad sets optimise for fired in the last 7 days",
     severity=Severity.CRITICAL,
     area="events",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/adsets",),
     # Spend only ranks ad sets; stats and custom conversions are judged per event.
     uses=("adaccount/*/adset_spend", "pixel/*/stats/event", "adaccount/*/customconversions"),
@@ -103,6 +104,7 @@ def _fix_event(event: str, pixel: str) -> str:
     title="Standard events behind optimised custom conversions have traffic",
     severity=Severity.HIGH,
     area="events",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/customconversions", "pixel/*/stats/event"),
     platform_changes=("aem-8-events",),
 )
@@ -139,6 +141,7 @@ def custom_conversion_base_events(ctx: CheckContext) -> Iterator[Finding]:
     title="Meta's own pixel diagnostics report no failures",
     severity=Severity.MEDIUM,
     area="events",
+    actor=Actor.WEB_DEVELOPER,
     needs=("pixel/*/da_checks",),
 )
 def pixel_diagnostics(ctx: CheckContext) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from audit.evaluate.run import RunResult
+from audit.evaluate.score import banded, compute
 from audit.models import Status
 
 from .findings import sort_findings
@@ -16,6 +17,7 @@ from .vocabulary import STATES, STEPS
 def checklist(run: RunResult, score_areas: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The first-screen summary: one entry per checklist step with a plain-words state."""
     steps = []
+    scores = compute(run.findings)
     for key, number, title, areas in STEPS:
         mine = [f for f in run.findings if f.area in areas]
         counted = [f for f in mine if not f.muted]
@@ -38,9 +40,6 @@ def checklist(run: RunResult, score_areas: Mapping[str, Any]) -> list[dict[str, 
         else:
             state = "unknown"
             why = _one_line(skipped[0].message, 0) if skipped else "Nothing to check."
-        scored = [(score_areas[a]["score"], score_areas[a]["weight"]) for a in areas
-                  if a in score_areas and score_areas[a].get("score") is not None]
-        weight = sum(w for _, w in scored)
         steps.append({
             "key": key, "number": number, "title": title, "state": state,
             "label": STATES[state], "why": why, "areas": areas,
@@ -49,7 +48,8 @@ def checklist(run: RunResult, score_areas: Mapping[str, Any]) -> list[dict[str, 
             "facts": _facts(len(problems), len(passed), len(skipped), len(mine) - len(counted)),
             "problems": len(problems), "passed": len(passed), "skipped": len(skipped),
             "muted": len(mine) - len(counted),
-            "score": round(sum(s * w for s, w in scored) / weight, 1) if weight else None,
+            "score": None if run.not_audited else banded(
+                c for c in scores.checks.values() if c.area in areas)[0],
         })
     return steps
 
