@@ -51,7 +51,7 @@ def count(value: Any, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def percent(ratio: Any, locale: str = DEFAULT_LOCALE, signed: bool = False) -> str:
-    """A ratio as a percentage with one decimal: 0.7236 → "72.4%" (signed: "−23.4%")."""
+    """A ratio as a percentage with one decimal: 0.7236 → "72.4%" (signed: "+", "±" or minus)."""
     if not _numeric(ratio):
         return UNAVAILABLE
     text = str(format_percent(abs(ratio), format="#,##0.0%", locale=locale))

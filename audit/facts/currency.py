@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from audit.facts.view import SnapshotView, to_str
+
 DEFAULT_OFFSET = 100
 # Meta's table lists these with offset 1 (no minor unit); every other currency has 100.
 OFFSET_ONE = frozenset({"CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "TWD",
@@ -60,3 +62,20 @@ def is_money_field(name: str) -> bool:
     """True for a rule filter field whose value is an amount of money (in minor units)."""
     base = base_field(name)
     return bool(_MONEY_FIELD.search(base)) and not _NOT_MONEY.search(base)
+
+
+def account_currencies(view: SnapshotView) -> dict[str, str]:
+    """Each ad account's currency, as the account node reports it."""
+    out = {}
+    for account in view.client.ad_accounts:
+        res = view.get(f"adaccount/{account}")
+        code = to_str(res.obj().get("currency")) if res else None
+        if code:
+            out[str(account)] = code.upper()
+    return out
+
+
+def client_currency(view: SnapshotView) -> str | None:
+    """The client's currency when all its ad accounts share one (None otherwise)."""
+    codes = set(account_currencies(view).values())
+    return codes.pop() if len(codes) == 1 else None

@@ -70,11 +70,11 @@ def purchases(old28=39, new7=33, view1=8):
 
 @pytest.mark.parametrize(("code", "threshold", "expected", "shown_before", "shown_after"), [
     # old = 28d click + 1d view = 47, new = 7d click + 1d view = 41: cost factor 47/41.
-    # USD: 40000 minor = $400.00; 400 × 47/41 = 458.536… → $458.54 → sent as 45854.
+    # USD: 40000 minor = $400.00; 400 * 47/41 = 458.536… → $458.54 → sent as 45854.
     ("USD", 40000, 45854, "$400.00", "$458.54"),
-    # JPY has no minor unit: 5000 = ¥5,000; 5000 × 47/41 = 5731.7… → ¥5,732 → sent as 5732.
+    # JPY has no minor unit: 5000 = ¥5,000; 5000 * 47/41 = 5731.7… → ¥5,732 → sent as 5732.
     ("JPY", 5000, 5732, "¥5,000", "¥5,732"),
-    # KRW likewise: 12000 × 47/41 = 13756.09… → ₩13,756.
+    # KRW likewise: 12000 * 47/41 = 13756.09… → ₩13,756.
     ("KRW", 12000, 13756, "₩12,000", "₩13,756"),
 ])
 def test_rule_money_thresholds_are_recalibrated_in_major_units(code, threshold, expected,

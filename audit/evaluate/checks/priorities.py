@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.facts.currency import client_currency
 from audit.models import Actor, Finding, Resource, Severity
+from audit.numbers import money
 
 
 @check(
@@ -40,7 +42,8 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
                              f"{len(d.recommended)} recommended events.", evidence=evidence)
             continue
         events = sorted({a["event"] for a in d.affected_adsets})
-        message = (f"{d.domain}: {len(d.affected_adsets)} active ad set(s) ({spend:,.2f} spent "
+        spent = money(spend, client_currency(ctx.view))
+        message = (f"{d.domain}: {len(d.affected_adsets)} active ad set(s) ({spent} spent "
                    f"in 28 days) optimise for {', '.join(events)}, outside the recommended 8.")
         fix = (f"Either move those ad sets to one of the recommended events, or change the "
                f"priority list for {d.domain} in Events Manager ({EVENTS_MANAGER_URL}) → "

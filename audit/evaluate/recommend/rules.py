@@ -266,7 +266,7 @@ def _scaled(num: float, like: Any, kind: str, factor: float, currency: str | Non
             is_money: bool) -> float | int:
     """One threshold times ``factor``. Money is scaled in major units and rounded to what
     the currency can express, then sent back in minor units (see :mod:`audit.facts.currency`):
-    a CPA of 40000 (USD 400.00) × 1.21 becomes 48400 (USD 484.00)."""
+    a CPA of 40000 (USD 400.00) times 1.21 becomes 48400 (USD 484.00)."""
     if is_money:
         major = money.round_major(money.to_major(num, currency) * factor, currency)
         return money.to_minor(major, currency)

@@ -39,7 +39,7 @@ from .formatting import (
     format_evidence,
 )
 from .index import index_rows, render_index, safe_link
-from .report import render_report, report_context
+from .report import render_report, render_technical, report_context, technical_context
 from .sections import changes_context, filter_diff, rules_context, windows_context
 from .steps import checklist, verdict
 from .templates import default_environment, environment, template_dirs
@@ -78,10 +78,12 @@ __all__ = [
     "logo_data_uri",
     "render_index",
     "render_report",
+    "render_technical",
     "report_context",
     "rules_context",
     "safe_link",
     "sort_findings",
+    "technical_context",
     "template_dirs",
     "verdict",
     "windows_context",
