@@ -1,9 +1,10 @@
 """Runs in, files out: snapshot.json, run.json, report.html, findings.csv, the index, history.
 
-Layout: ``OUT/<slug>/{report.html, run.json, snapshot.json, findings.csv}`` hold the latest
-run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every run, referenced from
-the history database. ``OUT/index.html`` and ``OUT/findings.csv`` cover every client. The
-snapshot is always written first: whatever fails afterwards, nothing collected is lost.
+Layout: ``OUT/<slug>/{report.html, technical.html, run.json, snapshot.json, findings.csv}``
+hold the latest run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every
+run, referenced from the history database. ``OUT/index.html`` and ``OUT/findings.csv``
+cover every client. The snapshot is always written first: whatever fails afterwards,
+nothing collected is lost.
 """
 
 from __future__ import annotations

@@ -267,6 +267,8 @@ GLOSSARY = (
     ("Attribution window", "How long after a click or view a purchase is credited to an ad: "
      "today 7 days after a click and 1 day after a view."),
     ("SKAdNetwork", "Apple's own measurement for app installs on iOS."),
+    ("DPA", "Dynamic product ads: ads built from your product catalogue, which need the "
+     "product events (view, add to cart, purchase) with product IDs."),
     ("Business Settings", "The settings of your Meta Business Manager "
      "(business.facebook.com/settings), where partners, pixels and domains are managed."),
 )

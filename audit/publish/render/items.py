@@ -9,6 +9,7 @@ checklist) come from the same findings, through :func:`status_index`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ def plain(check_id: str, title: str = "", why: str = "") -> catalogue.Plain:
         return known
     return catalogue.Plain(title, f"{title} ({{n}} items)", why, "",
                            catalogue.FALLBACK_NOT_CHECKED)
+
+
+_WINDOW_TOKEN = re.compile(r"\b(1|7|28)d_(click|view|ev)\b")
+
+
+def plain_windows(text: str) -> str:
+    """Attribution-window tokens in a message, in words: "28d_click" → "28-day click"."""
+    return _WINDOW_TOKEN.sub(lambda m: catalogue.WINDOW_WORDS.get(m.group(0), m.group(0)), text)
 
 
 def headline(p: catalogue.Plain, n: int) -> str:
@@ -106,6 +115,11 @@ class Item:
         return sum(len(g.rows) for g in self.groups)
 
     @property
+    def show_objects(self) -> bool:
+        """Whether to list the affected objects (not for the agency's own audit access)."""
+        return self.area != "token"
+
+    @property
     def single(self) -> Row | None:
         """The one affected object, when there is only one (shown inline, not folded)."""
         rows = [r for g in self.groups for r in g.rows]
@@ -114,7 +128,8 @@ class Item:
 
 def _row(f: Finding, p: catalogue.Plain) -> Row:
     spend = f.evidence.get("spend_28d")
-    return Row(name=f.resource.name or f.resource.id, ident=f.resource.id, detail=f.message,
+    return Row(name=f.resource.name or f.resource.id, ident=f.resource.id,
+               detail=plain_windows(f.message),
                fix=f.remediation if p.per_item_fix else "",
                spend=float(spend) if isinstance(spend, (int, float)) else None,
                fingerprint=f.fingerprint, status=f.status.value)
