@@ -109,6 +109,23 @@ def report_context(run: RunResult, branding: Branding | None = None) -> dict[str
         "glossary": catalogue.GLOSSARY,
         "partial_note": catalogue.PARTIAL,
         "severities": [s.value for s in Severity],
+        # kept for agency templates written against the first version
+        **_first_version(run, findings),
+    }
+
+
+def _first_version(run: RunResult, findings: list[Finding]) -> dict[str, Any]:
+    groups = group_findings(run.findings, run.checks)
+    return {
+        "groups": groups,
+        "skipped": [f for f in findings if f.status is Status.SKIPPED and not f.muted
+                    and not not_applicable(f)],
+        "errors": [f for f in findings if f.status is Status.ERROR],
+        "muted": [f for f in findings if f.muted],
+        "areas": {a: [f for g in gs for f in [*g.problems, *g.passed]]
+                  for a, gs in groups.items()},
+        "area_status": {a: worst_status([f for g in gs for f in [*g.problems, *g.passed]])
+                        for a, gs in groups.items()},
     }
 
 
@@ -160,5 +177,4 @@ def render_technical(run: RunResult, env: jinja2.Environment | None = None,
     return str(env.get_template("technical.html.j2").render(**technical_context(run, branding)))
 
 
-__all__ = ["Finding", "render_report", "render_technical", "report_context",
-           "technical_context"]
+__all__ = ["render_report", "render_technical", "report_context", "technical_context"]
