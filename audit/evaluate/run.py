@@ -20,7 +20,9 @@ from audit.models import CollectionError, Finding, MissingFields, Severity, Stat
 from audit.platform import changes_for
 from audit.redact import redact, redact_obj
 
-SCHEMA_VERSION = "1.1"  # 1.1: missing_fields
+# 1.1 adds who acts (``actor``) to findings and checks, and the score's ``capped_by``;
+# 1.0 files still load and render (a missing actor falls back to the check's).
+SCHEMA_VERSION = "1.1"  # and missing_fields (fields Meta refused; see graph/drift.py)
 RUN_KIND = "ios14-audit/run"
 
 
@@ -66,8 +68,8 @@ class RunResult:
         if self.not_audited:
             return {"score": None, "score_areas": {}, "score_method": METHOD}
         result = score(self.findings)
-        return {"score": result["score"], "score_areas": result["areas"],
-                "score_method": result["method"]}
+        return {"score": result["score"], "score_capped_by": result["capped_by"],
+                "score_areas": result["areas"], "score_method": result["method"]}
 
     def to_dict(self) -> dict[str, Any]:
         """The run.json document."""
@@ -125,7 +127,7 @@ class RunResult:
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:
-    """The checks' metadata as stored in run.json (schema 1.0).
+    """The checks' metadata as stored in run.json (schema 1.x).
 
     Schema 1.0 has a single ``needs`` list: every snapshot read the check looks at, the
     ones it needs first, then the ones it uses. It stays in that shape so existing run.json

@@ -150,12 +150,16 @@ def test_a_field_meta_refuses_is_dropped_and_reported_while_the_rest_survives(
     assert missing["endpoint"] == "GET /act_100000000001/adsets"
     assert "windows_adset_attribution_supported" in missing["checks"]
     report = (out / "report.html").read_text()
-    assert "Details Meta no longer provides" in report and "attribution_spec" in report
+    assert "Meta no longer provides a few details" in report
+    assert "attribution_spec" not in report and "GET /" not in report  # client-plain
+    tech = (out / "technical.html").read_text()
+    assert "GET /act_100000000001/adsets" in tech and "attribution_spec" in tech
+    assert "windows_adset_attribution_supported" in tech
     # run.json 1.1 validates against its schema and renders again without the API.
     code, _, err = _invoke("report", "--from", str(out / "run.json"), "--out",
                            str(tmp_path / "again"))
     assert code == ExitCode.OK, err
-    assert "attribution_spec" in (tmp_path / "again" / "lumen-outdoor" / "report.html"
+    assert "attribution_spec" in (tmp_path / "again" / "lumen-outdoor" / "technical.html"
                                   ).read_text()
     # Asked once in a batch, refused, then once more on its own without the field.
     assert drifted.request_count(r"^act_100000000001/adsets$", "GET", batch_items=True) == 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.facts.view import str_list, to_float, to_str
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 SUPPORTED = {"1d_click", "7d_click", "1d_view", "1d_ev"}
 APP_OBJECTIVES = {"APP_INSTALLS", "OUTCOME_APP_PROMOTION", "MOBILE_APP_INSTALLS"}
@@ -35,6 +35,7 @@ def spec_tokens(spec: Any) -> list[str] | None:
     title="Reported conversions hold up when moving from 28-day to 7-day click",
     severity=Severity.MEDIUM,
     area="windows",
+    actor=Actor.AGENCY,
     # Account totals fall back to the ad-set level insights.
     uses=("adaccount/*/insights/campaign",),
     params={"warn_drop_percent": 20.0, "min_conversions": 10.0},
@@ -93,6 +94,7 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
     title="Ad sets use a supported attribution setting matching the agency standard",
     severity=Severity.MEDIUM,
     area="windows",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/adsets",),
     params={"standard": ["1d_view", "7d_click"]},
     platform_changes=("attr-2021",),
@@ -102,6 +104,7 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
     carrying them report on a basis nobody can reproduce, and ad sets that differ from the
     agency's standard make results incomparable across campaigns."""
     standard = sorted(str(s) for s in ctx.params["standard"])
+    spend = {a.id: a.spend for a in ctx.facts.adsets}  # weighs each ad set in the score
     for account in ctx.view.client.ad_accounts:
         res_all = ctx.view.get(f"adaccount/{account}/adsets")
         for item in res_all.items() if res_all else []:
@@ -110,7 +113,8 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             adset_id = to_str(item.get("id")) or "?"
             res = Resource("adset", adset_id, to_str(item.get("name")))
-            evidence = {"attribution": tokens, "standard": standard, "account": account}
+            evidence = {"attribution": tokens, "standard": standard, "account": account,
+                        "spend_28d": spend.get(adset_id)}
             bad = [t for t in tokens if t not in SUPPORTED]
             if bad:
                 yield ctx.failed(res, f"Ad set {res.name or adset_id} uses retired attribution "
@@ -128,8 +132,8 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
 def _fix(standard: list[str]) -> str:
     return ("In Ads Manager, duplicate the ad set (the attribution setting cannot be edited "
             f"once published) with Attribution setting = {' + '.join(standard)}, then turn "
-            "the old one off; or change checks.windows_adset_attribution_supported.standard "
-            "if the agency's standard differs.")
+            "the old one off. If the agency works to another standard, it sets that "
+            "standard in the audit's settings.")
 
 
 def _targets_ios(adsets: list[Mapping[str, Any]]) -> bool:
@@ -151,6 +155,7 @@ def _targets_ios(adsets: list[Mapping[str, Any]]) -> bool:
     title="iOS app-install campaigns are dedicated SKAdNetwork campaigns",
     severity=Severity.HIGH,
     area="windows",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/campaigns", "adaccount/*/adsets"),
     platform_changes=("ios14-att",),
 )
