@@ -9,12 +9,14 @@ stops the others.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from audit.collect.collector import collect, new_snapshot
+from audit.collect.lookups import DomainLookups
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph.client import GraphClient
@@ -60,7 +62,11 @@ class Collected:
 
 
 class Collector:
-    """Reads clients' snapshots through one Graph session per client."""
+    """Reads clients' snapshots through one Graph session per client.
+
+    It also owns the run's :class:`~audit.collect.lookups.DomainLookups` (one thread pool
+    and cache for every client's domain lookups); ``close()`` releases it.
+    """
 
     def __init__(
         self,
@@ -76,6 +82,24 @@ class Collector:
         self.session_factory = session_factory
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
+        self._lookups: DomainLookups | None = None
+        self._lookups_lock = threading.Lock()
+
+    def domain_lookups(self) -> DomainLookups | None:
+        """The run's shared domain lookups (None when ``network.enabled`` is off)."""
+        if not self.config.network.enabled:
+            return None
+        with self._lookups_lock:
+            if self._lookups is None:
+                self._lookups = DomainLookups(self.config.network)
+            return self._lookups
+
+    def close(self) -> None:
+        """Release the domain lookups' threads and connections (a later use reopens)."""
+        with self._lookups_lock:
+            lookups, self._lookups = self._lookups, None
+        if lookups is not None:
+            lookups.close()
 
     def collect(self, client: ClientConfig, now: datetime | None = None) -> Collected:
         """Collect one client's snapshot; never raises (a crash marks it not audited)."""
@@ -99,12 +123,16 @@ class Collector:
                                          self.config.app_secret(self.env))
         graph = GraphClient(transport, use_batch=self.config.graph.use_batch)
         snap = collect(self.config, client, graph, token, now,
-                       progress=lambda msg: self.progress(client.slug, msg))
+                       progress=lambda msg: self.progress(client.slug, msg),
+                       lookups=self.domain_lookups())
         stats = getattr(transport, "stats", None)
         return Collected(snap, stats.to_dict() if stats is not None else {})
 
     def collect_all(self, clients: Sequence[ClientConfig]) -> list[Snapshot]:
         """Collect several clients side by side (``graph.concurrency`` at a time)."""
         workers = max(1, min(self.config.graph.concurrency, len(clients)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
-            return [c.snapshot for c in pool.map(self.collect, clients)]
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
+                return [c.snapshot for c in pool.map(self.collect, clients)]
+        finally:
+            self.close()

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from audit import __version__
+from audit.collect.domains import collect_markers, mark_offline
+from audit.collect.lookups import DomainLookups
 from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph import reads
@@ -35,6 +37,7 @@ def client_record(config: Config, client: ClientConfig) -> ClientRecord:
         priorities=client.priorities.model_dump(),
         rules_target_window=config.rules.target_window,
         token_env=config.token_env_for(client),
+        domain_verification_codes=tuple(client.domain_verification_codes),
     )
 
 
@@ -150,8 +153,13 @@ def collect(
     token: str,
     now: datetime,
     progress: Progress | None = None,
+    lookups: DomainLookups | None = None,
 ) -> Snapshot:
-    """Read everything the checks need for ``client``; never raises for API errors."""
+    """Read everything the checks need for ``client``; never raises for API errors.
+
+    With ``lookups`` (and ``network.enabled``), the verification markers on the client's
+    domains are read last, once the pixels' hosts are known.
+    """
     say = progress or (lambda _msg: None)
     snap = new_snapshot(config, client, now)
     snap.window.update({"insights_date_preset": config.windows.date_preset,
@@ -172,6 +180,12 @@ def collect(
 
     say("pixels")
     _store(snap, graph.fetch_all(pixel_reads(snap, now)))
+
+    if not config.network.enabled:
+        mark_offline(snap)
+    elif lookups is not None:
+        say("domains")
+        collect_markers(snap, lookups, client.domain_verification_codes)
 
     if _everything_refused(snap.endpoints.values()):
         snap.not_audited = ("the token could not read anything for this client "

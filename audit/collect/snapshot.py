@@ -42,6 +42,7 @@ class ClientRecord:
     priorities: Mapping[str, Any] = field(default_factory=dict)
     rules_target_window: str = "ACCOUNT_DEFAULT"
     token_env: str | None = None
+    domain_verification_codes: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ClientRecord:
@@ -65,6 +66,7 @@ class ClientRecord:
             priorities=dict(priorities) if isinstance(priorities, Mapping) else {},
             rules_target_window=str(data.get("rules_target_window", "ACCOUNT_DEFAULT")),
             token_env=str(token_env) if token_env else None,
+            domain_verification_codes=strings("domain_verification_codes"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,7 +75,8 @@ class ClientRecord:
                 "ad_accounts": list(self.ad_accounts), "pixels": list(self.pixels),
                 "domains": list(self.domains), "aem_mode": self.aem_mode,
                 "priorities": dict(self.priorities),
-                "rules_target_window": self.rules_target_window, "token_env": self.token_env}
+                "rules_target_window": self.rules_target_window, "token_env": self.token_env,
+                "domain_verification_codes": list(self.domain_verification_codes)}
 
 
 class SnapshotError(AuditError):

@@ -1,10 +1,13 @@
 """Domain verification: domains receiving pixel traffic are verified by the client.
 
-Verified domains come from the client business's ``owned_domains`` edge; traffic comes from
-the pixels' ``stats`` by host, reduced to registrable domains (eTLD+1). When the edge
-cannot be read (it answers #100 on recent versions for some apps) the checks say so and
-fall back to the declared domains: they never report "not verified" for data they could
-not read.
+Verified domains come first from the client business's ``owned_domains`` edge where it
+still answers; traffic comes from the pixels' ``stats`` by host, reduced to registrable
+domains (eTLD+1). When the edge cannot be read (it answers #100 on current versions: the
+SDK dropped it in v6.0) the checks read the verification markers the domains publish (DNS
+TXT record, home-page meta tag, HTML file; :mod:`audit.facts.markers`) and compare their
+codes with the client's. They never report "not verified" for data they could not read: a
+missing marker is a warning (a file marker is invisible without its code, and a domain can
+stay verified after its marker is removed), an unreachable domain is "not checked".
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
 from audit.facts.domains import DomainRow, owned_domains_available
+from audit.facts.markers import DomainMarkers, MarkerState
 from audit.models import Finding, Resource, Severity
 
 
@@ -27,9 +31,95 @@ def _verify_fix(ctx: CheckContext, domain: str) -> str:
 
 
 def _evidence(row: DomainRow) -> dict[str, object]:
-    return {"events_7d": row.events, "hosts": dict(sorted(row.hosts.items())),
-            "pixels": sorted(row.pixels), "declared": row.declared,
-            "owned_domains_status": row.status}
+    out: dict[str, object] = {
+        "events_7d": row.events, "hosts": dict(sorted(row.hosts.items())),
+        "pixels": sorted(row.pixels), "declared": row.declared,
+        "owned_domains_status": row.status}
+    if row.markers is not None and row.markers.state is not MarkerState.UNCHECKED:
+        out.update(row.markers.evidence())
+    return out
+
+
+def _markers_answer(row: DomainRow) -> DomainMarkers | None:
+    """The domain's markers when the run looked at them (or chose not to), else None."""
+    m = row.markers
+    return m if m is not None and m.state is not MarkerState.UNCHECKED else None
+
+
+def _how(m: DomainMarkers, codes: list[str]) -> str:
+    labels: list[str] = []
+    for s in m.sightings:
+        label = {"dns": "DNS record", "meta": "home-page tag", "file": "file on the site"}[
+            s.method]
+        if s.code in codes and label not in labels:
+            labels.append(label)
+    return " and ".join(labels)
+
+
+def _other_business(ctx: CheckContext, m: DomainMarkers) -> str:
+    v = ctx.view
+    if m.by_agency:
+        return f"the agency, {v.agency_name}"
+    return "another business (for example the agency or a former agency)"
+
+
+def _reverify_fix(ctx: CheckContext, domain: str, who: str) -> str:
+    v = ctx.view
+    return (f"An admin of {v.client_name}'s Business Manager ({SETTINGS_URL}?business_id="
+            f"{v.business_id}): Brand safety → Domains → Add → enter {domain} → choose the "
+            "DNS TXT record or the meta tag and have the web developer add it, then Verify. "
+            f"Then ask {who} to remove {domain} from its Business Manager and delete its "
+            f"marker, and assign {v.agency_name} ({v.agency_id}) as a partner on the domain "
+            "if the agency needs it.")
+
+
+def _find_code_fix(ctx: CheckContext, domain: str, listed_hint: str) -> str:
+    v = ctx.view
+    return (f"An admin of {v.client_name}'s Business Manager ({SETTINGS_URL}?business_id="
+            f"{v.business_id}): open Brand safety → Domains. {listed_hint} If {domain} is "
+            "not listed, or not verified: Add → enter it → choose the DNS TXT record or the "
+            "meta tag, have the web developer add it, then Verify.")
+
+
+def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Finding:
+    """The four outcomes of reading a domain's markers, plus "not checked"."""
+    v = ctx.view
+    res = Resource("domain", row.domain)
+    ev = _evidence(row)
+    traffic = f" and receives {row.events} pixel events" if row.events else ""
+    if m.state is MarkerState.CLIENT:
+        return ctx.passed(res, f"{row.domain} carries {v.client_name}'s verification code "
+                          f"({_how(m, list(m.client_codes))}){traffic}.", evidence=ev)
+    if m.state is MarkerState.OTHER:
+        who = _other_business(ctx, m)
+        return ctx.warned(
+            res, f"{row.domain}{traffic} is verified with a code that is not "
+            f"{v.client_name}'s ({_how(m, m.other_codes)}): {who} verified it, so "
+            f"{v.client_name} does not control the domain in its own Business Manager.",
+            evidence=ev, remediation=_reverify_fix(ctx, row.domain, who))
+    if m.state is MarkerState.UNKNOWN_CODE:
+        return ctx.warned(
+            res, f"{row.domain}{traffic} carries a verification code "
+            f"({_how(m, m.codes())}), but {v.client_name}'s own code is not known to this "
+            f"audit, so it cannot tell whether {v.client_name} or another business verified "
+            "it.", evidence=ev, remediation=_find_code_fix(
+                ctx, row.domain, f"If {row.domain} is listed there as verified, send the code "
+                f"shown for it to {v.agency_name} so the next audit can compare it."))
+    if m.state is MarkerState.NONE:
+        why = (f"Either {row.domain} is not verified, or its marker was removed after it "
+               "was verified." if m.client_codes else
+               f"Either {row.domain} is not verified, or it was verified with an HTML file, "
+               f"which cannot be seen without knowing {v.client_name}'s code.")
+        return ctx.warned(
+            res, f"No verification marker found on {row.domain}{traffic}: its DNS records "
+            f"and home page carry no Meta verification code. {why}", evidence=ev,
+            remediation=_find_code_fix(
+                ctx, row.domain, f"If {row.domain} is listed there as verified, send the "
+                f"code shown for it to {v.agency_name} so the audit can check the HTML file."))
+    if m.state is MarkerState.OFFLINE:
+        return ctx.skipped(res, f"{row.domain}: not checked (offline run).", evidence=ev)
+    return ctx.skipped(res, f"The verification markers of {row.domain} could not be read "
+                       f"({m.reason}); verification not checked.", evidence=ev)
 
 
 def _relaxed(ctx: CheckContext) -> bool:
@@ -41,7 +131,8 @@ def _relaxed(ctx: CheckContext) -> bool:
     title="Every domain receiving pixel traffic is verified by the client",
     severity=Severity.HIGH,
     area="domains",
-    needs=("business/owned_domains", "pixel/*/stats/host"),
+    # owned_domains is read when it answers, else the domains' own markers: not a need.
+    needs=("pixel/*/stats/host",),
     platform_changes=("domain-verif", "aem-relaxed", "owned-domains-edge"),
 )
 def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
@@ -49,15 +140,22 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     uses verification to decide who may edit links and manage a domain's events. An
     unverified domain that receives conversions cannot be configured by the client, and
     anyone else could claim it. (On the relaxed AEM model verification is reported to be no
-    longer required for event configuration, so the finding is a warning there.)"""
+    longer required for event configuration, so the finding is a warning there.) When
+    Meta's list of verified domains cannot be read, the markers the domains publish are
+    read instead: the DNS TXT record, the home-page meta tag, or the HTML file."""
     rows = ctx.facts.domain_rows
     available, error = owned_domains_available(ctx.view)
-    traffic = [r for r in rows.values() if r.events > 0]
+    # From markers, declared domains are checked too: verification does not need traffic.
+    traffic = [r for r in rows.values() if r.events > 0 or (
+        not available and r.declared and _markers_answer(r) is not None)]
     relaxed = _relaxed(ctx)
     for row in sorted(traffic, key=lambda r: (-r.events, r.domain)):
         res = Resource("domain", row.domain)
         ev = _evidence(row)
-        if not available:
+        markers = _markers_answer(row)
+        if not available and markers is not None:
+            yield _marker_finding(ctx, row, markers)
+        elif not available:
             err = error or {}
             code = f" error {err['code']}" if err.get("code") is not None else ""
             declared = ("It is declared in the config." if row.declared
@@ -93,7 +191,8 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     title="The client's domains are verified by the client, not another business",
     severity=Severity.HIGH,
     area="domains",
-    needs=("business/owned_domains", "agency/owned_domains"),
+    # owned_domains is read when it answers, else the domains' own markers: not a need.
+    needs=(),
     platform_changes=("domain-verif",),
 )
 def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
@@ -121,6 +220,20 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
         elif row.listed:
             yield ctx.passed(res, f"{row.domain} is verified by {v.client_name}.",
                              evidence={"owner_business_id": row.owner_id or v.business_id})
+        elif not available and (markers := _markers_answer(row)) is not None:
+            # From markers, only a code says who verified; "no marker" and "unreachable"
+            # are reported once, by domains_traffic_verified.
+            if markers.state is MarkerState.CLIENT:
+                yield ctx.passed(res, f"{row.domain} is verified by {v.client_name}: its code "
+                                 f"is on the domain ({_how(markers, list(markers.client_codes))}"
+                                 ").", evidence=markers.evidence())
+            elif markers.state is MarkerState.OTHER:
+                who = _other_business(ctx, markers)
+                yield ctx.warned(
+                    res, f"{row.domain} carries a verification code that is not "
+                    f"{v.client_name}'s ({_how(markers, markers.other_codes)}): {who} "
+                    "verified it.", evidence=markers.evidence(),
+                    remediation=_reverify_fix(ctx, row.domain, who))
         elif not available:
             yield ctx.skipped(res, f"Owner of {row.domain} unknown: the client's verified "
                               "domains could not be read.")
