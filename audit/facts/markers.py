@@ -98,8 +98,9 @@ class DomainMarkers:
 
     @property
     def reason(self) -> str:
-        """Why the markers could not be read, in plain words."""
-        return "; ".join(self.problems)
+        """Why the markers could not be read, in plain words (DNS and home page first)."""
+        main = [p for p in self.problems if not p.startswith("file ")]
+        return "; ".join(main or self.problems)
 
     def evidence(self) -> dict[str, Any]:
         """The evidence for a finding: methods checked, what each showed, the codes."""

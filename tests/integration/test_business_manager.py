@@ -33,15 +33,24 @@ def test_finding_appears_for_one_client_and_passes_for_another(demo_out: Path, c
     assert passing, f"{check_id}: no demo client passes"
 
 
-def test_owned_domains_unavailable_falls_back_to_declared_domains(demo_out: Path):
+def test_owned_domains_unavailable_falls_back_to_the_domains_markers(demo_out: Path):
     run = load_runs(demo_out)["tidewater-coffee"]
     [err] = [e for e in run["collection_errors"] if e["endpoint"].endswith("/owned_domains")
              and "1000000000003" in e["endpoint"]]
     assert (err["kind"], err["code"]) == ("unsupported", 100)
     verified = findings(run, "domains_traffic_verified")
-    assert verified and {f["status"] for f in verified.values()} == {"SKIPPED"}
-    assert "declared in the config" in verified["tidewatercoffee.com.au"]["message"]
+    # read over DNS and HTTP from the sandbox's servers (demo world, domains: section)
+    assert {d: f["status"] for d, f in verified.items()} == {
+        "tidewatercoffee.com.au": "PASS",         # the client's code in a meta tag
+        "tidewater-roasters.com": "WARN",         # the agency's code in DNS
+        "tidewatercoffee.co.nz": "WARN",          # no marker
+        "tidewater-wholesale.com.au": "SKIPPED",  # DNS and web unreachable
+    }
+    assert verified["tidewatercoffee.com.au"]["evidence"]["codes_by_meta"] == [
+        "2s5wm483jtpxjavky91kjuuzlb7717"]
+    assert "could not be read" in verified["tidewater-wholesale.com.au"]["message"]
     assert run["sections"]["domains"]["owned_domains_available"] is False
+    assert run["sections"]["domains"]["markers"] == "checked"
 
 
 def test_specific_business_manager_findings(demo_out: Path):

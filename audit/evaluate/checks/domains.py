@@ -56,51 +56,58 @@ def _how(m: DomainMarkers, codes: list[str]) -> str:
     return " and ".join(labels)
 
 
-def _other_business(ctx: CheckContext, m: DomainMarkers) -> str:
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _other_business(ctx: CheckContext, m: DomainMarkers, row: DomainRow | None = None) -> str:
     v = ctx.view
-    if m.by_agency:
-        return f"the agency, {v.agency_name}"
+    if m.by_agency or (row is not None and row.agency_listed):
+        return f"the agency, {v.agency_name},"
     return "another business (for example the agency or a former agency)"
 
 
 def _reverify_fix(ctx: CheckContext, domain: str, who: str) -> str:
     v = ctx.view
-    return (f"An admin of {v.client_name}'s Business Manager ({SETTINGS_URL}?business_id="
-            f"{v.business_id}): Brand safety → Domains → Add → enter {domain} → choose the "
-            "DNS TXT record or the meta tag and have the web developer add it, then Verify. "
-            f"Then ask {who} to remove {domain} from its Business Manager and delete its "
-            f"marker, and assign {v.agency_name} ({v.agency_id}) as a partner on the domain "
-            "if the agency needs it.")
+    return (f"An admin of {_possessive(v.client_name)} Business Manager "
+            f"({SETTINGS_URL}?business_id={v.business_id}): Brand safety → Domains → Add → "
+            f"enter {domain} → choose the DNS TXT record or the meta tag and have the web "
+            f"developer add it, then Verify. Then ask {who} to remove {domain} from its "
+            f"Business Manager and delete its marker, and assign {v.agency_name} "
+            f"({v.agency_id}) as a partner on the domain if the agency needs it.")
 
 
 def _find_code_fix(ctx: CheckContext, domain: str, listed_hint: str) -> str:
     v = ctx.view
-    return (f"An admin of {v.client_name}'s Business Manager ({SETTINGS_URL}?business_id="
-            f"{v.business_id}): open Brand safety → Domains. {listed_hint} If {domain} is "
-            "not listed, or not verified: Add → enter it → choose the DNS TXT record or the "
-            "meta tag, have the web developer add it, then Verify.")
+    return (f"An admin of {_possessive(v.client_name)} Business Manager "
+            f"({SETTINGS_URL}?business_id={v.business_id}): open Brand safety → Domains. "
+            f"{listed_hint} If {domain} is not listed, or not verified: Add → enter it → "
+            "choose the DNS TXT record or the meta tag, have the web developer add it, then "
+            "Verify.")
 
 
 def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Finding:
     """The four outcomes of reading a domain's markers, plus "not checked"."""
     v = ctx.view
+    client = _possessive(v.client_name)
     res = Resource("domain", row.domain)
     ev = _evidence(row)
     traffic = f" and receives {row.events} pixel events" if row.events else ""
+    lead = f"{row.domain} receives {row.events} pixel events but" if row.events else row.domain
     if m.state is MarkerState.CLIENT:
-        return ctx.passed(res, f"{row.domain} carries {v.client_name}'s verification code "
+        return ctx.passed(res, f"{row.domain} carries {client} verification code "
                           f"({_how(m, list(m.client_codes))}){traffic}.", evidence=ev)
     if m.state is MarkerState.OTHER:
-        who = _other_business(ctx, m)
+        who = _other_business(ctx, m, row)
         return ctx.warned(
-            res, f"{row.domain}{traffic} is verified with a code that is not "
-            f"{v.client_name}'s ({_how(m, m.other_codes)}): {who} verified it, so "
-            f"{v.client_name} does not control the domain in its own Business Manager.",
+            res, f"{lead} is verified with a code that is not {client} "
+            f"({_how(m, m.other_codes)}): {who} verified it, so {v.client_name} does not "
+            "control the domain in its own Business Manager.",
             evidence=ev, remediation=_reverify_fix(ctx, row.domain, who))
     if m.state is MarkerState.UNKNOWN_CODE:
         return ctx.warned(
             res, f"{row.domain}{traffic} carries a verification code "
-            f"({_how(m, m.codes())}), but {v.client_name}'s own code is not known to this "
+            f"({_how(m, m.codes())}), but {client} own code is not known to this "
             f"audit, so it cannot tell whether {v.client_name} or another business verified "
             "it.", evidence=ev, remediation=_find_code_fix(
                 ctx, row.domain, f"If {row.domain} is listed there as verified, send the code "
@@ -109,7 +116,7 @@ def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Find
         why = (f"Either {row.domain} is not verified, or its marker was removed after it "
                "was verified." if m.client_codes else
                f"Either {row.domain} is not verified, or it was verified with an HTML file, "
-               f"which cannot be seen without knowing {v.client_name}'s code.")
+               f"which cannot be seen without knowing {client} code.")
         return ctx.warned(
             res, f"No verification marker found on {row.domain}{traffic}: its DNS records "
             f"and home page carry no Meta verification code. {why}", evidence=ev,
@@ -228,10 +235,10 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
                                  f"is on the domain ({_how(markers, list(markers.client_codes))}"
                                  ").", evidence=markers.evidence())
             elif markers.state is MarkerState.OTHER:
-                who = _other_business(ctx, markers)
+                who = _other_business(ctx, markers, row)
                 yield ctx.warned(
                     res, f"{row.domain} carries a verification code that is not "
-                    f"{v.client_name}'s ({_how(markers, markers.other_codes)}): {who} "
+                    f"{_possessive(v.client_name)} ({_how(markers, markers.other_codes)}): {who} "
                     "verified it.", evidence=markers.evidence(),
                     remediation=_reverify_fix(ctx, row.domain, who))
         elif not available:
