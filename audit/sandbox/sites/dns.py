@@ -104,8 +104,9 @@ class DnsServer:
                 udp.server.server_close()
                 continue
             self._servers = [udp, tcp]
-            for server in self._servers:
-                server.start_thread()
+            for server in self._servers:  # a short poll interval: stop() returns at once
+                threading.Thread(target=server.server.serve_forever, args=(0.05,),
+                                 name="ios14-audit-sandbox-dns", daemon=True).start()
             return self
         raise OSError("no free port for the sandbox DNS server on UDP and TCP")
 
