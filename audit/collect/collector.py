@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from audit import __version__
-from audit.collect.domains import collect_markers, mark_offline
+from audit.collect.domains import collect_markers, mark_offline, prefetch_markers
 from audit.collect.lookups import DomainLookups
 from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
@@ -173,6 +173,9 @@ def collect(
         snap.not_audited = reason
         log.warning("%s: not audited: %s", client.slug, reason)
         return snap
+
+    if config.network.enabled and lookups is not None:
+        prefetch_markers(client.domains, lookups, client.domain_verification_codes)
 
     say("discovery")
     _store(snap, graph.fetch_all(discovery_reads(snap, now)))

@@ -70,6 +70,19 @@ def mark_offline(snap: Snapshot) -> None:
     snap.window[WINDOW_KEY] = {"mode": "offline"}
 
 
+def prefetch_markers(domains: Sequence[str], lookups: DomainLookups,
+                     codes: Sequence[str]) -> None:
+    """Start the lookups of the declared domains now, in the background: they overlap the
+    client's Graph reads, and :func:`collect_markers` later finds them in the run's cache."""
+    for name in domains:
+        domain = registrable_domain(name)
+        if domain:
+            lookups.txt_async(domain)
+            lookups.home_async(domain)
+            for code in codes:
+                lookups.file_async(domain, code)
+
+
 def collect_markers(snap: Snapshot, lookups: DomainLookups, codes: Sequence[str]) -> None:
     """Look up every domain's markers (in parallel, cached per run) into ``snap``."""
     domains = domains_to_check(snap)
