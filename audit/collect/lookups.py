@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import dns.exception
@@ -96,16 +97,21 @@ class ConnectToTransport(httpx.BaseTransport):
         return None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Rewrite the connection address when mapped, then send."""
+        """Send to the mapped address when there is one (a copy of the request: the
+        client keeps the original URL for redirects and the page's address)."""
         url = request.url
         port = url.port or (443 if url.scheme == "https" else 80)
         target = self.target(url.host, port)
-        if target is not None:
-            ip, _, new_port = target.rpartition(":")
-            request.url = url.copy_with(host=ip.strip("[]"), port=int(new_port))
-            request.headers["Host"] = url.netloc.decode("ascii")
-            request.extensions = {**request.extensions, "sni_hostname": url.host}
-        return self.inner.handle_request(request)
+        if target is None:
+            return self.inner.handle_request(request)
+        ip, _, new_port = target.rpartition(":")
+        headers = request.headers.copy()
+        headers["Host"] = url.netloc.decode("ascii")
+        moved = httpx.Request(request.method, url.copy_with(host=ip.strip("[]"),
+                                                             port=int(new_port)),
+                              headers=headers, stream=request.stream,
+                              extensions={**request.extensions, "sni_hostname": url.host})
+        return self.inner.handle_request(moved)
 
     def close(self) -> None:
         """Close the wrapped transport."""
@@ -127,11 +133,10 @@ def _resolver(network: NetworkConfig) -> dns.resolver.Resolver:
     return resolver
 
 
-def _no_cookies() -> httpx.Cookies:
+def _no_cookies() -> CookieJar:
     # A jar whose policy accepts no domain: cookies a site sets are dropped, never sent on.
-    from http.cookiejar import CookieJar, DefaultCookiePolicy
-
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+    # (A CookieJar, not httpx.Cookies: the client copies the latter into a default jar.)
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _classify(exc: BaseException) -> tuple[str, str]:

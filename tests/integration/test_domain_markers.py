@@ -106,6 +106,12 @@ def test_each_outcome_over_dns_and_http(lookups, domain, status, outcome, eviden
     assert evidence_key in finding.evidence
 
 
+def test_redirects_on_the_same_domain_are_followed_and_the_page_address_kept(lookups):
+    snap, _ = audited(lookups, "by-meta.co.uk")
+    assert snap.get(marker_key("home", "by-meta.co.uk")).data["url"] == \
+        "http://www.by-meta.co.uk/"
+
+
 def test_another_code_is_named_in_the_evidence(lookups):
     _, finding = audited(lookups, "other-code.com")
     assert finding.evidence["codes_by_dns"] == [OTHER]
@@ -167,8 +173,14 @@ def test_https_first_then_http_no_cookies_sent_back_and_a_plain_user_agent(looku
     assert attempts == [{"url": "https://by-file.com/", "error": "refused"}]
     mine = [r for r in sites.web.requests if r.host == "by-file.com"]
     assert {r.path for r in mine} == {"/", f"/{CODE}.html"}
-    assert not any(r.had_cookie for r in mine)  # the home page set one
     assert all(r.user_agent.startswith("ios14-audit/") for r in mine)
+    # the home page sets a cookie on every visit; visit again, one after the other
+    before = len(sites.web.requests)
+    lookups.home("by-file.com")
+    lookups.home("by-file.com")
+    again = [r for r in sites.web.requests[before:] if r.host == "by-file.com"]
+    assert len(again) == 2 and not any(r.had_cookie for r in again)
+    assert list(lookups.http.cookies.jar) == []
 
 
 def test_lookups_are_cached_for_the_run(lookups, sites):
