@@ -85,8 +85,13 @@ def prefetch_markers(domains: Sequence[str], lookups: DomainLookups,
 
 def collect_markers(snap: Snapshot, lookups: DomainLookups, codes: Sequence[str]) -> None:
     """Look up every domain's markers (in parallel, cached per run) into ``snap``."""
-    domains = domains_to_check(snap)
+    try:
+        domains = domains_to_check(snap)
+        results = lookup_all(lookups, domains, list(codes), marker_key)
+    except Exception:  # a bug here must not cost the client its Graph audit
+        log.exception("%s: reading the domains' markers failed", snap.record.slug)
+        snap.window[WINDOW_KEY] = {"mode": "failed"}  # the checks say "not checked"
+        return
     snap.window[WINDOW_KEY] = {"mode": "checked", "domains": domains}
-    results = lookup_all(lookups, domains, list(codes), marker_key)
     for key, result in results.items():
         snap.put(key, result)

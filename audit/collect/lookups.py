@@ -127,7 +127,11 @@ def _resolver(network: NetworkConfig) -> dns.resolver.Resolver:
             servers.append(dns.nameserver.Do53Nameserver(ip.strip("[]"), int(port)))
         resolver.nameservers = servers
     else:
-        resolver = dns.resolver.Resolver(configure=True)
+        try:
+            resolver = dns.resolver.Resolver(configure=True)
+        except dns.resolver.NoResolverConfiguration:
+            # No /etc/resolv.conf (a container without DNS): every TXT lookup then says so.
+            resolver = dns.resolver.Resolver(configure=False)
     resolver.lifetime = network.timeout_seconds
     resolver.timeout = network.timeout_seconds
     return resolver
@@ -226,6 +230,9 @@ class DomainLookups:
         endpoint = f"DNS TXT {domain}"
         self._count("dns")
         timeout = self.network.timeout_seconds
+        if not self.resolver.nameservers:
+            return Fetched.failed(endpoint, {"kind": "dns_config", "message":
+                                             "no DNS resolver is configured on this machine"})
         try:
             answer = self.resolver.resolve(domain, "TXT", raise_on_no_answer=False,
                                            search=False)
@@ -238,9 +245,6 @@ class DomainLookups:
         except dns.resolver.NoNameservers:
             return Fetched.failed(endpoint, {"kind": "servfail", "message":
                                              "the domain's DNS servers did not answer"})
-        except dns.resolver.NoResolverConfiguration:
-            return Fetched.failed(endpoint, {"kind": "dns_config", "message":
-                                             "no DNS resolver is configured on this machine"})
         except dns.exception.DNSException as exc:
             return Fetched.failed(endpoint, {"kind": "dns_error", "message":
                                              f"the DNS lookup failed ({type(exc).__name__})"})
