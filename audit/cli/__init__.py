@@ -17,6 +17,7 @@ import click
 
 from audit import __version__
 from audit.cli import (
+    capi_cmd,
     checks_cmd,
     config_cmd,
     history_cmd,
@@ -74,6 +75,7 @@ for _command in (inspect_cmd.domains, inspect_cmd.access, inspect_cmd.events,
                  inspect_cmd.priorities, inspect_cmd.windows, rules_cmd.rules,
                  history_cmd.history, history_cmd.diff, history_cmd.report):
     cli.add_command(_command)
+cli.add_command(capi_cmd.capi)
 
 
 def main() -> None:

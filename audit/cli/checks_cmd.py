@@ -1,4 +1,8 @@
-"""``ios14-audit checks``: list the registered checks with id, severity and title."""
+"""``ios14-audit checks``: list the registered checks with id, severity and title.
+
+``--json`` prints their metadata; ``--markdown`` prints the reference kept in
+``docs/checks.md``.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,21 @@ from rich.table import Table
 
 from audit.cli.common import stdout
 from audit.evaluate.checks import REGISTRY
+from audit.evaluate.checks.docs import REGENERATE, render_markdown
 
 
 @click.command("checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the checks' metadata as JSON.")
-def checks(as_json: bool) -> None:
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help=f"Print the checks reference as Markdown ({REGENERATE}).")
+def checks(as_json: bool, as_markdown: bool) -> None:
     """List every check: id, severity, area and title (the good state)."""
+    if as_json and as_markdown:
+        raise click.UsageError("choose one of --json and --markdown")
     metas = REGISTRY.all()
+    if as_markdown:
+        click.echo(render_markdown(), nl=False)
+        return
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in metas], indent=2))
         return

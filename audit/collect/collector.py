@@ -100,17 +100,21 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
                 snap.put(f"pixel/{pid}", Fetched.ok(res.endpoint, item))
 
 
+def preflight_reads(token: str, business_id: str) -> list[Read]:
+    """Phase 1: the token and the client business (enough to tell whether to go on)."""
+    return [reads.token_debug(token), reads.token_permissions(), reads.business(business_id)]
+
+
 def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
     """Phase 2: business edges and every configured ad account."""
     business_id = snap.record.business_id
     agency_id = str(snap.agency["business_id"])
     out = [reads.owned_pixels(business_id), reads.client_pixels(business_id),
-           reads.owned_domains(business_id),
-           reads.owned_domains(agency_id, key="agency/owned_domains")]
+           reads.owned_domains(business_id), reads.agency_owned_domains(agency_id)]
     since, until = reads.complete_days(now.date(), SPEND_DAYS)
     snap.window.update({"spend_since": since, "spend_until": until})
     preset = str(snap.window.get("insights_date_preset", "last_28d"))
-    levels = list(snap.window.get("insights_levels", ["campaign", "adset"]))
+    levels = list(snap.window.get("insights_levels", list(reads.INSIGHTS_LEVELS)))
     for account in snap.record.ad_accounts:
         out += [
             reads.ad_account(account), reads.ad_account_pixels(account), reads.adsets(account),
@@ -137,9 +141,8 @@ def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
             reads.pixel_assigned_users(pid, agency_id),
             reads.pixel_assigned_users(pid, business_id),
             reads.pixel_shared_accounts(pid, business_id),
-            reads.pixel_stats(pid, "event", start, end),
-            reads.pixel_stats(pid, "host", start, end),
-            *(reads.pixel_stats(pid, "event", start, end, src) for src in reads.EVENT_SOURCES),
+            *(reads.pixel_stats(pid, agg, start, end) for agg in reads.STATS_AGGREGATIONS),
+            *(reads.pixel_event_stats(pid, src, start, end) for src in reads.EVENT_SOURCES),
             reads.pixel_da_checks(pid),
             reads.dataset_quality(pid),
         ]
@@ -166,8 +169,7 @@ def collect(
                         "insights_levels": list(config.windows.levels)})
 
     say("preflight")
-    _store(snap, graph.fetch_all([reads.token_debug(token), reads.token_permissions(),
-                                  reads.business(client.business_id)]))
+    _store(snap, graph.fetch_all(preflight_reads(token, client.business_id)))
     reason = _not_audited_reason(snap)
     if reason:
         snap.not_audited = reason

@@ -1,8 +1,9 @@
 """Run the registered checks over a snapshot: pure, deterministic, crash-proof.
 
-A check that raises becomes an ERROR finding (a crash never disappears from the report);
-a check that yields nothing becomes SKIPPED. Parameters come from the check's defaults,
-overridden by the config's ``checks:`` section.
+A check whose ``needs`` could not be read is not run: it gets one standard SKIPPED finding
+naming the failed endpoints. A check that raises becomes an ERROR finding (a crash never
+disappears from the report); a check that yields nothing becomes SKIPPED. Parameters come
+from the check's defaults, overridden by the config's ``checks:`` section.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from audit.config import MuteConfig
 from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import registry as reg
+from audit.evaluate.needs import index_reads, skip_evidence, skip_message, unmet_needs
 from audit.models import Finding, Resource, Status
 from audit.redact import redact
 
@@ -122,12 +124,19 @@ def run_checks(
     view = analysis.view
     registry = registry or reg.REGISTRY
     not_audited = view.snap.not_audited is not None
+    index = index_reads(view.snap)
+    client = Resource("client", view.client_slug, view.client_name)
     findings: list[Finding] = []
     for meta in registry.all():
         if not_audited and not meta.when_not_audited:
             continue
         params = resolve_params(meta, (overrides or {}).get(meta.id))
         ctx = reg.CheckContext(meta, analysis, params)
+        unmet = unmet_needs(meta.needs, view, index)
+        if unmet:
+            findings.append(ctx.skipped(client, skip_message(unmet),
+                                        evidence=skip_evidence(unmet)))
+            continue
         try:
             produced = list(meta.func(ctx))
         except Exception as exc:  # a crash is reported, never swallowed
@@ -135,8 +144,7 @@ def run_checks(
             findings.append(_crash(meta, analysis, exc))
             continue
         if not produced:
-            produced = [ctx.skipped(Resource("client", view.client_slug, view.client_name),
-                                    "nothing to check for this client",
+            produced = [ctx.skipped(client, "nothing to check for this client",
                                     evidence={"not_applicable": True})]
         findings.extend(produced)
     return findings

@@ -122,5 +122,15 @@ class RunResult:
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:
-    """The checks' metadata as stored in run.json."""
-    return [m.to_dict() for m in metas]
+    """The checks' metadata as stored in run.json (schema 1.0).
+
+    Schema 1.0 has a single ``needs`` list: every snapshot read the check looks at, the
+    ones it needs first, then the ones it uses. It stays in that shape so existing run.json
+    files and their readers keep working; ``ios14-audit checks --json`` shows the split.
+    """
+    out = []
+    for m in metas:
+        entry = m.to_dict()
+        entry["needs"] = [*entry["needs"], *entry.pop("uses")]
+        out.append(entry)
+    return out

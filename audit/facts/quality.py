@@ -22,6 +22,16 @@ def _pct(value: Any) -> float | None:
 
 
 @dataclass(frozen=True)
+class KeyFeedback:
+    """One dedupe key's coverage: browser and server events carrying it, and deduplicated."""
+
+    key: str
+    browser_percent: float | None
+    server_percent: float | None
+    overall_percent: float | None
+
+
+@dataclass(frozen=True)
 class DedupFeedback:
     """Deduplication keys (event_id, fbp, external_id …) and how far they match events.
 
@@ -36,6 +46,11 @@ class DedupFeedback:
     server_percent: float | None
     overall_percent: float | None = None
     both_sides_percent: float | None = None
+    per_key: tuple[KeyFeedback, ...] = ()
+
+    def key(self, name: str) -> KeyFeedback | None:
+        """The feedback of one dedupe key (e.g. ``event_id``), if Meta reported it."""
+        return next((k for k in self.per_key if k.key == name), None)
 
     @property
     def best_percent(self) -> float | None:
@@ -64,6 +79,7 @@ def _dedup(value: Any) -> DedupFeedback | None:
     server: list[float] = []
     overall: list[float] = []
     both: list[float] = []
+    per_key: list[KeyFeedback] = []
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
@@ -81,12 +97,14 @@ def _dedup(value: Any) -> DedupFeedback | None:
             both.append(min(b, s))
         if o is not None:
             overall.append(o)
+        if key:
+            per_key.append(KeyFeedback(key, b, s, o))
     if not entries:
         return None
     return DedupFeedback(tuple(keys), max(browser) if browser else None,
                          max(server) if server else None,
                          min(sum(overall), 100.0) if overall else None,
-                         max(both) if both else None)
+                         max(both) if both else None, tuple(per_key))
 
 
 def _freshness(value: Any) -> str | None:

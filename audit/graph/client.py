@@ -196,3 +196,7 @@ class GraphClient:
     def update(self, node: str, changes: Mapping[str, Any]) -> JSON:
         """``POST /{node}`` with the given fields (structured values JSON-encoded by the SDK)."""
         return self.t.post(node, "", dict(changes))
+
+    def create(self, node: str, edge: str, params: Mapping[str, Any]) -> JSON:
+        """``POST /{node}/{edge}`` (e.g. Conversions API events); raises GraphError on failure."""
+        return self.t.post(node, edge, dict(params))

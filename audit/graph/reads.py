@@ -7,7 +7,10 @@ what comes back, and the evaluators treat missing ones as unknown.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
+from itertools import product
 from typing import Any
 
 from audit.graph.client import Read
@@ -48,6 +51,7 @@ DATASET_QUALITY_FIELDS = (
     "web{event_name,event_match_quality,event_coverage,dedup_key_feedback,data_freshness}",
 )
 STATS_DAYS = 7
+STATS_AGGREGATIONS = ("event", "host")
 EVENT_SOURCES = ("WEB_ONLY", "SERVER_ONLY")
 
 
@@ -107,9 +111,14 @@ def client_pixels(business_id: str) -> Read:
                 (*PIXEL_FIELDS, "permitted_tasks"))
 
 
-def owned_domains(business_id: str, key: str = "business/owned_domains") -> Read:
-    """Domains the business verified (edge no longer wrapped by the SDK)."""
-    return Read(key, business_id, "owned_domains", DOMAIN_FIELDS)
+def owned_domains(business_id: str) -> Read:
+    """Domains the client business verified (edge no longer wrapped by the SDK)."""
+    return Read("business/owned_domains", business_id, "owned_domains", DOMAIN_FIELDS)
+
+
+def agency_owned_domains(agency_id: str) -> Read:
+    """Domains the agency's own business verified (a client domain there is misplaced)."""
+    return Read("agency/owned_domains", agency_id, "owned_domains", DOMAIN_FIELDS)
 
 
 # ---------------------------------------------------------------------- pixels
@@ -143,16 +152,17 @@ def pixel_shared_accounts(pixel_id: str, business_id: str) -> Read:
                 ("id", "account_id", "name"), {"business": business_id})
 
 
-def pixel_stats(pixel_id: str, aggregation: str, start: int, end: int,
-                event_source: str | None = None) -> Read:
-    """Hourly stats buckets; ``event_source`` filters WEB_ONLY / SERVER_ONLY."""
-    params: dict[str, object] = {"aggregation": aggregation, "start_time": start,
-                                 "end_time": end}
-    key = f"pixel/{pixel_id}/stats/{aggregation}"
-    if event_source:
-        params["event_source"] = event_source
-        key += f"/{event_source}"
-    return Read(key, pixel_id, "stats", (), params)
+def pixel_stats(pixel_id: str, aggregation: str, start: int, end: int) -> Read:
+    """Hourly stats buckets by ``aggregation`` (one of STATS_AGGREGATIONS)."""
+    return Read(f"pixel/{pixel_id}/stats/{aggregation}", pixel_id, "stats", (),
+                {"aggregation": aggregation, "start_time": start, "end_time": end})
+
+
+def pixel_event_stats(pixel_id: str, event_source: str, start: int, end: int) -> Read:
+    """Hourly event counts from one source (one of EVENT_SOURCES: browser or server)."""
+    return Read(f"pixel/{pixel_id}/stats/event/{event_source}", pixel_id, "stats", (),
+                {"aggregation": "event", "start_time": start, "end_time": end,
+                 "event_source": event_source})
 
 
 def pixel_da_checks(pixel_id: str) -> Read:
@@ -211,6 +221,7 @@ INSIGHTS_FIELDS = {
     "adset": ("account_id", "campaign_id", "adset_id", "adset_name", "spend", "actions",
               "action_values", "date_start", "date_stop", "attribution_setting"),
 }
+INSIGHTS_LEVELS = tuple(INSIGHTS_FIELDS)
 
 
 def insights(account_id: str, level: str, date_preset: str) -> Read:
@@ -228,3 +239,44 @@ def insights(account_id: str, level: str, date_preset: str) -> Read:
 def ad_rules(account_id: str) -> Read:
     """Automated rules of the account."""
     return Read(f"adaccount/{account_id}/rules", account_id, "adrules_library", RULE_FIELDS)
+
+
+# ---------------------------------------------------------------------- key catalogue
+
+WILDCARD = "*"
+# The few parameters whose value shapes a key, with every value the collector passes.
+# Every other parameter is an id (shown as the wildcard) or does not appear in the key.
+_KEY_SHAPING: dict[str, tuple[object, ...]] = {
+    "aggregation": STATS_AGGREGATIONS,
+    "event_source": EVENT_SOURCES,
+    "level": INSIGHTS_LEVELS,
+}
+
+
+def _read_functions() -> Iterator[Callable[..., Read]]:
+    """The functions of this module that build a :class:`Read`, in source order."""
+    for value in list(globals().values()):
+        if (inspect.isfunction(value) and value.__module__ == __name__
+                and inspect.signature(value).return_annotation in ("Read", Read)):
+            yield value
+
+
+def _specimens(func: Callable[..., Read]) -> Iterator[Read]:
+    """One read per combination of ``func``'s key-shaping values, ids as the wildcard."""
+    names = list(inspect.signature(func).parameters)
+    for values in product(*(_KEY_SHAPING.get(n, (WILDCARD,)) for n in names)):
+        yield func(**dict(zip(names, values, strict=True)))
+
+
+# Derived from the functions above, so a new read cannot be missing from it; checks'
+# ``needs`` and ``uses`` are validated against it when they register.
+KEY_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys(
+    read.key for func in _read_functions() for read in _specimens(func)))
+
+
+def key_matches(pattern: str, key: str) -> bool:
+    """Whether a snapshot ``key`` fits ``pattern``; ``*`` stands for one path segment."""
+    want, have = pattern.split("/"), key.split("/")
+    if len(want) != len(have):
+        return False
+    return all(w in (WILDCARD, h) for w, h in zip(want, have, strict=True))

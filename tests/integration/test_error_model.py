@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 from pathlib import Path
@@ -14,8 +13,7 @@ from audit.cli import cli
 from audit.errors import ExitCode
 from tests.integration.conftest import write_config
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
-                       "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'
 
 
 def _config_elsewhere(tmp_path: Path, base_url: str, logo: bytes | None) -> Path:
@@ -23,11 +21,11 @@ def _config_elsewhere(tmp_path: Path, base_url: str, logo: bytes | None) -> Path
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     path = write_config(tmp_path, base_url, clients=["lumen-outdoor"],
-                        report={"logo": "logo.png"})
+                        report={"logo": "logo.svg"})
     moved = folder / "config.yaml"
     shutil.move(str(path), moved)
     if logo is not None:
-        (folder / "logo.png").write_bytes(logo)
+        (folder / "logo.svg").write_bytes(logo)
     return moved
 
 
@@ -43,7 +41,7 @@ def snapshots(demo_out: Path) -> Path:
 
 def test_a_logo_relative_to_the_config_works_from_any_directory(
         sandbox, snapshots, tmp_path, monkeypatch):
-    config = _config_elsewhere(tmp_path, sandbox.base_url, PNG)
+    config = _config_elsewhere(tmp_path, sandbox.base_url, SVG)
     monkeypatch.chdir(tmp_path)  # not the config's folder
     code, out, err = _invoke("domains", "-c", str(config), "--from-snapshot", str(snapshots),
                              "--client", "lumen-outdoor", "--json")
@@ -53,7 +51,7 @@ def test_a_logo_relative_to_the_config_works_from_any_directory(
                            "--client", "lumen-outdoor", "--out", str(tmp_path / "o"))
     assert code == 0, err
     report = (tmp_path / "o" / "lumen-outdoor" / "report.html").read_text()
-    assert "data:image/png;base64," in report
+    assert "data:image/svg+xml;base64," in report
 
 
 @pytest.mark.parametrize("command", [
@@ -69,7 +67,7 @@ def test_an_unusable_logo_is_one_line_and_exit_2_from_every_command(
     assert code == ExitCode.USAGE == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "report.logo" in lines[0] and "logo.png" in lines[0]
+    assert "report.logo" in lines[0] and "logo.svg" in lines[0]
     assert "Traceback" not in out + err
     assert not (tmp_path / "o").exists() and not (tmp_path / "r").exists()
 

@@ -68,7 +68,7 @@ def test_conversions_api_events_show_in_stats(srv: SandboxServer) -> None:
     api = make_api(srv.base_url)
     event = {"event_name": "Subscribe", "event_time": 1772454000, "action_source": "website",
              "event_source_url": "https://shop.example-shop.co.uk/subscribe",
-             "user_data": {"em": ["a" * 64]}}
+             "user_data": {"em": ["a" * 64], "client_user_agent": "Mozilla/5.0"}}
     with pytest.raises(FacebookRequestError) as info:  # shared without UPLOAD
         AdsPixel(PIXEL, api=api).create_event(params={"data": [json.dumps(event)]})
     assert "UPLOAD" in info.value.api_error_message()

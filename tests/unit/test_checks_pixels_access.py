@@ -53,10 +53,22 @@ def test_unreadable_partner_list_is_skipped_not_failed():
 def test_shared_agencies_is_the_fallback():
     snap = make_snapshot({"pixel/p1": pixel(),
                           "pixel/p1/agencies": failed("p1/agencies", kind="unsupported", code=100),
+                          "pixel/p1/shared_agencies": [{"id": AGENCY_ID, "name": "Northwind"}],
+                          "pixel/p2": pixel("p2"), "pixel/p2/agencies": [
+                              {"id": AGENCY_ID, "permitted_tasks": ["EDIT"]}]})
+    assert statuses(snap, "access_pixel_shared") == {"p1": Status.PASS, "p2": Status.PASS}
+    # Tasks are unknown through the fallback edge: the tasks check says so for that pixel.
+    assert statuses(snap, "access_pixel_tasks") == {"p1": Status.SKIPPED, "p2": Status.PASS}
+
+
+def test_tasks_check_skipped_when_no_agencies_edge_was_read():
+    snap = make_snapshot({"pixel/p1": pixel(),
+                          "pixel/p1/agencies": failed("p1/agencies", kind="unsupported", code=100),
                           "pixel/p1/shared_agencies": [{"id": AGENCY_ID, "name": "Northwind"}]})
-    assert statuses(snap, "access_pixel_shared") == {"p1": Status.PASS}
-    # Tasks are unknown through the fallback edge: the tasks check says so.
-    assert statuses(snap, "access_pixel_tasks") == {"p1": Status.SKIPPED}
+    [finding] = results(snap, "access_pixel_tasks")
+    assert finding.status is Status.SKIPPED
+    assert finding.message == ("Skipped: GET /p1/agencies could not be read "
+                               "(unsupported error 100)")
 
 
 def test_pixel_the_agency_cannot_read_fails():

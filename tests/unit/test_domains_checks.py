@@ -106,10 +106,14 @@ def test_declared_domain_without_traffic_warns():
     assert found["acme-outlet.de"].status is Status.WARN
 
 
-def test_declared_domain_skipped_when_no_host_stats():
-    snap = make_snapshot({"pixel/p1": {"id": "p1"}, "pixel/p1/stats/host": failed("stats")},
+def test_declared_domains_skipped_when_no_host_stats():
+    # The check needs pixel/*/stats/host: the engine's standard SKIPPED replaces it.
+    snap = make_snapshot({"pixel/p1": {"id": "p1"}, "pixel/p1/stats/host": failed("p1/stats")},
                          domains=["acme.co.uk"])
-    assert by(snap, "domains_declared_traffic")["acme.co.uk"].status is Status.SKIPPED
+    [finding] = by(snap, "domains_declared_traffic").values()
+    assert finding.status is Status.SKIPPED and finding.resource.id == "acme"
+    assert finding.message == ("Skipped: GET /p1/stats could not be read "
+                               "(permission error 200)")
 
 
 def test_unused_stats_helper_shape():

@@ -134,14 +134,30 @@ def test_dedup_and_match_quality():
 
 
 def test_dedup_unknown_without_dataset_quality():
+    # p2's Dataset Quality answer means the check runs; p1's failure is skipped per pixel.
     snap = snap_with(**{
         "pixel/p1/stats/event": ev(Purchase=10),
         "pixel/p1/stats/event/WEB_ONLY": ev(Purchase=5),
         "pixel/p1/stats/event/SERVER_ONLY": ev(Purchase=5),
-        "pixel/p1/dataset_quality": failed("dq", kind="permission", code=200)})
+        "pixel/p1/dataset_quality": failed("dq", kind="permission", code=200),
+        "pixel/p2": {"id": "p2", "name": "Other"},
+        "pixel/p2/dataset_quality": {"web": []}})
     skipped = by(snap, "capi_event_dedup")["p1"]
     assert skipped.status is Status.SKIPPED and skipped.evidence["events"] == ["Purchase"]
+    assert "Dataset Quality API was unavailable" in skipped.message
     assert by(snap, "capi_event_match_quality")["p1"].status is Status.SKIPPED
+
+
+def test_dedup_skipped_by_the_engine_when_no_dataset_quality_was_read():
+    snap = snap_with(**{
+        "pixel/p1/stats/event/WEB_ONLY": ev(Purchase=5),
+        "pixel/p1/stats/event/SERVER_ONLY": ev(Purchase=5),
+        "pixel/p1/dataset_quality": failed("dataset_quality", kind="permission", code=200)})
+    for check_id in ("capi_event_dedup", "capi_event_match_quality"):
+        [finding] = by(snap, check_id).values()
+        assert finding.status is Status.SKIPPED and finding.resource.type == "client"
+        assert finding.message == ("Skipped: GET /dataset_quality could not be read "
+                                   "(permission error 200)")
 
 
 def test_event_rows_report_server_share():

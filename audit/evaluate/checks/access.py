@@ -43,7 +43,8 @@ def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
     title="Every client pixel is shared with the agency's business",
     severity=Severity.CRITICAL,
     area="access",
-    needs=("pixel/*/agencies", "pixel/*/shared_agencies"),
+    # Either partner edge will do, and an unreadable pixel node is itself a finding.
+    uses=("pixel/*/agencies", "pixel/*/shared_agencies"),
     platform_changes=("domain-verif",),
 )
 def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
@@ -169,8 +170,9 @@ def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
     title="Each live pixel is connected to the client ad accounts that advertise",
     severity=Severity.HIGH,
     area="access",
-    needs=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
-           "pixel/*/stats/event"),
+    # Connections come from either side, and stats only tell whether a pixel is live.
+    uses=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
+          "pixel/*/stats/event"),
 )
 def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
     """An ad account can only optimise for and report on a pixel's events when the pixel

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.facts.quality import DedupFeedback
 from audit.models import Finding, Resource, Severity
 
 HIGH_VALUE = ["Purchase", "Lead", "CompleteRegistration", "InitiateCheckout",
@@ -26,8 +27,9 @@ def _capi_fix(event: str, pixel: str) -> str:
     title="High-value events are also sent from the server (Conversions API)",
     severity=Severity.HIGH,
     area="capi",
-    needs=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
-           "pixel/*/dataset_quality"),
+    # The server count falls back to dataset coverage, per event.
+    uses=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
+          "pixel/*/dataset_quality"),
     params={"events": HIGH_VALUE},
     platform_changes=("ios14-att", "dataset-quality"),
 )
@@ -66,6 +68,66 @@ def high_value_events_from_server(ctx: CheckContext) -> Iterator[Finding]:
                                  "from the server.", evidence=evidence)
 
 
+# Which side of a browser + server pair lacks a shared event ID, in plain words for the
+# report (the technical detail goes to evidence and the remediation).
+DEDUP_CAUSES = {
+    "browser": "the website's pixel sends no event ID with it, so Meta cannot pair it with "
+               "the server's copy",
+    "server": "the server sends no event ID with it, so Meta cannot pair it with the "
+              "website's copy",
+    "both": "neither the website nor the server sends an event ID with it",
+    "mismatch": "both send an event ID, but the two IDs do not match",
+    "unknown": "the browser and server copies do not share an event ID",
+}
+
+
+def _dedup_side(q: DedupFeedback, minimum: float) -> str:
+    """Which side lacks the key: from event_id's own figures when Meta gives them."""
+    eid = q.key("event_id")
+    browser = eid.browser_percent if eid else q.browser_percent
+    server = eid.server_percent if eid else q.server_percent
+    low_browser = browser is not None and browser < minimum
+    low_server = server is not None and server < minimum
+    if browser is None and server is None:
+        return "unknown"
+    if low_browser and low_server:
+        return "both"
+    if low_browser:
+        return "browser"
+    if low_server:
+        return "server"
+    return "mismatch"
+
+
+def _pixel_call(event: str) -> str:
+    example = "order-123" if event == "Purchase" else f"{event.lower()}-123"
+    params = "{value: 49.95, currency: 'USD'}" if event == "Purchase" else "{...}"
+    return f"fbq('track', '{event}', {params}, {{eventID: '{example}'}})"
+
+
+def _dedup_fix(event: str, side: str) -> str:
+    """The concrete fix, addressed to whoever changes the website and server code."""
+    call = _pixel_call(event)
+    example = call.rsplit("'", 2)[-2]
+    first = {
+        "browser": f"add the eventID option to the pixel's {event} call",
+        "server": f"add event_id to the {event} events the server sends with the Conversions "
+                  "API",
+        "both": f"add an event ID to the {event} pixel call and to the server's {event} events",
+        "mismatch": f"make the pixel and the server send the same ID for each {event}: today "
+                    "each side makes up its own",
+        "unknown": f"send the same event ID with {event} from the pixel and from the server",
+    }[side]
+    return (f"For the client's web developer (or whoever runs the Conversions API "
+            f"integration): {first}. Both sides must send the same event name ({event}) and "
+            f"the same event ID for the same conversion: in the pixel, {call}; in the "
+            f"Conversions API event, \"event_name\": \"{event}\", \"event_id\": "
+            f"\"{example}\". Use a value both sides know, such as the order or lead number; "
+            "a random ID made separately on each side never matches. Then check in "
+            f"{EVENTS_MANAGER_URL} → Test events that the browser and server events appear "
+            "as deduplicated.")
+
+
 @check(
     "capi_event_dedup",
     title="Events sent from browser and server are deduplicated",
@@ -96,20 +158,23 @@ def browser_server_deduplicated(ctx: CheckContext) -> Iterator[Finding]:
             if q is None or q.dedup is None or q.dedup.best_percent is None:
                 unknown.append(event)
                 continue
+            eid = q.dedup.key("event_id")
             evidence = {"browser_7d": u.browser, "server_7d": u.server,
                         "dedup_keys": list(q.dedup.keys),
                         "deduplicated_percent": q.dedup.best_percent,
                         "browser_with_key_percent": q.dedup.browser_percent,
                         "server_with_key_percent": q.dedup.server_percent,
+                        "event_id_browser_percent": eid.browser_percent if eid else None,
+                        "event_id_server_percent": eid.server_percent if eid else None,
                         "min_dedup_percent": minimum}
             if q.dedup.best_percent < minimum:
+                side = _dedup_side(q.dedup, minimum)
+                evidence |= {"missing_on": side, "pixel_call": _pixel_call(event)}
                 yield ctx.failed(
                     res, f"{event} on {pixel.label} arrives from browser ({u.browser}) and "
                     f"server ({u.server}) but only {q.dedup.best_percent:.0f}% are "
-                    "deduplicated: conversions are double-counted.", evidence=evidence,
-                    remediation=(f"Send the same event_id with {event} from the pixel "
-                                 "(eventID option of fbq('track', …)) and from the "
-                                 "Conversions API, so Meta can drop the duplicate."))
+                    f"deduplicated, so conversions are double-counted: {DEDUP_CAUSES[side]}.",
+                    evidence=evidence, remediation=_dedup_fix(event, side))
             else:
                 yield ctx.passed(res, f"{event} on {pixel.label}: "
                                  f"{q.dedup.best_percent:.0f}% of browser events are "

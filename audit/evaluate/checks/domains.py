@@ -138,8 +138,9 @@ def _relaxed(ctx: CheckContext) -> bool:
     title="Every domain receiving pixel traffic is verified by the client",
     severity=Severity.HIGH,
     area="domains",
-    # owned_domains is read when it answers, else the domains' own markers: not a need.
-    needs=("pixel/*/stats/host",),
+    # owned_domains when it answers, else the domains' own markers (not Graph reads: the
+    # check writes its own "not checked" findings for them).
+    uses=("business/owned_domains", "pixel/*/stats/host"),
     platform_changes=("domain-verif", "aem-relaxed", "owned-domains-edge"),
 )
 def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
@@ -198,8 +199,9 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     title="The client's domains are verified by the client, not another business",
     severity=Severity.HIGH,
     area="domains",
-    # owned_domains is read when it answers, else the domains' own markers: not a need.
-    needs=(),
+    # Either list alone can show a domain verified by the wrong business; without them,
+    # the codes on the domains themselves (not Graph reads) say who verified it.
+    uses=("business/owned_domains", "agency/owned_domains"),
     platform_changes=("domain-verif",),
 )
 def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
@@ -263,10 +265,7 @@ def declared_domains_have_traffic(ctx: CheckContext) -> Iterator[Finding]:
         if not row.declared:
             continue
         res = Resource("domain", row.domain)
-        if not readable:
-            yield ctx.skipped(res, f"No pixel's host statistics could be read; traffic on "
-                              f"{row.domain} unknown.")
-        elif row.events == 0:
+        if row.events == 0:
             yield ctx.warned(
                 res, f"{row.domain} is declared for {v.client_name} but no pixel fired on it "
                 "in the last 7 days.", evidence={"pixels_checked": sorted(readable)},

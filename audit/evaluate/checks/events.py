@@ -31,8 +31,9 @@ def _relevant(a: AdSet) -> bool:
     title="Every event that ad sets optimise for fired in the last 7 days",
     severity=Severity.CRITICAL,
     area="events",
-    needs=("adaccount/*/adsets", "adaccount/*/adset_spend", "pixel/*/stats/event",
-           "adaccount/*/customconversions"),
+    needs=("adaccount/*/adsets",),
+    # Spend only ranks ad sets; stats and custom conversions are judged per event.
+    uses=("adaccount/*/adset_spend", "pixel/*/stats/event", "adaccount/*/customconversions"),
     platform_changes=("aem-8-events",),
 )
 def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:

@@ -18,7 +18,8 @@ def _hours(seconds: float) -> float:
     title="Every pixel fired within the last day",
     severity=Severity.HIGH,
     area="pixels",
-    needs=("pixel/*", "pixel/*/stats/event"),
+    needs=("pixel/*",),
+    uses=("pixel/*/stats/event",),  # only when the node has no last_fired_time
     params={"warn_after_hours": 24, "fail_after_hours": 168},
     platform_changes=("ios14-att",),
 )

@@ -3,11 +3,18 @@
 A check's id is permanent (``<area>_<object>_<condition>``); its title states the good
 state; its docstring is the "why it matters" text shown in reports. It yields findings
 through a :class:`CheckContext`: PASS as well as FAIL/WARN, and SKIPPED with a reason when
-the data it needs could not be read.
+part of the data it looks at could not be read.
+
+``needs`` names the snapshot reads (patterns from :data:`audit.graph.reads.KEY_PATTERNS`)
+a check cannot work without: when none of a need's reads succeeded, the engine skips the
+check with one standard SKIPPED finding. ``uses`` names reads it looks at but can do
+without (a fallback source, extra evidence). Both, and the platform changes a check rests
+on, are validated when the check registers, so a misspelling fails at import time.
 """
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -17,7 +24,9 @@ from typing import Any
 from audit.evaluate.analysis import Analysis
 from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView
+from audit.graph.reads import KEY_PATTERNS
 from audit.models import Finding, Resource, Severity, Status
+from audit.platform import CHANGES
 
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
 _ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
@@ -33,6 +42,7 @@ class CheckMeta:
     area: str
     func: CheckFunc
     needs: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
     platform_changes: tuple[str, ...] = ()
     when_not_audited: bool = False
@@ -46,9 +56,29 @@ class CheckMeta:
         """Serialisable metadata (for ``ios14-audit checks --json`` and run.json)."""
         return {
             "id": self.id, "title": self.title, "severity": self.severity.value,
-            "area": self.area, "needs": list(self.needs), "params": dict(self.params),
-            "platform_changes": list(self.platform_changes), "why": self.why,
+            "area": self.area, "needs": list(self.needs), "uses": list(self.uses),
+            "params": dict(self.params), "platform_changes": list(self.platform_changes),
+            "why": self.why,
         }
+
+
+def _validate_reads(check_id: str, kind: str, patterns: tuple[str, ...]) -> None:
+    """Every pattern must be one the collector produces (see ``reads.KEY_PATTERNS``)."""
+    for pattern in patterns:
+        if pattern in KEY_PATTERNS:
+            continue
+        close = difflib.get_close_matches(pattern, KEY_PATTERNS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"check {check_id}: {kind} {pattern!r} is not a snapshot key the "
+                         f"collector reads (see audit.graph.reads.KEY_PATTERNS){hint}")
+
+
+def _validate_changes(check_id: str, ids: tuple[str, ...]) -> None:
+    for change in ids:
+        if change not in CHANGES:
+            known = ", ".join(sorted(CHANGES))
+            raise ValueError(f"check {check_id}: unknown platform change {change!r}; "
+                             f"known ids (audit.platform.CHANGES): {known}")
 
 
 class Registry:
@@ -65,15 +95,28 @@ class Registry:
         severity: Severity,
         area: str,
         needs: Iterable[str] = (),
+        uses: Iterable[str] = (),
         params: Mapping[str, Any] | None = None,
         platform_changes: Iterable[str] = (),
         when_not_audited: bool = False,
     ) -> Callable[[CheckFunc], CheckFunc]:
-        """Decorator registering a check function with its metadata."""
+        """Decorator registering a check function with its metadata.
+
+        Raises ValueError for a malformed id or title, or a ``needs``/``uses`` pattern or
+        platform change id that does not exist.
+        """
         if not _ID.match(id):
             raise ValueError(f"check id {id!r} must look like <area>_<object>_<condition>")
         if len(title) > 80:
             raise ValueError(f"check {id}: title longer than 80 characters")
+        needs, uses = tuple(needs), tuple(uses)
+        changes = tuple(platform_changes)
+        _validate_reads(id, "needs", needs)
+        _validate_reads(id, "uses", uses)
+        if set(needs) & set(uses):
+            raise ValueError(f"check {id}: {sorted(set(needs) & set(uses))} both needed "
+                             "and used; a read is one or the other")
+        _validate_changes(id, changes)
 
         def register(func: CheckFunc) -> CheckFunc:
             if id in self._checks:
@@ -82,8 +125,8 @@ class Registry:
                 raise ValueError(f"check {id}: needs a docstring saying why it matters")
             self._checks[id] = CheckMeta(
                 id=id, title=title, severity=severity, area=area, func=func,
-                needs=tuple(needs), params=dict(params or {}),
-                platform_changes=tuple(platform_changes), when_not_audited=when_not_audited,
+                needs=needs, uses=uses, params=dict(params or {}),
+                platform_changes=changes, when_not_audited=when_not_audited,
             )
             return func
 

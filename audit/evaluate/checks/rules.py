@@ -13,7 +13,8 @@ from audit.models import Finding, Resource, Severity
     title="No automated rule evaluates on a retired attribution window",
     severity=Severity.HIGH,
     area="rules",
-    needs=("adaccount/*/rules", "adaccount/*/insights/campaign"),
+    needs=("adaccount/*/rules",),
+    uses=("adaccount/*/insights/campaign",),  # measured ratios refine suggested thresholds
     platform_changes=("attr-2021", "view-windows-gone"),
 )
 def rules_on_current_windows(ctx: CheckContext) -> Iterator[Finding]:

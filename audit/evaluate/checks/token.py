@@ -38,7 +38,8 @@ def _renew(ctx: CheckContext) -> str:
     title="The access token is valid and not about to expire",
     severity=Severity.CRITICAL,
     area="token",
-    needs=("token/debug",),
+    # Not a need: when the client could not be audited this check reports why.
+    uses=("token/debug",),
     params={"warn_days": 14},
     platform_changes=("token-expiry",),
     when_not_audited=True,
@@ -102,7 +103,7 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
     title="The token holds the permissions the audit needs",
     severity=Severity.HIGH,
     area="token",
-    needs=("token/permissions", "token/debug"),
+    uses=("token/permissions", "token/debug"),  # either one lists the granted scopes
     params={"required": ["business_management"], "any_of": ["ads_read", "ads_management"]},
     when_not_audited=True,
 )
@@ -143,7 +144,7 @@ def token_permissions(ctx: CheckContext) -> Iterator[Finding]:
     title="The token can read the client's business",
     severity=Severity.HIGH,
     area="token",
-    needs=("business",),
+    uses=("business",),  # a failed read is this check's finding, not a reason to skip
     when_not_audited=True,
 )
 def business_visible(ctx: CheckContext) -> Iterator[Finding]:

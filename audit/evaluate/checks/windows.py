@@ -35,7 +35,8 @@ def spec_tokens(spec: Any) -> list[str] | None:
     title="Reported conversions hold up when moving from 28-day to 7-day click",
     severity=Severity.MEDIUM,
     area="windows",
-    needs=("adaccount/*/insights/campaign",),
+    # Account totals fall back to the ad-set level insights.
+    uses=("adaccount/*/insights/campaign",),
     params={"warn_drop_percent": 20.0, "min_conversions": 10.0},
     platform_changes=("attr-2021", "unified-attr", "view-windows-gone"),
 )

@@ -11,6 +11,7 @@ from ..wire.errors import (
     SandboxError,
     enum_error,
     invalid_param,
+    new_trace_id,
     nonexisting_field,
     permission_error,
 )
@@ -18,7 +19,7 @@ from ..wire.serialize import account_dict, business_dict, business_ref, pixel_di
 from ..world.model import Pixel
 from ..world.timeutil import unix
 from . import access
-from .capi import record_events, validate_event
+from .capi import record_events, record_receipt, validate_event
 from .pixel_stats import host_last_fired, pixel_stats
 
 READ_EDGES = ("da_checks", "stats", "domain_last_fired_time", "event_last_fired_time")
@@ -152,8 +153,10 @@ def _capi(call: Call, pixel: Pixel) -> dict[str, Any]:
     if not isinstance(events, list) or not 1 <= len(events) <= 1000:
         raise invalid_param("Param data must be an array of 1 to 1000 events")
     parsed = [validate_event(item, i, call.now) for i, item in enumerate(events)]
-    if not call.params.get("test_event_code"):
+    test_code = call.params.get("test_event_code") or None
+    if not test_code:
         record_events(call.world, pixel, parsed)
-    return {"events_received": len(parsed), "messages": [],
-            "fbtrace_id": f"Asbx{len(call.world.runtime.extra_counts):08d}"}
+    trace = new_trace_id()
+    record_receipt(call.world, pixel, parsed, test_code, trace, call.now)
+    return {"events_received": len(parsed), "messages": [], "fbtrace_id": trace}
 

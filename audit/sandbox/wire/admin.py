@@ -1,7 +1,7 @@
 """Admin endpoints under ``/__sandbox/`` (not versioned, not authenticated, never logged).
 
 ``GET requests`` · ``POST reset`` · ``GET|POST|DELETE faults`` · ``GET state[/table[/id]]`` ·
-``GET health``.
+``GET capi`` (Conversions API requests received) · ``GET health``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def handle_admin(app: GraphApp, method: str, path: str, raw_body: bytes) -> Resu
         return _faults(app, method, raw_body)
     if head == "state" and method == "GET":
         return _state(app, parts[1:])
+    if head == "capi" and method == "GET":
+        return _ok({"received": app.capi_received()})
     return Result(404, {"error": f"unknown admin endpoint {method} /__sandbox/{path}"})
 
 

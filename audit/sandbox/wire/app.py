@@ -72,6 +72,11 @@ class GraphApp:
         """Register a fault."""
         return self.faults.add(spec)
 
+    def capi_received(self) -> list[dict[str, Any]]:
+        """Every accepted ``POST /{pixel}/events`` (decoded events), oldest first."""
+        with self.lock:
+            return copy.deepcopy(self.state.runtime.capi_received)
+
     def request_count(self, path_regex: str | None = None, method: str | None = None,
                       batch_items: bool = False) -> int:
         """Count logged requests by path regex (``re.search``, path without version)."""

@@ -166,6 +166,10 @@ class SandboxServer:
         with self.app.lock:
             return list(self.app.requests)
 
+    def capi_received(self) -> list[dict[str, Any]]:
+        """What ``POST /{pixel}/events`` accepted: pixel_id, test_event_code, events …"""
+        return self.app.capi_received()
+
     def request_count(self, path_regex: str | None = None, method: str | None = None,
                       batch_items: bool = False) -> int:
         """Number of logged HTTP requests (or batch items) matching path regex and method."""

@@ -290,6 +290,8 @@ class Runtime:
     report_runs: dict[str, ReportRun] = field(default_factory=dict)
     # (pixel id, event name, hour, host) -> server events received through POST /{pixel}/events
     extra_counts: dict[tuple[str, str, datetime, str], int] = field(default_factory=dict)
+    # every accepted POST /{pixel}/events: pixel_id, test_event_code, events, fbtrace_id …
+    capi_received: list[dict[str, Any]] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self, prefix: str, taken: Any) -> str:
