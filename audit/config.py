@@ -293,8 +293,26 @@ class WindowsConfig(_Strict):
     levels: list[InsightsLevel] = Field(default_factory=lambda: list(LEVELS), min_length=1)
 
 
-RuleWindow = Literal["ACCOUNT_DEFAULT", "7D_CLICK", "1D_VIEW_7D_CLICK", "1D_CLICK",
-                    "1D_VIEW_1D_CLICK"]
+# Where automated rules move to. Meta documents ACCOUNT_DEFAULT as the only value of a rule's
+# attribution_window filter; any other window is set on each filter as a prefix such as
+# "7d_click:cost_per_purchase_fb" (https://developers.facebook.com/docs/marketing-api/
+# ad-rules/overview/evaluation-spec and .../ad-rules-examples/evaluation-spec).
+RULE_WINDOWS = ("ACCOUNT_DEFAULT", "7d_click", "1d_click", "1d_view_7d_click", "1d_view_1d_click")
+
+
+def rule_window(value: Any) -> str:
+    """The normalised rules target window, or ValueError saying what is allowed."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    if text.upper() == "ACCOUNT_DEFAULT":
+        return "ACCOUNT_DEFAULT"
+    if text.lower() in RULE_WINDOWS:
+        return text.lower()  # 7D_CLICK (the old rule-level spelling) means 7d_click
+    raise ValueError(
+        "must be ACCOUNT_DEFAULT (the only window Meta accepts in a rule's attribution_window "
+        "filter) or a window set on each filter: " + ", ".join(RULE_WINDOWS[1:]))
+
+
+RuleWindow = Annotated[str, BeforeValidator(rule_window)]
 
 
 class RulesConfig(_Strict):

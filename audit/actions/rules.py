@@ -5,8 +5,13 @@
 * **apply** is a dry run unless confirmed. When confirmed it first re-reads every rule and
   writes a **backup** of those it will touch (as read just now); a rule whose spec changed
   since the plan was made is refused; a rule already on the suggested spec is left alone
-  (so applying twice is safe). Each update is a ``POST /{rule_id}``, re-read to verify.
+  (so applying twice is safe). Each update is a ``POST /{rule_id}`` carrying only the keys
+  an update may send, re-read to verify on those keys (reads add read-only ones such as the
+  spec's ``id``; see :mod:`audit.facts.rule_specs`).
 * **rollback** restores the backed-up specs, refusing rules edited after the apply.
+
+Writes need the token's ``ads_management`` permission: :func:`require_write_permission`
+reads ``me/permissions`` and refuses before anything is written.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from typing import Any
 
 from audit.errors import AuditError
 from audit.evaluate.recommend.rules import Suggestion
+from audit.facts.rule_specs import SPECS, parse_spec, writable
 from audit.files import write_json_atomic
+from audit.graph import reads
 from audit.graph.client import GraphClient
 from audit.graph.errors import GraphError
 from audit.graph.reads import RULE_FIELDS
@@ -32,6 +39,36 @@ VERSION = 1
 
 class PlanError(AuditError):
     """A plan or backup file is missing, damaged, or for another client."""
+
+
+class WriteNotPermitted(AuditError):
+    """The token may not update rules (no ads_management): nothing was written (exit 2)."""
+
+
+# https://developers.facebook.com/docs/marketing-api/reference/ad-rule/ lists it for updates.
+COST_CONDITIONS_REFUSED = 2703
+WRITE_PERMISSION = "ads_management"
+
+
+def require_write_permission(graph: GraphClient) -> None:
+    """Raise WriteNotPermitted unless the token holds ``ads_management`` (read from
+    ``GET /me/permissions``); called before the first write."""
+    read = reads.token_permissions()
+    result = graph.fetch(read)
+    fix = ("generate the system user's token again in Business Settings → Users → System "
+           f"users with {WRITE_PERMISSION} (and ads_read, business_management) ticked")
+    if result.error is not None:
+        raise WriteNotPermitted(
+            f"could not read the token's permissions ({read.endpoint}: "
+            f"{result.error.get('message', 'error')}); nothing was written. Check the "
+            f"token, or {fix}")
+    granted = {str(p.get("permission")) for p in result.items()
+               if str(p.get("status", "")).lower() == "granted"}
+    if WRITE_PERMISSION not in granted:
+        raise WriteNotPermitted(
+            f"the token lacks the {WRITE_PERMISSION} permission needed to update rules "
+            f"(granted: {', '.join(sorted(granted)) or 'none'}); nothing was written. To fix: "
+            f"{fix}, then run the command again")
 
 
 @dataclass(frozen=True)
@@ -99,12 +136,23 @@ def load_backup(path: Path) -> dict[str, Any]:
 
 
 def _read(graph: GraphClient, rule_id: str) -> dict[str, Any]:
-    return graph.get(rule_id, RULE_FIELDS)
+    """The rule as read now, its specs parsed (they may arrive as JSON strings)."""
+    rule = graph.get(rule_id, RULE_FIELDS)
+    for key in SPECS:
+        spec, _ = parse_spec(rule.get(key))
+        if spec is not None:
+            rule[key] = spec
+    return rule
+
+
+def _key(spec: Any) -> str:
+    """A spec's comparable form: its writable keys only (reads add read-only ones)."""
+    parsed, _ = parse_spec(spec)
+    return canonical(writable("evaluation_spec", parsed) if parsed is not None else spec)
 
 
 def _planned(rule: Mapping[str, Any]) -> tuple[str, str]:
-    return (canonical(rule["current"]["evaluation_spec"]),
-            canonical(rule["suggested"]["evaluation_spec"]))
+    return _key(rule["current"]["evaluation_spec"]), _key(rule["suggested"]["evaluation_spec"])
 
 
 def _triage(graph: GraphClient, rule: Mapping[str, Any]
@@ -114,7 +162,7 @@ def _triage(graph: GraphClient, rule: Mapping[str, Any]
         now = _read(graph, rule["rule_id"])
     except GraphError as exc:
         return "failed", f"could not read the rule: {exc.describe()}", None
-    current = canonical(now.get("evaluation_spec"))
+    current = _key(now.get("evaluation_spec"))
     before, after = _planned(rule)
     if current == after:
         return "unchanged", "already on the suggested spec", now
@@ -172,15 +220,26 @@ def apply(graph: GraphClient, plan: Mapping[str, Any], backup_path: Path,
 
 def _write(graph: GraphClient, rule_id: str, name: str | None, account: str,
            spec: Mapping[str, Any], success: str, detail: str) -> RuleOutcome:
+    body = writable("evaluation_spec", spec)
     try:
-        graph.update(rule_id, {"evaluation_spec": dict(spec)})
+        graph.update(rule_id, {"evaluation_spec": body})
         after = _read(graph, rule_id)
     except GraphError as exc:
-        return RuleOutcome(rule_id, name, account, "failed", exc.describe())
-    if canonical(after.get("evaluation_spec")) != canonical(spec):
+        return RuleOutcome(rule_id, name, account, "failed", _explain(exc))
+    if _key(after.get("evaluation_spec")) != canonical(body):
         return RuleOutcome(rule_id, name, account, "failed",
                            "the API accepted the update but the rule reads back differently")
     return RuleOutcome(rule_id, name, account, success, detail or "verified")
+
+
+def _explain(exc: GraphError) -> str:
+    """The error, with what to do when Meta's reason is a known one."""
+    if exc.code == COST_CONDITIONS_REFUSED:
+        return ("Meta refused the update (error 2703): a rule that turns ads off cannot have "
+                "cost conditions. Change the rule's action (for example to a notification) "
+                "or replace its cost condition with spend and a result count in Ads Manager "
+                "→ Automated rules, then make a new plan. " + exc.describe())
+    return exc.describe()
 
 
 def rollback(graph: GraphClient, backup: Mapping[str, Any], force: bool = False
@@ -194,9 +253,9 @@ def rollback(graph: GraphClient, backup: Mapping[str, Any], force: bool = False
         except GraphError as exc:
             out.append(RuleOutcome(rule_id, name, account, "failed", exc.describe()))
             continue
-        current = canonical(now.get("evaluation_spec"))
-        original = canonical(rule["evaluation_spec"])
-        applied = canonical(rule.get("applied_evaluation_spec"))
+        current = _key(now.get("evaluation_spec"))
+        original = _key(rule["evaluation_spec"])
+        applied = _key(rule.get("applied_evaluation_spec"))
         if current == original:
             out.append(RuleOutcome(rule_id, name, account, "unchanged", "already restored"))
         elif current != applied and not force:

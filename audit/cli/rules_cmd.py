@@ -18,6 +18,7 @@ from audit.actions.rules import (
     load_backup,
     load_plan,
     make_plan,
+    require_write_permission,
     rollback,
     save_plan,
 )
@@ -151,6 +152,7 @@ def apply_cmd(plan_file: Path, config_path: Path, yes: bool, backup_path: Path |
     if not yes:
         _outcomes(dry_run(graph, plan), "dry run (nothing written; add --yes to apply)")
         return
+    require_write_permission(graph)  # before the backup and the first write
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     backup_path = backup_path or plan_file.with_name(
         f"rules-backup-{plan['client']['slug']}-{stamp}.json")
@@ -173,6 +175,7 @@ def rollback_cmd(backup_file: Path, config_path: Path, force: bool) -> None:
     backup = load_backup(backup_file)
     client = backup.get("client") or {}
     graph = _graph(config, str(client.get("slug")))
+    require_write_permission(graph)
     outcomes = rollback(graph, backup, force=force)
     _outcomes(outcomes, "rollback")
     _stop_if_any_failed(outcomes, "restored")

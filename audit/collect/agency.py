@@ -3,7 +3,8 @@
 The :class:`Collector` builds one Graph session per client (the official SDK in production,
 a fake in tests), reads the client's snapshot, and never raises: a crash while collecting
 becomes a snapshot marked "not audited" with the reason, so one client's failure never
-stops the others.
+stops the others. Reads on the agency's side, the same for every client, are made once per
+Collector (one run) and shared (:class:`~audit.collect.shared.AgencyReads`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 
 from audit.collect.collector import collect, new_snapshot
 from audit.collect.lookups import DomainLookups
+from audit.collect.shared import AgencyReads
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph.client import GraphClient
@@ -82,6 +84,7 @@ class Collector:
         self.session_factory = session_factory
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
+        self.shared = AgencyReads(config.agency.business_id, config.graph.token_env)
         self._lookups: DomainLookups | None = None
         self._lookups_lock = threading.Lock()
 
@@ -127,7 +130,7 @@ class Collector:
                                          self.config.app_secret(self.env))
         graph = GraphClient(transport, use_batch=self.config.graph.use_batch)
         snap = collect(self.config, client, graph, token, now,
-                       progress=lambda msg: self.progress(client.slug, msg),
+                       progress=lambda msg: self.progress(client.slug, msg), shared=self.shared,
                        lookups=self.domain_lookups())
         stats = getattr(transport, "stats", None)
         return Collected(snap, stats.to_dict() if stats is not None else {})

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from audit import __version__
 from audit.collect.domains import collect_markers, mark_offline, prefetch_markers
 from audit.collect.lookups import DomainLookups
+from audit.collect.shared import CLIENT_PIXELS, AgencyReads
 from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph import reads
@@ -73,9 +74,9 @@ def _not_audited_reason(snap: Snapshot) -> str | None:
 
 
 def pixel_ids(snap: Snapshot) -> list[str]:
-    """Every pixel to audit: configured, owned, shared with the client, or on its accounts."""
+    """Every pixel to audit: configured, owned, shared with the agency, or on its accounts."""
     ids: list[str] = list(snap.record.pixels)
-    sources = ["business/owned_pixels", "business/client_pixels"]
+    sources = ["business/owned_pixels", CLIENT_PIXELS]
     sources += [f"adaccount/{a}/adspixels" for a in snap.record.ad_accounts]
     for key in sources:
         res = snap.get(key)
@@ -90,7 +91,7 @@ def pixel_ids(snap: Snapshot) -> list[str]:
 
 def _pixel_nodes_from_edges(snap: Snapshot) -> None:
     """Business edges already carry the pixel fields: reuse them as node reads."""
-    for key in ("business/owned_pixels", "business/client_pixels"):
+    for key in ("business/owned_pixels", CLIENT_PIXELS):
         res = snap.get(key)
         if res is None:
             continue
@@ -106,11 +107,16 @@ def preflight_reads(token: str, business_id: str) -> list[Read]:
 
 
 def discovery_reads(snap: Snapshot, now: datetime) -> list[Read]:
-    """Phase 2: business edges and every configured ad account."""
+    """Phase 2: business edges and every configured ad account.
+
+    The client business's ``client_pixels`` (pixels *its* clients shared with it) is not
+    read: no check uses it; the agency's side is read once per run (``collect.shared``).
+    ``owned_domains`` is left out when already stored (known unavailable in this run).
+    """
     business_id = snap.record.business_id
-    agency_id = str(snap.agency["business_id"])
-    out = [reads.owned_pixels(business_id), reads.client_pixels(business_id),
-           reads.owned_domains(business_id), reads.agency_owned_domains(agency_id)]
+    out = [reads.owned_pixels(business_id)]
+    if snap.get("business/owned_domains") is None:
+        out.append(reads.owned_domains(business_id))
     since, until = reads.complete_days(now.date(), SPEND_DAYS)
     snap.window.update({"spend_since": since, "spend_until": until})
     preset = str(snap.window.get("insights_date_preset", "last_28d"))
@@ -132,6 +138,8 @@ def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
     business_id = snap.record.business_id
     agency_id = str(snap.agency["business_id"])
     out: list[Read] = []
+    # The client's own users on its pixels (assigned_users?business=<client>) are not read:
+    # no check uses them; the agency's are (access_pixel_users).
     for pid in pixel_ids(snap):
         if snap.get(f"pixel/{pid}") is None:
             out.append(reads.pixel(pid))
@@ -139,7 +147,6 @@ def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
             reads.pixel_agencies(pid),
             reads.pixel_shared_agencies(pid),
             reads.pixel_assigned_users(pid, agency_id),
-            reads.pixel_assigned_users(pid, business_id),
             reads.pixel_shared_accounts(pid, business_id),
             *(reads.pixel_stats(pid, agg, start, end) for agg in reads.STATS_AGGREGATIONS),
             *(reads.pixel_event_stats(pid, src, start, end) for src in reads.EVENT_SOURCES),
@@ -156,10 +163,12 @@ def collect(
     token: str,
     now: datetime,
     progress: Progress | None = None,
+    shared: AgencyReads | None = None,
     lookups: DomainLookups | None = None,
 ) -> Snapshot:
     """Read everything the checks need for ``client``; never raises for API errors.
 
+    ``shared`` holds the run's agency-side reads (made once per run, see ``collect.shared``).
     With ``lookups`` (and ``network.enabled``), the verification markers on the client's
     domains are read last, once the pixels' hosts are known.
     """
@@ -180,7 +189,14 @@ def collect(
         prefetch_markers(client.domains, lookups, client.domain_verification_codes)
 
     say("discovery")
+    if shared is not None:
+        _store(snap, shared.for_client(graph, snap.record, config.token_env_for(client)))
+        skipped = shared.owned_domains_skipped(client.business_id)
+        if skipped is not None:
+            snap.put("business/owned_domains", skipped)
     _store(snap, graph.fetch_all(discovery_reads(snap, now)))
+    if shared is not None and (domains := snap.get("business/owned_domains")) is not None:
+        shared.note_owned_domains(domains)
     _pixel_nodes_from_edges(snap)
 
     say("pixels")

@@ -22,6 +22,15 @@ from audit.redact import redact, redact_obj
 
 SNAPSHOT_KIND = "ios14-audit/snapshot"
 SNAPSHOT_VERSION = 1
+# Reads whose failure says nothing about the client: ``owned_domains`` is unavailable on
+# current Graph versions (#100 nonexisting field for every business), so its error is kept
+# in the snapshot (the domains section says why it fell back) but is not a collection
+# error that would mark the client's run "partial".
+NOT_CLIENT_PROBLEMS = frozenset({"business/owned_domains", "agency/owned_domains"})
+# Lookups on the client's own domains (verification markers, ``domain/<name>/…``) are not
+# Graph reads: a site that blocks automated visits or a domain that does not resolve is
+# reported by the domain checks as "not checked" with the reason, not as a partial run.
+NOT_CLIENT_PROBLEM_PREFIXES = ("domain/",)
 
 
 @dataclass(frozen=True)
@@ -114,11 +123,13 @@ class Snapshot:
         return sorted(k for k in self.endpoints if k.startswith(prefix))
 
     def collection_errors(self) -> list[CollectionError]:
-        """Every read that failed (fully or part-way), in key order."""
+        """Every read that failed (fully or part-way), in key order; reads listed in
+        ``NOT_CLIENT_PROBLEMS`` (or under ``NOT_CLIENT_PROBLEM_PREFIXES``) are left out."""
         out = []
         for key in sorted(self.endpoints):
             res = self.endpoints[key]
-            if res.error is None:
+            if res.error is None or key in NOT_CLIENT_PROBLEMS or key.startswith(
+                    NOT_CLIENT_PROBLEM_PREFIXES):
                 continue
             err = res.error
             message = str(err.get("message", ""))

@@ -36,6 +36,9 @@ class DomainRow:
     owner_name: str | None = None
     agency_listed: bool = False
     markers: DomainMarkers | None = None
+    # False when the client's verified domains could not be read (owned_domains is gone
+    # on current Graph versions): verification is then unknown, never "not verified".
+    verification_known: bool = True
 
     @property
     def events(self) -> int:
@@ -44,7 +47,10 @@ class DomainRow:
 
     @property
     def verified(self) -> bool | None:
-        """True/False from owned_domains; None when the status was not reported."""
+        """True/False from owned_domains; None when the status was not reported or the
+        verified domains could not be read."""
+        if not self.verification_known:
+            return None
         if not self.listed:
             return False
         if self.status is None:
@@ -109,4 +115,7 @@ def read_domain_rows(view: SnapshotView) -> dict[str, DomainRow]:
             rows[domain].agency_listed = True
     for r in rows.values():
         r.markers = read_markers(view, r.domain)
+    if not owned_domains_available(view)[0]:
+        for r in rows.values():
+            r.verification_known = False
     return rows

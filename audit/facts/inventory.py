@@ -12,6 +12,7 @@ from typing import Any
 from audit.facts.domains import owned_domains_available
 from audit.facts.facts import Facts
 from audit.facts.markers import markers_mode
+from audit.facts.rule_specs import parse_spec
 from audit.facts.view import SnapshotView, str_list, to_str
 from audit.models import spec_hash
 
@@ -21,7 +22,7 @@ def access_rows(view: SnapshotView) -> list[dict[str, Any]]:
     out = []
     for pixel in view.pixels:
         partners, _ = view.partners(pixel.id)
-        agency = next((p for p in partners or [] if p.business_id == view.agency_id), None)
+        agency, unknown = view.agency_access(pixel.id)
         users = view.get(f"pixel/{pixel.id}/assigned_users/{view.agency_id}")
         accounts = connected_accounts(view, pixel.id)
         out.append({
@@ -31,7 +32,7 @@ def access_rows(view: SnapshotView) -> list[dict[str, Any]]:
             "partners": None if partners is None else [
                 {"business_id": p.business_id, "name": p.name,
                  "tasks": sorted(p.tasks) if p.tasks is not None else None} for p in partners],
-            "agency_shared": None if partners is None else agency is not None,
+            "agency_shared": None if unknown else agency is not None,
             "agency_tasks": sorted(agency.tasks) if agency and agency.tasks is not None else None,
             "agency_users": None if users is None or (users.error and not users.partial) else [
                 {"id": to_str(u.get("id")), "name": to_str(u.get("name")),
@@ -110,7 +111,9 @@ def snapshot_assets(facts: Facts) -> dict[str, dict[str, str]]:
             rid = to_str(rule.get("id"))
             if rid:
                 key = f"{rid}|{to_str(rule.get('name')) or ''}"
-                out["rule"][key] = spec_hash(rule.get("evaluation_spec"))
+                spec, _ = parse_spec(rule.get("evaluation_spec"))  # may arrive as JSON text
+                out["rule"][key] = spec_hash(spec if spec is not None
+                                             else rule.get("evaluation_spec"))
     return out
 
 

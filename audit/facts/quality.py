@@ -1,9 +1,14 @@
 """Dataset Quality API results (event match quality, coverage, dedup, freshness), parsed.
 
-The API answers ``{"web": [{"event_name", "event_match_quality", "event_coverage",
-"dedup_key_feedback", "data_freshness", …}]}``. Sub-objects are read tolerantly: a
-percentage may come as a number or as ``{"percentage": n}``, and feedback may be a list or
-an object. Anything unrecognised is unknown, never zero.
+The API answers ``{"web": [{"event_name", "event_match_quality": {"composite_score",
+"match_key_feedback": [{"identifier", "coverage": {"percentage"}}]}, "event_coverage":
+{"percentage", "goal_percentage"}, "dedupe_key_feedback": [{"dedupe_key",
+"browser_events_with_dedupe_key": {"percentage"}, …}], "data_freshness":
+{"upload_frequency"}}]}``, as documented (with examples) at
+https://developers.facebook.com/docs/marketing-api/conversions-api/dataset-quality-api.
+Sub-objects are still read tolerantly: a percentage may come as a number or as
+``{"percentage": n}``, and feedback may be a list or an object. Anything unrecognised is
+unknown, never zero.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ def _dedup(value: Any) -> DedupFeedback | None:
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
-        key = to_str(entry.get("dedupe_key") or entry.get("dedup_key"))
+        key = to_str(entry.get("dedupe_key"))
         if key:
             keys.append(key)
         b = _pct(entry.get("browser_events_with_dedupe_key"))
@@ -138,7 +143,7 @@ def read_dataset_quality(view: SnapshotView, pixel_id: str) -> dict[str, EventQu
             coverage_percent=_pct(coverage),
             coverage_goal_percent=to_float(coverage.get("goal_percentage"))
             if isinstance(coverage, Mapping) else None,
-            dedup=_dedup(item.get("dedup_key_feedback", item.get("dedupe_key_feedback"))),
+            dedup=_dedup(item.get("dedupe_key_feedback")),
             freshness=_freshness(item.get("data_freshness")),
         )
     return out

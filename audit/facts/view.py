@@ -108,6 +108,9 @@ class Partner:
     business_id: str
     name: str | None
     tasks: frozenset[str] | None  # None: the edge does not report tasks
+    # Where the sharing was read: the pixel's "agencies" or "shared_agencies" edge, or the
+    # agency's own "client_pixels" list.
+    source: str = "agencies"
 
 
 @dataclass
@@ -207,6 +210,42 @@ class SnapshotView:
                     if ref_id(item)], shared
         return None, agencies or shared
 
+    def agency_client_pixel(self, pixel_id: str) -> Partner | None:
+        """The agency's entry for the pixel in its ``client_pixels`` list (the pixels
+        clients shared with the agency, with the tasks they permit), or None."""
+        res = self.snap.get("agency/client_pixels")
+        for item in res.items() if res is not None else []:
+            if ref_id(item) == pixel_id:
+                tasks = item.get("permitted_tasks")
+                return Partner(self.agency_id, self.agency_name,
+                               frozenset(t.upper() for t in str_list(tasks))
+                               if isinstance(tasks, list) else None, source="client_pixels")
+        return None
+
+    def agency_access(self, pixel_id: str) -> tuple[Partner | None, str | None]:
+        """The agency's access to a pixel: (partner, None) when shared, (None, None) when
+        not, (None, reason) when it cannot be known.
+
+        The pixel's ``agencies`` edge comes first (it reports tasks); the agency's own
+        ``client_pixels`` list is the next evidence (it also reports tasks, and answers
+        even when the pixel's edges are closed to the agency); ``shared_agencies`` says
+        only that the pixel is shared."""
+        partners, res = self.partners(pixel_id)
+        own = next((p for p in partners or [] if p.business_id == self.agency_id), None)
+        if own is not None and own.tasks is not None:
+            return own, None
+        listed = self.agency_client_pixel(pixel_id)
+        if listed is not None:
+            return listed, None
+        if own is not None:
+            return own, None
+        if partners is None:
+            err = res.error if res is not None and res.error else {}
+            code = err.get("code")
+            return None, f"{err.get('kind', 'unread')} error" + (
+                f" {code}" if code is not None else "")
+        return None, None
+
     def stats_totals(self, pixel_id: str, aggregation: str = "event",
                      source: str | None = None) -> dict[str, int] | None:
         """Sum the hourly stats buckets per value (event name, host …); None if unread."""
@@ -228,6 +267,7 @@ def _partner(item: Mapping[str, Any], *, with_tasks: bool) -> Partner:
         name=to_str(item.get("name")),
         tasks=frozenset(t.upper() for t in str_list(tasks)) if with_tasks and
         isinstance(tasks, list) else None,
+        source="agencies" if with_tasks else "shared_agencies",
     )
 
 

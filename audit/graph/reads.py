@@ -47,8 +47,15 @@ RULE_FIELDS = (
     "created_time", "updated_time",
 )
 DA_CHECK_FIELDS = ("key", "title", "description", "result", "user_message", "action_uri")
+# The Dataset Quality API's own examples spell the dedup field ``dedupe_key_feedback`` (its
+# field table says ``dedup_key_feedback``, which the API refuses with #100, failing the whole
+# request): https://developers.facebook.com/docs/marketing-api/conversions-api/dataset-quality-api
 DATASET_QUALITY_FIELDS = (
-    "web{event_name,event_match_quality,event_coverage,dedup_key_feedback,data_freshness}",
+    "web{event_name,event_match_quality{composite_score,match_key_feedback{identifier,"
+    "coverage{percentage}}},event_coverage{percentage,goal_percentage},"
+    "dedupe_key_feedback{dedupe_key,browser_events_with_dedupe_key{percentage},"
+    "server_events_with_dedupe_key{percentage},"
+    "overall_browser_coverage_from_dedupe_key{percentage}},data_freshness{upload_frequency}}",
 )
 STATS_DAYS = 7
 STATS_AGGREGATIONS = ("event", "host")
@@ -105,9 +112,12 @@ def owned_pixels(business_id: str) -> Read:
     return Read("business/owned_pixels", business_id, "owned_pixels", PIXEL_FIELDS)
 
 
-def client_pixels(business_id: str) -> Read:
-    """Pixels other businesses shared with the client business (with permitted_tasks)."""
-    return Read("business/client_pixels", business_id, "client_pixels",
+def agency_client_pixels(agency_id: str) -> Read:
+    """Pixels clients shared with the agency, with the tasks each permits.
+
+    https://developers.facebook.com/docs/marketing-api/reference/business/client_pixels
+    """
+    return Read("agency/client_pixels", agency_id, "client_pixels",
                 (*PIXEL_FIELDS, "permitted_tasks"))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import requests
 import yaml
 
+from audit.graph import reads
 from audit.sandbox import SandboxServer, demo_config_path, demo_world_path, load_world
 
 AGENCY_TOKEN = "sandbox-agency-token"
@@ -35,9 +36,19 @@ def test_config_matches_world() -> None:
     assert "IOS14_DEMO_CLIENT2_TOKEN  <- sandbox-client2-token" in text
 
 
+def test_owned_domains_answers_nonexisting_field_on_every_business(demo_srv: SandboxServer
+                                                                     ) -> None:
+    # as on current Graph versions: the edge left the Business node
+    config = yaml.safe_load(demo_config_path().read_text(encoding="utf-8"))
+    for business in [config["agency"]["business_id"],
+                     *(c["business_id"] for c in config["clients"])]:
+        error = _get(demo_srv, f"{business}/owned_domains", fields="domain_name")["error"]
+        assert error["code"] == 100
+        assert error["message"] == ("(#100) Tried accessing nonexisting field (owned_domains) "
+                                    "on node type (Business)")
+
+
 def test_ready_client(demo_srv: SandboxServer) -> None:
-    domains = _get(demo_srv, "1000000000001/owned_domains", fields="domain_name,status")
-    assert domains["data"][0]["status"] == "verified"
     pixels = _get(demo_srv, "5566778899/client_pixels", fields="permitted_tasks")["data"]
     lumen = next(p for p in pixels if p["id"] == "200000000000001")
     assert lumen["permitted_tasks"] == ["ANALYZE", "ADVERTISE", "UPLOAD"]
@@ -55,8 +66,6 @@ def test_access_gaps_client(demo_srv: SandboxServer) -> None:
     unconnected = _get(demo_srv, "200000000000004/shared_accounts", CLIENT2_TOKEN,
                        business="1000000000002")
     assert unconnected == {"data": []}
-    other = _get(demo_srv, "1000000000002/owned_domains", CLIENT2_TOKEN)["data"]
-    assert [d["domain_name"] for d in other] == ["brightsmile-dental.co.uk"]
     token = _get(demo_srv, "debug_token", CLIENT2_TOKEN, input_token=CLIENT2_TOKEN)["data"]
     assert 4 * 86400 < token["expires_at"] - 1772442000 <= 5 * 86400
 
@@ -106,3 +115,20 @@ def test_large_client_legacy_account_attribution(demo_srv: SandboxServer) -> Non
                    fields="attribution_spec,is_attribution_spec_system_default")
     assert account["is_attribution_spec_system_default"] is False
     assert account["attribution_spec"][0] == {"event_type": "CLICK_THROUGH", "window_days": 28}
+
+
+def test_dataset_quality_refuses_the_misspelt_dedup_field(demo_srv: SandboxServer) -> None:
+    misspelt = _get(demo_srv, "dataset_quality", dataset_id="200000000000001",
+                    fields="web{event_name,dedup_key_feedback}")["error"]
+    assert misspelt["code"] == 100
+    assert "nonexisting field (dedup_key_feedback)" in misspelt["message"]
+    # the audit's own read (every sub-field it parses) is answered in full
+    web = _get(demo_srv, "dataset_quality", dataset_id="200000000000001",
+               fields=reads.DATASET_QUALITY_FIELDS[0])["web"]
+    purchase = next(e for e in web if e["event_name"] == "Purchase")
+    assert purchase["event_match_quality"]["composite_score"] == 9.1
+    assert [k["dedupe_key"] for k in purchase["dedupe_key_feedback"]] == ["event_id",
+                                                                          "external_id"]
+    assert purchase["dedupe_key_feedback"][0]["overall_browser_coverage_from_dedupe_key"] == {
+        "percentage": 98.6}
+    assert purchase["data_freshness"] == {"upload_frequency": "real_time"}

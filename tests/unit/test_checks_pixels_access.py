@@ -50,6 +50,44 @@ def test_unreadable_partner_list_is_skipped_not_failed():
     assert "unsupported error 100" in finding.message
 
 
+def test_agency_client_pixels_is_evidence_when_the_pixel_edges_are_closed():
+    # The agency's own list of client pixels (GET /{agency}/client_pixels) answers even
+    # when the pixel's partner edges and node refuse the agency's token.
+    snap = make_snapshot({
+        "pixel/p1": failed("p1", kind="permission", code=200),
+        "pixel/p1/agencies": failed("p1/agencies", kind="permission", code=200),
+        "pixel/p1/shared_agencies": failed("p1/shared_agencies", kind="permission", code=200),
+        "agency/client_pixels": [{"id": "p1", "name": "Pixel p1",
+                                  "permitted_tasks": ["ANALYZE", "ADVERTISE"]}]})
+    [shared] = results(snap, "access_pixel_shared")
+    assert shared.status is Status.PASS
+    assert shared.evidence["source"] == "client_pixels"
+    [tasks] = results(snap, "access_pixel_tasks")
+    assert tasks.status is Status.WARN  # UPLOAD (recommended) is missing
+    assert tasks.evidence["permitted_tasks"] == ["ADVERTISE", "ANALYZE"]
+    assert tasks.evidence["source"] == "client_pixels"
+
+
+def test_pixel_agencies_edge_comes_before_client_pixels():
+    snap = make_snapshot({
+        "pixel/p1": pixel(),
+        "pixel/p1/agencies": [{"id": AGENCY_ID, "permitted_tasks": ["ANALYZE"]}],
+        "agency/client_pixels": [{"id": "p1", "permitted_tasks": ["ANALYZE", "ADVERTISE",
+                                                                   "UPLOAD"]}]})
+    [tasks] = results(snap, "access_pixel_tasks")
+    assert tasks.status is Status.FAIL and tasks.evidence["source"] == "agencies"
+
+
+def test_shared_agencies_without_tasks_takes_tasks_from_client_pixels():
+    snap = make_snapshot({
+        "pixel/p1": pixel(),
+        "pixel/p1/agencies": failed("p1/agencies", kind="unsupported", code=100),
+        "pixel/p1/shared_agencies": [{"id": AGENCY_ID, "name": "Northwind"}],
+        "agency/client_pixels": [{"id": "p1", "permitted_tasks": ["ANALYZE", "ADVERTISE",
+                                                                   "UPLOAD"]}]})
+    assert statuses(snap, "access_pixel_tasks") == {"p1": Status.PASS}
+
+
 def test_shared_agencies_is_the_fallback():
     snap = make_snapshot({"pixel/p1": pixel(),
                           "pixel/p1/agencies": failed("p1/agencies", kind="unsupported", code=100),
@@ -67,8 +105,9 @@ def test_tasks_check_skipped_when_no_agencies_edge_was_read():
                           "pixel/p1/shared_agencies": [{"id": AGENCY_ID, "name": "Northwind"}]})
     [finding] = results(snap, "access_pixel_tasks")
     assert finding.status is Status.SKIPPED
-    assert finding.message == ("Skipped: GET /p1/agencies could not be read "
-                               "(unsupported error 100)")
+    assert finding.resource.id == "p1"
+    assert finding.message == ("Pixel Pixel p1 (p1) is shared with Northwind, but the API "
+                               "did not report which tasks.")
 
 
 def test_pixel_the_agency_cannot_read_fails():

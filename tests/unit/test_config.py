@@ -154,3 +154,16 @@ def test_example_config_documents_every_option():
 
     missing = sorted({n for n in names(Config) if f"{n}:" not in text})
     assert missing == []
+
+
+def test_rules_target_window_is_account_default_or_a_per_filter_window():
+    assert parse_config(base()).rules.target_window == "ACCOUNT_DEFAULT"
+    assert parse_config(base(rules={"target_window": "7d_click"})).rules.target_window == \
+        "7d_click"
+    # the old rule-level spelling still means the same window, now set per filter
+    assert parse_config(base(rules={"target_window": "1D_VIEW_7D_CLICK"})).rules \
+        .target_window == "1d_view_7d_click"
+    [problem] = problems(base(rules={"target_window": "28D_CLICK"}))
+    assert problem.startswith("rules.target_window: must be ACCOUNT_DEFAULT (the only window "
+                              "Meta accepts in a rule's attribution_window filter)")
+    assert "7d_click, 1d_click, 1d_view_7d_click, 1d_view_1d_click" in problem

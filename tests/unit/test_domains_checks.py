@@ -74,9 +74,14 @@ def test_owned_domains_unavailable_never_reports_not_verified():
     snap = make_snapshot(base(**{"business/owned_domains": err}), domains=["acme.co.uk"])
     found = by(snap, "domains_traffic_verified")
     assert {f.status for f in found.values()} == {Status.SKIPPED}
-    assert "unsupported error 100" in found["acme.co.uk"].message
-    assert "declared in the config" in found["acme.co.uk"].message
-    assert "not declared" in found["acme-pay.com"].message
+    assert "verification was not checked" in found["acme.co.uk"].message
+    assert "one of the domains declared" in found["acme.co.uk"].message
+    assert "not among the domains declared" in found["acme-pay.com"].message
+    # the API's error is evidence for the technical reader, not message text
+    assert "#100" not in found["acme.co.uk"].message
+    assert found["acme.co.uk"].evidence["owned_domains_error"]["code"] == 100
+    owner = by(snap, "domains_owner_client")
+    assert {f.status for f in owner.values()} == {Status.SKIPPED}
 
 
 def test_domain_verified_by_another_business_or_the_agency():

@@ -112,13 +112,13 @@ def test_dedup_and_match_quality():
         "pixel/p1/stats/event/SERVER_ONLY": ev(Purchase=40, Lead=10),
         "pixel/p1/dataset_quality": quality(
             Purchase={"event_match_quality": {"composite_score": 7.4},
-                      "dedup_key_feedback": [{"dedupe_key": "event_id",
+                      "dedupe_key_feedback": [{"dedupe_key": "event_id",
                                               "browser_events_with_dedupe_key":
                                                   {"percentage": 96.0},
                                               "server_events_with_dedupe_key":
                                                   {"percentage": 98.5}}]},
             Lead={"event_match_quality": {"composite_score": "4.2"},
-                  "dedup_key_feedback": [{"dedupe_key": "event_id",
+                  "dedupe_key_feedback": [{"dedupe_key": "event_id",
                                           "browser_events_with_dedupe_key": 0,
                                           "server_events_with_dedupe_key": {"percentage": 0}}]}),
     })
@@ -230,14 +230,14 @@ def test_business_not_visible_fails():
 
 
 def test_dedup_key_only_on_server_events_deduplicates_nothing():
-    feedback = {"dedup_key_feedback": [
+    feedback = {"dedupe_key_feedback": [
         {"dedupe_key": "event_id", "browser_events_with_dedupe_key": {"percentage": 0.0},
          "server_events_with_dedupe_key": {"percentage": 100.0},
          "overall_browser_coverage_from_dedupe_key": {"percentage": 0.0}},
         {"dedupe_key": "fbp", "browser_events_with_dedupe_key": {"percentage": 8.2},
          "server_events_with_dedupe_key": {"percentage": 7.9},
          "overall_browser_coverage_from_dedupe_key": {"percentage": 1.3}}]}
-    no_overall = {"dedup_key_feedback": [
+    no_overall = {"dedupe_key_feedback": [
         {"dedupe_key": "event_id", "browser_events_with_dedupe_key": 90,
          "server_events_with_dedupe_key": 80}]}
     snap = snap_with(**{

@@ -359,6 +359,18 @@ def test_windows_show_unavailable_never_zero_and_a_chart():
     assert "Spend EUR" in html
 
 
+def test_windows_say_inconsistent_data_not_unavailable():
+    data = sections()
+    odd = comparison("account", None, CONV)
+    odd["metrics"] = dict.fromkeys(odd["metrics"])
+    odd["inconsistent"] = ["conversions: 7d_click 80 > 28d_click 60"]
+    data["windows"]["account_totals"] = [odd]
+    data["windows"]["client_totals"] = [{**odd, "level": "client"}]
+    html = section(render_report(make_run(sections=data)), "windows")
+    assert "do not add up" in html and "inconsistent data" in html
+    assert "−100" not in html
+
+
 def test_rules_show_before_after_with_changed_rows_dangerous_first():
     html = section(render_report(make_run()), "rules")
     assert "Current filters" in html and "Suggested filters" in html

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from audit.actions.rules import (
     PlanError,
+    WriteNotPermitted,
     apply,
     dry_run,
     load_backup,
     load_plan,
     make_plan,
+    require_write_permission,
     rollback,
     save_plan,
 )
@@ -18,7 +21,7 @@ from audit.evaluate.analysis import Analysis
 from audit.evaluate.engine import run_checks
 from audit.evaluate.recommend.rules import window_parts, windows_in
 from audit.graph.client import GraphClient
-from audit.graph.errors import PermissionDenied
+from audit.graph.errors import GraphError, PermissionDenied
 from audit.models import Status, canonical
 from tests.fakes import FakeTransport
 from tests.helpers import make_snapshot
@@ -225,3 +228,140 @@ def test_damaged_plan_is_a_clear_error(tmp_path):
         load_plan(path)
     with pytest.raises(PlanError, match="not an ios14-audit"):
         load_backup(path)
+
+
+# ------------------------------------------------------------------ real response shapes
+
+def test_a_spec_arriving_as_json_text_is_classified_by_its_window():
+    r = rule("txt", [f("entity_type", "ADSET", "EQUAL"),
+                     f("attribution_window", "1D_VIEW_28D_CLICK", "EQUAL"),
+                     f("cost_per_purchase_fb", 5000)], "CHANGE_BUDGET")
+    r["evaluation_spec"] = json.dumps(r["evaluation_spec"])
+    [s] = Analysis.of(snap_with([r])).rules
+    assert s.classification == "deprecated"
+    assert s.suggested["filters"][1]["value"] == "ACCOUNT_DEFAULT"
+    [check] = [x for x in run_checks(Analysis.of(snap_with([r])))
+               if x.check_id == "rules_window_supported"]
+    assert check.status is Status.FAIL
+
+
+@pytest.mark.parametrize("spec", ["{not json", json.dumps([1, 2]), 42, None])
+def test_an_unreadable_spec_could_not_be_checked(spec):
+    r = rule("bad", [])
+    r["evaluation_spec"] = spec
+    [s] = Analysis.of(snap_with([r])).rules
+    assert s.classification == "unreadable" and s.suggested is None
+    [check] = [x for x in run_checks(Analysis.of(snap_with([r])))
+               if x.check_id == "rules_window_supported"]
+    assert check.status is Status.SKIPPED and "could not be checked" in check.message
+
+
+def test_suggested_spec_holds_only_writable_keys():
+    r = rule("ids", [f("attribution_window", "28D_CLICK", "EQUAL"), f("cost_per_lead_fb", 900)])
+    r["evaluation_spec"]["id"] = "9990001"  # reads return the spec's own id
+    r["evaluation_spec"]["filters"][1]["extra"] = "read-only"
+    [s] = Analysis.of(snap_with([r])).rules
+    assert "id" not in s.suggested and "extra" not in s.suggested["filters"][1]
+    assert s.current["id"] == "9990001"  # the plan still shows the rule as read
+
+
+def test_rule_level_window_becomes_account_default_and_a_per_filter_target():
+    r = rule("pf", [f("entity_type", "ADSET", "EQUAL"),
+                    f("attribution_window", "1D_VIEW_28D_CLICK", "EQUAL"),
+                    f("adset.cost_per_purchase_fb", 5000), f("spent", 100)], "CHANGE_BUDGET")
+    [s] = Analysis.of(snap_with([r], target="7d_click")).rules
+    fields = [(x["field"], x["value"]) for x in s.suggested["filters"]]
+    # ACCOUNT_DEFAULT is the only rule-level value a write carries; the target moves onto
+    # the conversion filter; spend is left alone
+    assert fields[1] == ("attribution_window", "ACCOUNT_DEFAULT")
+    assert fields[2][0] == "adset.7d_click:cost_per_purchase_fb"
+    assert fields[2][1] == round(5000 * 47 / 33)  # 28d click + 1d view → 7d click
+    assert fields[3] == ("spent", 100)
+
+
+def test_a_current_rule_level_window_moves_onto_the_filters_when_rewritten():
+    r = rule("mix", [f("attribution_window", "7D_CLICK", "EQUAL"),
+                     f("cost_per_lead_fb", 900), f("28d_click:website_purchases", 3, "LESS_THAN")],
+             "NOTIFICATION")
+    [s] = Analysis.of(snap_with([r])).rules
+    fields = [x["field"] for x in s.suggested["filters"]]
+    assert fields == ["attribution_window", "7d_click:cost_per_lead_fb", "website_purchases"]
+    assert s.suggested["filters"][0]["value"] == "ACCOUNT_DEFAULT"
+
+
+def test_a_time_preset_prefixed_cost_is_recalibrated_as_a_cost():
+    r = rule("lt", [f("campaign.28d_click:lifetime_cost_per_purchase_fb", 6000)])
+    [s] = Analysis.of(snap_with([r], target="7d_click")).rules
+    flt = s.suggested["filters"][0]
+    assert flt["field"] == "campaign.7d_click:lifetime_cost_per_purchase_fb"
+    assert flt["value"] == round(6000 * 39 / 33)  # fewer conversions: the cost bar rises
+
+
+def test_pausing_on_a_cost_condition_carries_the_2703_note():
+    r = rule("p", [f("attribution_window", "28D_CLICK", "EQUAL"), f("cost_per_purchase_fb", 50)])
+    [s] = Analysis.of(snap_with([r])).rules
+    assert any("error 2703" in n for n in s.notes)
+    r2 = rule("n", [f("attribution_window", "28D_CLICK", "EQUAL"), f("cost_per_purchase_fb", 50)],
+              "NOTIFICATION")
+    [s2] = Analysis.of(snap_with([r2])).rules
+    assert not any("2703" in n for n in s2.notes)
+
+
+def test_recalibration_ignores_engagement_actions():
+    link = {"action_type": "link_click", "value": "900", "1d_click": "800", "7d_click": "850",
+            "28d_click": "900"}
+    rows = insights()
+    rows[0]["actions"].append(link)
+    r = rule("res", [f("attribution_window", "28D_CLICK", "EQUAL"), f("cost_per_result", 100)])
+    [s] = Analysis.of(snap_with([r], campaign_rows=rows)).rules
+    assert "link" not in " ".join(s.changes).lower()
+    # purchases measured it (28d click 39 → 7d click + 1d view 41), not the link clicks
+    assert s.suggested["filters"][1]["value"] == round(100 * 39 / 41)
+
+
+class ReadsBack(FakeTransport):
+    """A fake Graph that, like the real one, returns the spec's own id on every read."""
+
+    def get(self, node_id, fields=(), params=None):
+        node = super().get(node_id, fields, params)
+        if isinstance(node.get("evaluation_spec"), dict):
+            node["evaluation_spec"] = {"id": f"{node_id}1", **node["evaluation_spec"]}
+        return node
+
+
+def test_update_body_has_no_read_only_keys_and_read_back_ignores_them(tmp_path):
+    as_read = copy.deepcopy(RULES)
+    for r in as_read:
+        r["evaluation_spec"]["id"] = f"{r['id']}1"  # the plan is made from reads with ids
+    plan = plan_for(as_read, tmp_path)
+    plan["rules"][0]["suggested"]["evaluation_spec"]["id"] = "r11"  # even if a plan has one
+    t = ReadsBack(nodes={r["id"]: copy.deepcopy(r) for r in RULES})
+    out, _ = apply(GraphClient(t), plan, tmp_path / "b.json", lambda: "now")
+    assert {o.rule_id: o.result for o in out} == {"r1": "updated", "r2": "updated"}
+    assert len(t.posts()) == 2
+    for _, _node, body in t.posts():
+        assert set(body) == {"evaluation_spec"}
+        assert "id" not in body["evaluation_spec"]
+
+
+def test_error_2703_is_explained(tmp_path):
+    plan = plan_for(RULES, tmp_path)
+    t = world(RULES)
+    t.fail_posts["r1"] = GraphError("Rules that turn off ads can't have cost conditions.",
+                                    code=2703, http_status=400)
+    out, _ = apply(GraphClient(t), plan, tmp_path / "b.json", lambda: "now")
+    r1 = next(o for o in out if o.rule_id == "r1")
+    assert r1.result == "failed"
+    assert "cannot have cost conditions" in r1.detail and "notification" in r1.detail
+
+
+def test_writes_need_ads_management():
+    missing = FakeTransport(edges={("me", "permissions"): [
+        {"permission": "ads_read", "status": "granted"},
+        {"permission": "ads_management", "status": "declined"}]})
+    with pytest.raises(WriteNotPermitted, match="lacks the ads_management permission") as info:
+        require_write_permission(GraphClient(missing))
+    assert info.value.exit_code == 2
+    granted = FakeTransport(edges={("me", "permissions"): [
+        {"permission": "ads_management", "status": "granted"}]})
+    require_write_permission(GraphClient(granted))  # does not raise

@@ -172,3 +172,59 @@ def test_events_without_value_have_no_roas_rather_than_zero():
                                       **{"7d_click": 40, "28d_click": 50, "1d_view": 5})])])
     [c] = Analysis.of(s).windows.rows["campaign"]
     assert c.metrics()["roas_old"] is None and c.metrics()["cost_per_result_old"] == 1.8182
+
+
+ENGAGEMENT = ("link_click", "post_engagement", "page_engagement", "video_view", "comment")
+
+
+def test_engagement_actions_with_windows_never_enter_the_comparison():
+    # real rows carry click/view windows on engagement actions too
+    busy = [action(kind, value=900, **{"1d_click": 800, "7d_click": 850, "28d_click": 900,
+                                       "1d_view": 50}) for kind in ENGAGEMENT]
+    purchase = action(PURCHASE, **{"1d_click": 5, "7d_click": 9, "28d_click": 12,
+                                   "1d_view": 3})
+    result = Analysis.of(snap([row("1", "100", [*busy, purchase])])).windows
+    assert {c.action_type for c in result.rows["campaign"]} == {PURCHASE}
+    assert [t.action_type for t in result.account_totals] == [PURCHASE]
+
+
+@pytest.mark.parametrize(("kind", "counts"), [
+    ("offsite_conversion.fb_pixel_lead", True), ("offsite_conversion.custom.123", True),
+    ("app_custom_event.fb_mobile_purchase", True), ("mobile_app_install", True),
+    ("offline_conversion.purchase", True), ("onsite_conversion.lead_grouped", True),
+    ("lead", True), ("omni_purchase", True), ("link_click", False),
+    ("post_engagement", False), ("video_view", False), ("landing_page_view", False),
+])
+def test_conversion_allow_list(kind, counts):
+    from audit.evaluate.recommend.windows import is_conversion
+
+    assert is_conversion(kind) is counts
+
+
+def test_windows_that_do_not_nest_are_inconsistent_not_a_drop():
+    odd = action(PURCHASE, **{"1d_click": 5, "7d_click": 30, "28d_click": 4, "1d_view": 2})
+    fine = action(PURCHASE, **{"1d_click": 5, "7d_click": 9, "28d_click": 12, "1d_view": 3})
+    s = snap([row("1", "100", [odd]), row("2", "100", [fine])])
+    result = Analysis.of(s).windows
+    rows = {c.object_id: c for c in result.rows["campaign"]}
+    assert rows["1"].inconsistent == ["conversions: 7d_click 30 > 28d_click 4"]
+    assert rows["1"].metrics()["change"] is None
+    assert rows["2"].inconsistent == [] and rows["2"].metrics()["change"] is not None
+    assert any("do not nest" in n for n in result.notes)
+    [total] = result.account_totals
+    assert total.inconsistent and total.metrics()["change"] is None
+    [f] = [f for f in run_checks(Analysis.of(s)) if f.check_id == "windows_conversions_drop"]
+    assert f.status is Status.SKIPPED and "do not add up" in f.message
+    assert "-100%" not in f.message and f.evidence["inconsistent"]
+
+
+def test_zero_conversions_are_said_to_be_zero_not_unavailable():
+    zero = action(PURCHASE, **{"1d_click": 0, "7d_click": 0, "28d_click": 0, "1d_view": 0})
+    other = action("offsite_conversion.fb_pixel_lead", **{"1d_click": 1, "7d_click": 2,
+                                                          "28d_click": 3, "1d_view": 1})
+    s = snap([row("1", "100", [zero, other])])
+    found = {f.resource.id: f for f in run_checks(Analysis.of(s))
+             if f.check_id == "windows_conversions_drop"}
+    purchase = found[f"{ACT}:{PURCHASE}"]
+    assert purchase.status is Status.SKIPPED
+    assert "no conversions" in purchase.message and "unavailable" not in purchase.message

@@ -19,18 +19,9 @@ def _resource(pixel: Pixel) -> Resource:
 
 
 def _agency_partner(ctx: CheckContext, pixel: Pixel) -> tuple[Partner | None, str | None]:
-    """The agency's partner entry, or the reason it cannot be known (None, reason)."""
-    partners, res = ctx.view.partners(pixel.id)
-    if partners is None:
-        err = res.error if res is not None and res.error else {}
-        kind = err.get("kind", "unread")
-        code = err.get("code")
-        why = f"{kind} error" + (f" {code}" if code is not None else "")
-        return None, why
-    for partner in partners:
-        if partner.business_id == ctx.view.agency_id:
-            return partner, None
-    return None, None
+    """The agency's partner entry, or the reason it cannot be known (None, reason): from the
+    pixel's partner edges or the agency's own list of client pixels."""
+    return ctx.view.agency_access(pixel.id)
 
 
 def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
@@ -44,7 +35,7 @@ def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
     severity=Severity.CRITICAL,
     area="access",
     # Either partner edge will do, and an unreadable pixel node is itself a finding.
-    uses=("pixel/*/agencies", "pixel/*/shared_agencies"),
+    uses=("pixel/*/agencies", "agency/client_pixels", "pixel/*/shared_agencies"),
     platform_changes=("domain-verif",),
 )
 def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
@@ -57,7 +48,9 @@ def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
         fix = assign_pixel_partner(v.client_name, v.business_id, pixel.label, v.agency_name,
                                    v.agency_id, ["Analyze", "Advertise", "Upload"])
         node = pixel.read
-        if node is not None and node.error_kind in ("permission", "auth") and not node.partial:
+        listed = v.agency_client_pixel(pixel.id) is not None
+        if (node is not None and node.error_kind in ("permission", "auth") and not node.partial
+                and not listed):
             yield ctx.failed(
                 res,
                 f"The agency's token cannot read pixel {pixel.label} "
@@ -82,7 +75,8 @@ def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
             )
         else:
             yield ctx.passed(res, f"Pixel {pixel.label} is shared with {v.agency_name}.",
-                             evidence={"agency_business_id": v.agency_id})
+                             evidence={"agency_business_id": v.agency_id,
+                                       "source": partner.source})
 
 
 @check(
@@ -90,7 +84,9 @@ def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
     title="The agency holds the pixel tasks it needs (analyze, advertise, upload)",
     severity=Severity.HIGH,
     area="access",
-    needs=("pixel/*/agencies",),
+    # Tasks come from the pixel's agencies edge or, when that is closed, the agency's own
+    # client_pixels list: either will do, so neither is required.
+    uses=("pixel/*/agencies", "agency/client_pixels", "pixel/*/shared_agencies"),
     params={"required_tasks": ["ANALYZE", "ADVERTISE"], "recommended_tasks": ["UPLOAD"]},
     platform_changes=("ios14-att",),
 )
@@ -105,8 +101,12 @@ def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
     for pixel in v.pixels:
         res = _resource(pixel)
         partner, unknown = _agency_partner(ctx, pixel)
-        if unknown or partner is None:
-            continue  # reported by access_pixel_shared
+        if unknown:
+            yield ctx.skipped(res, f"Could not read which tasks {v.agency_name} holds on pixel "
+                              f"{pixel.label} ({unknown}).")
+            continue
+        if partner is None:
+            continue  # not shared at all: reported by access_pixel_shared
         if partner.tasks is None:
             yield ctx.skipped(res, f"Pixel {pixel.label} is shared with {v.agency_name}, but "
                               "the API did not report which tasks.")
@@ -115,7 +115,7 @@ def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
         missing = [t for t in required if t not in tasks]
         missing_rec = [t for t in recommended if t not in tasks]
         evidence = {"permitted_tasks": sorted(partner.tasks), "required": required,
-                    "recommended": recommended}
+                    "recommended": recommended, "source": partner.source}
         fix = assign_pixel_partner(v.client_name, v.business_id, pixel.label, v.agency_name,
                                    v.agency_id, [t.title() for t in missing + missing_rec])
         if missing:

@@ -2,12 +2,13 @@
 
 Verified domains come first from the client business's ``owned_domains`` edge where it
 still answers; traffic comes from the pixels' ``stats`` by host, reduced to registrable
-domains (eTLD+1). When the edge cannot be read (it answers #100 on current versions: the
-SDK dropped it in v6.0) the checks read the verification markers the domains publish (DNS
-TXT record, home-page meta tag, HTML file; :mod:`audit.facts.markers`) and compare their
-codes with the client's. They never report "not verified" for data they could not read: a
-missing marker is a warning (a file marker is invisible without its code, and a domain can
-stay verified after its marker is removed), an unreachable domain is "not checked".
+domains (eTLD+1). On current Graph versions the edge is gone (it answers #100 "nonexisting
+field" for every business), so the checks read the verification markers the domains publish
+(DNS TXT record, home-page meta tag, HTML file; :mod:`audit.facts.markers`) and compare
+their codes with the client's. They never report "not verified" for data they could not
+read: a missing marker is a warning (a file marker is invisible without its code, and a
+domain can stay verified after its marker is removed), an unreachable domain is "not
+checked", and without markers (an old snapshot, lookups off) verification is "not checked".
 """
 
 from __future__ import annotations
@@ -164,15 +165,14 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
         if not available and markers is not None:
             yield _marker_finding(ctx, row, markers)
         elif not available:
-            err = error or {}
-            code = f" error {err['code']}" if err.get("code") is not None else ""
-            declared = ("It is declared in the config." if row.declared
-                        else "It is not declared in the config either.")
+            declared = (f"It is one of the domains declared for {ctx.view.client_name}."
+                        if row.declared else
+                        f"It is not among the domains declared for {ctx.view.client_name}.")
             yield ctx.skipped(
-                res, f"{row.domain} receives {row.events} pixel events, but the client's "
-                f"verified domains could not be read (owned_domains: "
-                f"{err.get('kind', 'unavailable')}{code}); verification not checked. "
-                f"{declared} Check Brand safety → Domains in Business Settings by hand.",
+                res, f"{row.domain} receives {row.events} pixel events. Meta's API no longer "
+                "says which domains a business has verified, so verification was not "
+                f"checked. {declared} Check Brand safety → Domains in "
+                f"{ctx.view.client_name}'s Business Settings.",
                 evidence={**ev, "owned_domains_error": error})
         elif row.verified:
             yield ctx.passed(res, f"{row.domain} is verified and receives {row.events} events.",
@@ -209,7 +209,7 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
     the agency or another business gives that business control over the client's events
     and link editing, and is lost when the relationship ends."""
     v = ctx.view
-    available, _ = owned_domains_available(v)
+    available, owned_error = owned_domains_available(v)
     for row in sorted(ctx.facts.domain_rows.values(), key=lambda r: r.domain):
         if not (row.events or row.declared or row.listed):
             continue
@@ -244,8 +244,9 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
                     "verified it.", evidence=markers.evidence(),
                     remediation=_reverify_fix(ctx, row.domain, who))
         elif not available:
-            yield ctx.skipped(res, f"Owner of {row.domain} unknown: the client's verified "
-                              "domains could not be read.")
+            yield ctx.skipped(res, f"Who verified {row.domain} is unknown: Meta's API no "
+                              "longer lists the domains a business has verified.",
+                              evidence={"owned_domains_error": owned_error})
 
 
 @check(

@@ -27,7 +27,12 @@ def rules_on_current_windows(ctx: CheckContext) -> Iterator[Finding]:
         evidence = {"account": s.account, "status": s.status, "execution_type":
                     s.execution_type, "windows": [f"{w.where}: {w.raw}" for w in s.windows],
                     "notes": s.notes}
-        if s.classification == "deprecated":
+        if s.classification == "unreadable":
+            yield ctx.skipped(
+                res, f"Rule {s.name or s.rule_id} could not be checked: Meta returned its "
+                "conditions in a form the audit cannot read. Check its attribution window in "
+                "Ads Manager → Automated rules.", evidence=evidence)
+        elif s.classification == "deprecated":
             old = sorted({p for w in s.windows for p in w.parts})
             kind = "acts on budgets or delivery" if s.dangerous else "notifies"
             yield ctx.failed(

@@ -54,6 +54,18 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
         old = m["old_default"]
         evidence = {"conversions": dict(total.figures.counts), "spend": total.spend, **m,
                     "period": f"{result.date_start} to {result.date_stop}"}
+        if total.inconsistent:
+            yield ctx.skipped(res, f"{total.label} in {total.account}: the figures Meta "
+                              "returned do not add up (a shorter attribution window shows "
+                              "more conversions than a longer one), so the change is not "
+                              "projected.",
+                              evidence={**evidence, "inconsistent": list(total.inconsistent)})
+            continue
+        if old == 0:
+            yield ctx.skipped(res, f"{total.label} in {total.account}: no conversions under "
+                              "28-day click + 1-day view in the period, so there is nothing "
+                              "to compare.", evidence=evidence)
+            continue
         if old is None or m["change"] is None:
             missing = [w for w in ("28d_click", "7d_click", "1d_view")
                        if total.figures.counts.get(w) is None]

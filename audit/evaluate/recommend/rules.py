@@ -10,6 +10,13 @@ Rules on a deprecated window (28-day click, 7- or 28-day view) get a suggested
 threshold recalibrated by the ratio measured for that account and event in the window
 comparison, and the arithmetic shown. Without a measurable ratio the threshold is kept
 and marked for a human.
+
+The evaluation-spec page documents ``ACCOUNT_DEFAULT`` as the only value of the rule-level
+``attribution_window`` filter, so a suggested spec uses nothing else there: a target such as
+``7d_click`` becomes a prefix on each conversion-dependent filter, and a rule-level window
+the rule keeps moves onto its filters the same way. Suggested specs hold only the keys an
+update may send (:mod:`audit.facts.rule_specs`). A spec that arrived in a shape that cannot
+be read is "unreadable": the rule could not be checked.
 """
 
 from __future__ import annotations
@@ -20,20 +27,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit.config import rule_window
 from audit.evaluate.recommend.windows import WindowsResult
+from audit.facts.rule_specs import parse_spec, writable
 from audit.facts.view import SnapshotView, to_float, to_str
 
 DEPRECATED = frozenset({"28d_click", "7d_view", "28d_view"})
 DANGEROUS = frozenset({"PAUSE", "CHANGE_BUDGET", "CHANGE_CAMPAIGN_BUDGET", "CHANGE_BID",
                        "REBALANCE_BUDGET"})
-TARGETS = {"ACCOUNT_DEFAULT": ("7d_click", "1d_view"), "7D_CLICK": ("7d_click",),
-           "1D_VIEW_7D_CLICK": ("7d_click", "1d_view"), "1D_CLICK": ("1d_click",),
-           "1D_VIEW_1D_CLICK": ("1d_click", "1d_view")}
+# Target → the windows it counts (ACCOUNT_DEFAULT: Meta's default, 7-day click + 1-day view).
+TARGETS = {"ACCOUNT_DEFAULT": ("7d_click", "1d_view"), "7d_click": ("7d_click",),
+           "1d_view_7d_click": ("7d_click", "1d_view"), "1d_click": ("1d_click",),
+           "1d_view_1d_click": ("1d_click", "1d_view")}
 LONG_PRESETS = frozenset({"LAST_14D", "LAST_14_DAYS", "LAST_28D", "LAST_28_DAYS", "LAST_30D",
                           "LAST_30_DAYS", "LIFETIME", "THIS_MONTH", "LAST_MONTH", "MAXIMUM"})
 _WINDOW = re.compile(r"(\d+)d_(click|view)", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?P<obj>(?:campaign|adset|ad)\.)?(?P<win>[0-9a-z_]+):(?P<rest>.+)$",
                      re.IGNORECASE)
+_OBJECT = re.compile(r"^(?P<obj>(?:campaign|adset|ad)\.)?(?P<rest>.+)$", re.IGNORECASE)
+_COST = re.compile(r"cost_per|(?:^|_)(?:cpa|cpc|cpm|cpp)$")
 # Filter-field keywords → the insights action types whose ratio recalibrates them.
 EVENT_KEYWORDS = (
     ("purchase", ("offsite_conversion.fb_pixel_purchase", "omni_purchase", "purchase")),
@@ -103,7 +115,8 @@ def _metric(field_name: str) -> tuple[str, str] | None:
     """(kind, keyword) of a conversion-dependent filter field, or None."""
     m = _PREFIX.match(field_name)
     base = (m.group("rest") if m else field_name).lower()
-    kind = ("roas" if "roas" in base else "cost" if base.startswith("cost_per") or "cpa" in base
+    # "lifetime_cost_per_…": a time-preset prefix may precede the metric
+    kind = ("roas" if "roas" in base else "cost" if _COST.search(base)
             else "value" if "value" in base else "count")
     for keyword, _ in EVENT_KEYWORDS:
         if keyword in base:
@@ -122,7 +135,7 @@ class Suggestion:
     name: str | None
     status: str | None
     execution_type: str | None
-    classification: str  # deprecated | current | none
+    classification: str  # deprecated | current | none | unreadable
     windows: list[WindowUse]
     current: dict[str, Any]
     updated_time: str | None
@@ -166,6 +179,9 @@ def measured_ratio(windows: WindowsResult, account: str, keyword: str, old: tupl
         for t in windows.account_totals:
             if t.account != account or t.action_type != action_type:
                 continue
+            if t.inconsistent:
+                return None, (f"the figures for {t.label} do not nest across windows "
+                              f"({t.inconsistent[0]})")
             source = t.figures.values if values else t.figures.counts
             old_v = [source.get(w) for w in old]
             new_v = [source.get(w) for w in new]
@@ -191,60 +207,110 @@ def _fmt(value: float, like: Any, kind: str) -> float | int:
     return round(value, 2)
 
 
+def target_window(value: str) -> str:
+    """A stored target normalised (``7D_CLICK``, the old rule-level form, is ``7d_click``);
+    anything else falls back to ``ACCOUNT_DEFAULT``."""
+    try:
+        return rule_window(value)
+    except ValueError:
+        return "ACCOUNT_DEFAULT"
+
+
+def is_cost_condition(field_name: str) -> bool:
+    """True for a cost metric (``cost_per_…``, CPA, CPC, CPM), prefixes allowed."""
+    m = _PREFIX.match(field_name) or _OBJECT.match(field_name)
+    base = (m.group("rest") if m else field_name).lower()
+    return bool(_COST.search(base))
+
+
 def suggest(rule: Mapping[str, Any], account: str, windows: WindowsResult, target: str
             ) -> Suggestion:
     """Classify one rule and, if it uses a retired window, build its replacement spec."""
-    spec = rule.get("evaluation_spec")
-    spec = spec if isinstance(spec, dict) else {}
-    execution = rule.get("execution_spec")
-    uses = windows_in(spec)
+    target = target_window(target)
+    spec, problem = parse_spec(rule.get("evaluation_spec"))
+    execution, _ = parse_spec(rule.get("execution_spec"))
+    uses = windows_in(spec) if spec is not None else []
     deprecated = [u for u in uses if is_deprecated(u.parts)]
-    cls = "deprecated" if deprecated else "current" if uses else "none"
+    cls = ("unreadable" if spec is None else "deprecated" if deprecated
+           else "current" if uses else "none")
     s = Suggestion(account=account, rule_id=to_str(rule.get("id")) or "?",
                    name=to_str(rule.get("name")), status=to_str(rule.get("status")),
-                   execution_type=to_str(execution.get("execution_type"))
-                   if isinstance(execution, Mapping) else None,
-                   classification=cls, windows=uses, current=copy.deepcopy(spec),
+                   execution_type=to_str(execution.get("execution_type")) if execution else None,
+                   classification=cls, windows=uses, current=copy.deepcopy(spec or {}),
                    updated_time=to_str(rule.get("updated_time")))
+    if spec is None:
+        s.notes.append(f"its evaluation_spec {problem}; the rule could not be checked.")
+        return s
     long = [p for p in time_presets(spec) if p.upper() in LONG_PRESETS]
     if long and (deprecated or cls == "none"):
         s.notes.append(f"time preset {', '.join(long)} spans more than the 7-day click window: "
                        "conversions in it are still being attributed; review the threshold.")
     if not deprecated:
         return s
-    s.suggested = _rewrite(s, spec, deprecated, account, windows, target)
+    s.suggested = _rewrite(s, spec, account, windows, target)
+    if (s.execution_type or "").upper() == "PAUSE" and any(
+            is_cost_condition(str(flt.get("field", ""))) for flt in _filters(s.suggested)):
+        # https://developers.facebook.com/docs/marketing-api/reference/ad-rule/ (error 2703)
+        s.notes.append("This rule turns ads off on a cost condition. Meta refuses such rules "
+                       "(error 2703: rules that turn off ads can't have cost conditions), so "
+                       "the update will likely be refused until the rule's action or its cost "
+                       "condition is changed in Ads Manager (for example: a notification, or "
+                       "spend plus a result count instead of the cost per result).")
     return s
 
 
-def _rewrite(s: Suggestion, spec: dict[str, Any], deprecated: list[WindowUse], account: str,
-             windows: WindowsResult, target: str) -> dict[str, Any]:
+def _filters(spec: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    filters = spec.get("filters") if spec else None
+    return [f for f in filters if isinstance(f, dict)] if isinstance(filters, list) else []
+
+
+def _with_window(field_name: str, window: str) -> str:
+    """``campaign.lifetime_results`` + ``7d_click`` → ``campaign.7d_click:lifetime_results``;
+    an existing window prefix is replaced; ``window == ""`` removes it."""
+    m = _PREFIX.match(field_name)
+    if m and window_parts(m.group("win")):
+        obj, rest = m.group("obj") or "", m.group("rest")
+    else:
+        o = _OBJECT.match(field_name)
+        obj, rest = (o.group("obj") or "", o.group("rest")) if o else ("", field_name)
+    return f"{obj}{window + ':' if window else ''}{rest}"
+
+
+def _rewrite(s: Suggestion, spec: dict[str, Any], account: str, windows: WindowsResult,
+             target: str) -> dict[str, Any]:
     new_parts = TARGETS[target]
-    new_spec = copy.deepcopy(spec)
+    target_prefix = "" if target == "ACCOUNT_DEFAULT" else target
+    new_spec = writable("evaluation_spec", spec)
     filters: list[Any] = new_spec.get("filters") or []
-    old_parts = deprecated[0].parts
-    rule_level = [u for u in deprecated if u.where == "attribution_window filter"]
-    for level_use in rule_level:
-        filters[level_use.filter_index]["value"] = target
-        s.changes.append(f"attribution_window {level_use.raw} → {target}")
-    prefixed = {u.filter_index: u for u in deprecated if u.filter_index >= 0
+    rule_level = next((u for u in s.windows if u.where == "attribution_window filter"), None)
+    # The window unprefixed filters used, and what they use after the rule-level filter
+    # becomes ACCOUNT_DEFAULT (the only value a write may carry).
+    rule_window = rule_level.parts if rule_level and rule_level.parts else None
+    if rule_level is not None and rule_level.raw.upper() != "ACCOUNT_DEFAULT":
+        filters[rule_level.filter_index]["value"] = "ACCOUNT_DEFAULT"
+        s.changes.append(f"attribution_window {rule_level.raw} → ACCOUNT_DEFAULT")
+    prefixed = {u.filter_index: u for u in s.windows if u.filter_index >= 0
                 and u.where != "attribution_window filter"}
-    rule_window = rule_level[0].parts if rule_level else None
     for i, flt in enumerate(filters):
         if not isinstance(flt, dict) or flt.get("field") in ("attribution_window", "time_preset"):
             continue
         field_name = str(flt.get("field", ""))
+        metric = _metric(field_name)
         use = prefixed.get(i)
         parts = use.parts if use else rule_window
-        if use is not None:
-            m = _PREFIX.match(field_name)
-            if m:
-                new_win = "" if target == "ACCOUNT_DEFAULT" else target.lower() + ":"
-                flt["field"] = f"{m.group('obj') or ''}{new_win}{m.group('rest')}"
-                s.changes.append(f"{field_name} → {flt['field']}")
-        if parts is None or not is_deprecated(parts):
-            continue
-        metric = _metric(field_name)
-        if metric is None:
+        if use is not None and is_deprecated(use.parts):
+            new_field = _with_window(field_name, target_prefix)
+        elif use is None and rule_level is not None and rule_window is not None \
+                and metric is not None:
+            # the rule-level window moves onto the filter: the target, or the one it had
+            new_field = _with_window(field_name, target_prefix if is_deprecated(rule_window)
+                                     else rule_level.raw.lower())
+        else:
+            new_field = field_name
+        if new_field != field_name:
+            flt["field"] = new_field
+            s.changes.append(f"{field_name} → {new_field}")
+        if parts is None or not is_deprecated(parts) or metric is None:
             continue
         kind, keyword = metric
         ratio, how = measured_ratio(windows, account, keyword, parts, new_parts,
@@ -256,7 +322,8 @@ def _rewrite(s: Suggestion, spec: dict[str, Any], deprecated: list[WindowUse], a
             continue
         _recalibrate(s, flt, kind, ratio, how)
     if not s.changes:
-        s.changes.append(f"window {' + '.join(old_parts)} → {target}")
+        old = sorted({p for u in s.windows if is_deprecated(u.parts) for p in u.parts})
+        s.changes.append(f"window {' + '.join(old)} → {target}")
     return new_spec
 
 
@@ -296,7 +363,7 @@ def suggestions(view: SnapshotView, windows: WindowsResult, target: str) -> list
             if str(rule.get("status", "")).upper() == "DELETED":
                 continue
             out.append(suggest(rule, str(account), windows, target))
-    order = {"deprecated": 0, "current": 1, "none": 2}
+    order = {"deprecated": 0, "unreadable": 1, "current": 2, "none": 3}
     out.sort(key=lambda s: (order[s.classification], not s.dangerous,
                             (s.status or "").upper() != "ENABLED", s.name or "", s.rule_id))
     return out

@@ -5,6 +5,12 @@ every window the API returned; how much of 28-day click 7-day click keeps; how m
 view adds; and the projected change in reported conversions, cost per result and ROAS when
 moving from the old default (28-day click + 1-day view) to the new one (7-day click + 1-day
 view). A window the API did not return is *unavailable* (None), never zero.
+
+Only conversions count: insights rows carry click and view windows on engagement actions
+too (link clicks, post engagement, video views …), and those never enter the comparison
+(:func:`is_conversion`). Windows nest: a shorter window can never hold more than a longer
+one of the same kind (1-day ≤ 7-day ≤ 28-day click; the same for view). Figures that do not
+are reported as inconsistent and not projected, so bad data never reads as a "-100 %" drop.
 """
 
 from __future__ import annotations
@@ -12,17 +18,47 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView, to_float, to_str
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
-MULTI_DAY = ("7d_click", "28d_click", "7d_view", "28d_view")
 OLD_DEFAULT = ("28d_click", "1d_view")
 NEW_DEFAULT = ("7d_click", "1d_view")
 UNIFIED_ATTRIBUTION = date(2025, 6, 10)
 VIEW_WINDOWS_GONE = date(2026, 1, 12)
+NESTS = (("1d_click", "7d_click", "28d_click"), ("1d_view", "7d_view", "28d_view"))
+METRICS = ("kept_7d_of_28d_click", "kept_1d_of_7d_click", "view_share_new_default",
+           "old_default", "new_default", "change", "cost_per_result_old",
+           "cost_per_result_new", "roas_old", "roas_new")
+
+# Conversion action types, by prefix, from the action types Meta documents for the
+# ``actions`` field (https://developers.facebook.com/docs/marketing-api/reference/
+# ads-action-stats/: "only conversion type metrics are eligible for setting values for
+# attribution windows past 1 day"): website (offsite_conversion.*, custom conversions
+# offsite_conversion.custom.*), app (app_custom_event.*, mobile_app_install), offline
+# (offline_conversion.*), on-Meta (onsite_conversion.*), leads, and their omni_ forms.
+CONVERSION_PREFIXES = ("offsite_conversion.", "app_custom_event.", "offline_conversion.",
+                       "onsite_conversion.", "omni_")
+CONVERSION_TYPES = frozenset({"lead", "mobile_app_install"})
+
+
+def is_conversion(action_type: str) -> bool:
+    """True for a conversion action type; engagement (link_click, video_view …) is not."""
+    return action_type in CONVERSION_TYPES or action_type.startswith(CONVERSION_PREFIXES)
+
+
+def nesting_problems(counts: Mapping[str, float | None]) -> list[str]:
+    """Where a shorter window holds more than a longer one (``"7d_click 5 > 28d_click 3"``)."""
+    out = []
+    for chain in NESTS:
+        known = [(w, counts.get(w)) for w in chain if counts.get(w) is not None]
+        for (short, a), (long, b) in pairwise(known):
+            if a is not None and b is not None and a > b + 1e-9:
+                out.append(f"{short} {a:g} > {long} {b:g}")
+    return out
 
 LABELS = {
     "offsite_conversion.fb_pixel_purchase": "Purchase (website)",
@@ -95,10 +131,16 @@ class Comparison:
     label: str
     spend: float
     figures: Figures
+    # Why the figures cannot be compared (windows that do not nest), here or in a row
+    # this total adds up; empty when consistent.
+    inconsistent: list[str] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float | None]:
-        """Derived ratios and the old → new default projection."""
+        """Derived ratios and the old → new default projection (all None when the figures
+        are inconsistent)."""
         c, v = self.figures.counts, self.figures.values
+        if self.inconsistent:
+            return dict.fromkeys(METRICS)
         old = _sum(c.get(w) for w in OLD_DEFAULT)
         new = _sum(c.get(w) for w in NEW_DEFAULT)
         old_value = _sum(v.get(w) for w in OLD_DEFAULT)
@@ -122,7 +164,7 @@ class Comparison:
                 "object_name": self.object_name, "account": self.account,
                 "action_type": self.action_type, "event": self.label, "spend": self.spend,
                 "conversions": dict(self.figures.counts), "values": dict(self.figures.values),
-                "metrics": self.metrics()}
+                "metrics": self.metrics(), "inconsistent": list(self.inconsistent)}
 
 
 @dataclass
@@ -173,17 +215,24 @@ def _entries(row: Mapping[str, Any], key: str) -> dict[str, Mapping[str, Any]]:
 
 
 def _conversion_types(rows: list[Mapping[str, Any]]) -> tuple[set[str], set[str]]:
-    """Conversion action types (those carrying a multi-day window) and windows seen."""
+    """Conversion action types reported under some window, and the windows seen on them
+    (engagement actions are left out: their windows say nothing about conversions)."""
     kinds: set[str] = set()
     seen: set[str] = set()
     for row in rows:
         for key in ("actions", "action_values"):
             for kind, entry in _entries(row, key).items():
                 present = {w for w in WINDOWS if w in entry}
-                seen |= present
-                if present & set(MULTI_DAY):
+                if present and is_conversion(kind):
                     kinds.add(kind)
+                    seen |= present
     return kinds, seen
+
+
+def _check_nesting(comp: Comparison) -> Comparison:
+    for what, figures in (("conversions", comp.figures.counts), ("value", comp.figures.values)):
+        comp.inconsistent += [f"{what}: {p}" for p in nesting_problems(figures)]
+    return comp
 
 
 def _figures(row: Mapping[str, Any], kind: str, available: set[str]) -> Figures:
@@ -234,16 +283,24 @@ def compare(facts: Facts) -> WindowsResult:
                 fig = _figures(row, kind, available)
                 if not any(fig.counts.values()) and not any(fig.values.values()):
                     continue
-                comp = Comparison(level, obj_id, to_str(row.get(f"{level}_name")), account,
-                                  kind, label_for(kind, names), round(spend, 2), fig)
+                comp = _check_nesting(Comparison(
+                    level, obj_id, to_str(row.get(f"{level}_name")), account, kind,
+                    label_for(kind, names), round(spend, 2), fig))
                 result_rows[level].append(comp)
         if level == "campaign" or not all_rows.get((account, "campaign")):
             _accumulate(totals, account, rows, kinds, available, names)
+    for total in totals.values():
+        _check_nesting(total)
     account_totals = sorted(totals.values(), key=lambda c: (c.account, c.action_type))
     currencies = _currencies(view)
     client_totals = _client_totals(account_totals, currencies)
     start, stop = _span(every)
     notes = _notes(start, stop, sorted(set(WINDOWS) - available), bool(kinds), view)
+    odd = [c for rows in result_rows.values() for c in rows if c.inconsistent]
+    if odd:
+        notes.append(f"{len(odd)} row(s) returned by Meta have windows that do not nest (a "
+                     "shorter window showing more conversions than a longer one); they are "
+                     "shown as inconsistent data and not projected.")
     return WindowsResult(start, stop, [w for w in WINDOWS if w in available],
                          [w for w in WINDOWS if w not in available], notes,
                          result_rows, account_totals, client_totals, currencies, errors)
@@ -260,7 +317,10 @@ def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
             Figures({w: (0.0 if w in available else None) for w in WINDOWS},
                     {w: (0.0 if w in available else None) for w in WINDOWS})))
         for row in rows:
-            total.figures.add(_figures(row, kind, available))
+            fig = _figures(row, kind, available)
+            total.figures.add(fig)
+            obj = to_str(row.get("campaign_id")) or to_str(row.get("adset_id")) or "?"
+            total.inconsistent += [f"{obj}: {p}" for p in nesting_problems(fig.counts)]
 
 
 def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, str]
@@ -275,6 +335,7 @@ def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, st
             "client", "client", None, "all", t.action_type, t.label, total_spend,
             Figures({w: 0.0 for w in WINDOWS}, {w: 0.0 for w in WINDOWS})))
         comp.figures.add(t.figures)
+        comp.inconsistent += t.inconsistent
     return sorted(out.values(), key=lambda c: c.action_type)
 
 

@@ -2,9 +2,11 @@
 
 Every metric over days ``[a, b]`` is ``round(rate * active_days_up_to(b)) -
 round(rate * active_days_up_to(a - 1))``, so any split of a range sums exactly to the whole.
-Campaign and account rows add up their ad sets. ``value`` follows the ad set's attribution
-setting; when a row aggregates ad sets with different settings the conversion ``value`` is
-not available (as Graph documents), only the explicitly requested windows are.
+Campaign and account rows add up their ad sets; engagement actions (``link_click``,
+``post_engagement``, ``page_engagement``) come with click and view windows, as real rows do.
+``value`` follows the ad set's attribution setting; when a row aggregates ad sets with
+different settings the conversion ``value`` is not available (as Graph documents), only the
+explicitly requested windows are.
 """
 
 from __future__ import annotations
@@ -84,7 +86,14 @@ def _adset_totals(adset: AdSet, since: date, until: date, today: date) -> Totals
                 t.values[conv.action_type].get(f"{click}d_click", 0)
                 + t.values[conv.action_type].get(f"{view}d_view", 0))
     if t.clicks:
-        t.actions["link_click"] = {"value": t.clicks, "1d_click": t.clicks}
+        # Engagement actions carry click and view windows too in real rows (recorded by other
+        # Marketing API clients), though only conversions are meant to be compared by window.
+        engaged = t.clicks + t.impressions // 40
+        t.actions["link_click"] = {"value": t.clicks, "1d_click": t.clicks,
+                                   "7d_click": t.clicks, "28d_click": t.clicks}
+        for kind in ("post_engagement", "page_engagement"):
+            t.actions[kind] = {"value": engaged, "1d_click": t.clicks, "7d_click": t.clicks,
+                               "28d_click": t.clicks, "1d_view": engaged - t.clicks}
     return t
 
 

@@ -1,9 +1,11 @@
 """Dataset Quality API: ``GET /{version}/dataset_quality?dataset_id=…&fields=web{…}``.
 
 One ``web`` entry per event that fired in the last 7 days. Events with server (CAPI) traffic
-carry ``event_match_quality``, ``dedupe_key_feedback``/``dedup_key_feedback`` (both spellings
-appear in Meta's page), ``data_freshness`` and ``acr``; browser-only events carry
-``event_potential_aly_acr_increase`` instead.
+carry ``event_match_quality``, ``dedupe_key_feedback``, ``data_freshness`` and ``acr``;
+browser-only events carry ``event_potential_aly_acr_increase`` instead. The page's field table
+spells the dedup field ``dedup_key_feedback`` but its examples (and the real API) use
+``dedupe_key_feedback``; asking for the misspelt one fails the whole request with #100, as
+Graph does.
 """
 
 from __future__ import annotations
@@ -85,7 +87,6 @@ def _pick(value: dict[str, Any], children: list[Selection], kind: str) -> dict[s
 def _type_name(kind: str) -> str:
     return {"web": "AdsDatasetQualityWebEvent", "event_match_quality": "AdsPixelCAPIEMQ",
             "event_coverage": "AdsDatasetEventCoverage",
-            "dedup_key_feedback": "AdsDatasetDedupKeyFeedback",
             "dedupe_key_feedback": "AdsDatasetDedupKeyFeedback",
             "data_freshness": "AdsDatasetDataFreshness", "acr": "AdsDatasetCAPIACR"}.get(
         kind, kind)
@@ -119,7 +120,6 @@ def _entry(call: Call, pixel: Pixel, event: PixelEvent) -> dict[str, Any] | None
                                     for name, pct in zip(DEDUP_TEXT, triple, strict=True)}}
              for key, triple in q.get("dedup", {}).items()]
     entry["dedupe_key_feedback"] = dedup
-    entry["dedup_key_feedback"] = dedup
     entry["data_freshness"] = {"upload_frequency": q.get("freshness", "real_time"),
                                "description": FRESHNESS_TEXT}
     if "acr" in q:

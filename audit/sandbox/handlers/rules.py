@@ -1,7 +1,16 @@
 """Automated rules: ``GET/POST act_<id>/adrules_library`` and ``GET/POST/DELETE /{rule_id}``.
 
 Updates arrive form-encoded with the specs JSON-encoded (as the SDK sends them); they are
-validated like Graph does, stored in ``srv.state`` only, and bump ``updated_time``.
+validated like Graph does, stored in ``srv.state`` only, and bump ``updated_time``. Reads
+return the specs with their own ``id`` (a field of the SDK's spec classes); an update that
+sends it back, or any other key the update does not document, is refused with #100.
+
+Error 2703, "Rules that turn off ads can't have cost conditions", is documented for creating
+and updating rules (https://developers.facebook.com/docs/marketing-api/reference/ad-rule/).
+The sandbox answers it where both that page and public field reports agree Meta refuses: a
+rule that pauses ad sets or ads (``execution_type`` PAUSE, ``entity_type`` AD or ADSET) with
+a cost filter (``cost_per_…``, CPA, CPC, CPM, prefixes allowed). Reports that campaign-level
+rules are accepted are unconfirmed, so the sandbox accepts them.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from . import access
 SPECS = ("evaluation_spec", "execution_spec", "schedule_spec")
 UPDATABLE = ("name", "status", *SPECS)
 IGNORED = ("access_token", "appsecret_proof")
+COST_FIELD = re.compile(r"cost_per|(?:^|_)(?:cpa|cpc|cpm|cpp)$")
+FIELD_PREFIXES = re.compile(r"^(?:(?:campaign|adset|ad)\.)?(?:[0-9a-z_]+:)?", re.IGNORECASE)
 
 
 def library(call: Call, account_id: str) -> dict[str, Any]:
@@ -32,6 +43,7 @@ def library(call: Call, account_id: str) -> dict[str, Any]:
         for key in ("name", "evaluation_spec", "execution_spec"):
             if key not in values:
                 raise SandboxError(f"(#100) The parameter {key} is required")
+        _refuse_cost_conditions(values["evaluation_spec"], values["execution_spec"])
         rule_id = world.runtime.new_id("2385", world.rules)
         rule = Rule(id=rule_id, account_id=account_id, name=str(values["name"]),
                     status=str(values.get("status", "ENABLED")),
@@ -63,6 +75,8 @@ def rule_node(call: Call, rule_id: str) -> dict[str, Any]:
     values = _parsed(call)
     if not values:
         raise invalid_param("No fields to update were given")
+    _refuse_cost_conditions(values.get("evaluation_spec", rule.evaluation_spec),
+                            values.get("execution_spec", rule.execution_spec))
     for key, value in values.items():
         if key == "name":
             rule.name = str(value)
@@ -72,6 +86,22 @@ def rule_node(call: Call, rule_id: str) -> dict[str, Any]:
             setattr(rule, key, value)
     rule.updated_time = call.now
     return {"success": True}
+
+
+def _refuse_cost_conditions(evaluation: dict[str, Any], execution: dict[str, Any]) -> None:
+    """Error 2703 for a rule that pauses ad sets or ads on a cost condition."""
+    if execution.get("execution_type") != "PAUSE":
+        return
+    filters = [f for f in evaluation.get("filters") or [] if isinstance(f, dict)]
+    scope = {str(f.get("value")) for f in filters if f.get("field") == "entity_type"}
+    fields = [str(f.get("field", "")) for f in filters]
+    trigger = evaluation.get("trigger")
+    if isinstance(trigger, dict):
+        fields.append(str(trigger.get("field", "")))
+    if scope & {"AD", "ADSET"} and any(
+            COST_FIELD.search(FIELD_PREFIXES.sub("", name, count=1).lower()) for name in fields):
+        raise SandboxError("Rules that turn off ads can't have cost conditions. You need to "
+                           "change the rule's conditions or action.", code=2703)
 
 
 def _parsed(call: Call) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Values follow Graph conventions: ids and money as strings, times as
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..world.model import (
@@ -90,11 +91,23 @@ def adset_dict(world: World, adset: AdSet) -> dict[str, Any]:
     return out
 
 
+def _spec(rule: Rule, key: str, value: dict[str, Any] | None, suffix: int) -> Any:
+    """A rule spec as read: with its own ``id`` (``AdRuleEvaluationSpec`` and
+    ``AdRuleExecutionSpec`` have one in the SDK; an update must not send it back), as JSON
+    text for the rules whose world gives it so."""
+    if value is None:
+        return None
+    out = {"id": str(int(rule.id) * 10 + suffix), **value} if suffix else dict(value)
+    return json.dumps(out, separators=(",", ":")) if key in rule.text_specs else out
+
+
 def rule_dict(rule: Rule) -> dict[str, Any]:
     """An ``AdRule`` node."""
     return {"id": rule.id, "account_id": rule.account_id[4:], "name": rule.name,
-            "status": rule.status, "evaluation_spec": rule.evaluation_spec,
-            "execution_spec": rule.execution_spec, "schedule_spec": rule.schedule_spec,
+            "status": rule.status,
+            "evaluation_spec": _spec(rule, "evaluation_spec", rule.evaluation_spec, 1),
+            "execution_spec": _spec(rule, "execution_spec", rule.execution_spec, 2),
+            "schedule_spec": _spec(rule, "schedule_spec", rule.schedule_spec, 0),
             "created_time": graph_time(rule.created_time) if rule.created_time else None,
             "updated_time": graph_time(rule.updated_time) if rule.updated_time else None,
             "created_by": rule.created_by}

@@ -328,11 +328,13 @@ NESTED_TYPES: dict[tuple[str, str], str] = {
 }
 
 # Dataset Quality API (``GET /dataset_quality``) sub-structures, per the Dataset Quality API page.
+# The dedup feedback is ``dedupe_key_feedback`` (the page's examples and the SDK's
+# AdsPixelCAPIIntegrationQuality.Field); its field table's ``dedup_key_feedback`` is refused.
 _PCT_DESC = _words("percentage description")
 DATASET_QUALITY: dict[str, frozenset[str]] = {
     "web": _words(
         "event_name event_match_quality event_potential_aly_acr_increase acr event_coverage "
-        "dedup_key_feedback dedupe_key_feedback data_freshness"
+        "dedupe_key_feedback data_freshness"
     ),
     "event_match_quality": _words("composite_score match_key_feedback diagnostics"),
     "match_key_feedback": _words("identifier coverage potential_aly_acr_increase"),
@@ -344,10 +346,6 @@ DATASET_QUALITY: dict[str, frozenset[str]] = {
     "event_potential_aly_acr_increase": _PCT_DESC,
     "acr": _PCT_DESC,
     "event_coverage": _words("percentage goal_percentage description potential_aly_acr_increase"),
-    "dedup_key_feedback": _words(
-        "dedupe_key browser_events_with_dedupe_key server_events_with_dedupe_key "
-        "overall_browser_coverage_from_dedupe_key"
-    ),
     "dedupe_key_feedback": _words(
         "dedupe_key browser_events_with_dedupe_key server_events_with_dedupe_key "
         "overall_browser_coverage_from_dedupe_key"

@@ -232,6 +232,12 @@ def _rule(world: World, account: AdAccount, raw: Any, now: datetime, path: str,
     rule_id = as_id(req(data, "id", path), f"{path}.id")
     claim(world, rule_id, f"{path}.id")
     specs = {k: data.get(k) for k in ("evaluation_spec", "execution_spec", "schedule_spec")}
+    text_specs = tuple(k for k, v in specs.items() if isinstance(v, str))
+    for key in text_specs:  # a spec given as JSON text is served as text
+        try:
+            specs[key] = json.loads(str(specs[key]))
+        except ValueError:
+            raise fail(f"{path}.{key}", "must be an object, or JSON text holding one") from None
     problem = validate_rule_specs(specs, require=("evaluation_spec", "execution_spec"))
     if problem:
         raise fail(f"{path}.{problem[0]}", problem[1])
@@ -247,5 +253,6 @@ def _rule(world: World, account: AdAccount, raw: Any, now: datetime, path: str,
         created_time=created,
         updated_time=as_time(data.get("updated_time", created), now, f"{path}.updated_time"),
         created_by={k: as_str(v, f"{path}.created_by.{k}") for k, v in creator.items()} or None,
+        text_specs=text_specs,
     )
 

@@ -206,6 +206,8 @@ class Rule:
     created_time: datetime | None = None
     updated_time: datetime | None = None
     created_by: dict[str, Any] | None = None
+    # Specs served as JSON text instead of objects, as some recorded real responses show.
+    text_specs: tuple[str, ...] = ()
 
 
 @dataclass

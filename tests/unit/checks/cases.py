@@ -188,7 +188,8 @@ ACCESS = [
          {"p1": SKIPPED, "p2": PASS}, {"p1": "did not report which tasks"}),
     Case("access_pixel_tasks", "agencies_unreadable",
          {**ONE_PIXEL, "pixel/p1/agencies": failed("p1/agencies")},
-         {CLIENT: SKIPPED}, {CLIENT: f"Skipped: GET /p1/agencies {DENIED}"}),
+         {"p1": SKIPPED}, {"p1": "Could not read which tasks Northwind holds on pixel "
+                                 "Pixel p1 (p1) (permission error 200)"}),
 
     Case("access_pixel_users", "system_user_assigned",
          {**SHARED, AGENCY_USERS: [{"id": "u1", "name": "Audit bot", "user_type":
@@ -267,17 +268,17 @@ CAPI = [
 
     # Best dedup key covers min(90, 80) = 80% on both sides, above 50.
     Case("capi_event_dedup", "deduplicated",
-         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedup_key_feedback": [
+         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedupe_key_feedback": [
              {"dedupe_key": "event_id", "browser_events_with_dedupe_key": {"percentage": 90},
               "server_events_with_dedupe_key": {"percentage": 80}}]})},
          {"p1:Purchase": PASS}, {"p1:Purchase": "80% of browser events are deduplicated"}),
     Case("capi_event_dedup", "double_counted",
-         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedup_key_feedback": [
+         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedupe_key_feedback": [
              {"dedupe_key": "event_id",
               "overall_browser_coverage_from_dedupe_key": {"percentage": 20}}]})},
          {"p1:Purchase": FAIL}, {"p1:Purchase": "only 20% are deduplicated"}),
     Case("capi_event_dedup", "threshold_from_config",
-         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedup_key_feedback": [
+         {**BOTH_SIDES, "pixel/p1/dataset_quality": dq(Purchase={"dedupe_key_feedback": [
              {"dedupe_key": "event_id",
               "overall_browser_coverage_from_dedupe_key": {"percentage": 20}}]})},
          {"p1:Purchase": PASS}, params={"min_dedup_percent": 10}),
@@ -333,7 +334,8 @@ DOMAINS = [
     Case("domains_traffic_verified", "owned_domains_unreadable",
          {**HOSTS, "business/owned_domains": failed("owned_domains", kind="unsupported",
                                                     code=100)},
-         {"acme.co.uk": SKIPPED}, {"acme.co.uk": "(owned_domains: unsupported error 100)"}),
+         {"acme.co.uk": SKIPPED},
+         {"acme.co.uk": "Meta's API no longer says which domains a business has verified"}),
 
     Case("domains_owner_client", "client_owns_it",
          {"business/owned_domains": owned("acme.co.uk"), "agency/owned_domains": []},
@@ -350,7 +352,7 @@ DOMAINS = [
          {"domains": ["acme.co.uk"]}),
     Case("domains_owner_client", "owner_unknown",
          {"business/owned_domains": failed("owned_domains"), "agency/owned_domains": []},
-         {"acme.co.uk": SKIPPED}, {"acme.co.uk": "Owner of acme.co.uk unknown"},
+         {"acme.co.uk": SKIPPED}, {"acme.co.uk": "Who verified acme.co.uk is unknown"},
          {"domains": ["acme.co.uk"]}),
 
     Case("domains_declared_traffic", "declared_domain_has_traffic", HOSTS,
