@@ -166,6 +166,13 @@ def test_unreachable_names_the_reason(dns_res, home_res, needle):
     assert needle in m.reason
 
 
+def test_lookup_failures_are_findings_not_collection_errors():
+    snap = snap_with(dns_res=lookup_failed("timeout", "the DNS lookup timed out after 5 s"),
+                     home_res=lookup_failed("http_status", "the site answered HTTP 403"))
+    assert snap.get(marker_key("dns", "acme.co.uk")).error_kind == "timeout"
+    assert [e.resource for e in snap.collection_errors()] == []
+
+
 def test_offline_and_unchecked():
     assert state(snap_with(mode="offline")).state is MarkerState.OFFLINE
     assert state(snap_with(mode=None, dns_res=dns(), home_res=home())).state is \
