@@ -100,15 +100,21 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
               help="Exit 1 when a FAIL or ERROR finding of this severity or worse is found "
                    "(muted findings excepted).")
+@click.option("--offline", is_flag=True,
+              help="Do not look up the clients' domains (DNS, web pages) for verification "
+                   "markers; the domain checks then say \"not checked (offline run)\".")
 @trace_option
 def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
-        from_snapshot: Path | None, fail_on: str | None, trace_path: Path | None) -> None:
+        from_snapshot: Path | None, fail_on: str | None, offline: bool,
+        trace_path: Path | None) -> None:
     """Audit the config's clients and write run.json, report.html and index.html.
 
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
     client could not be audited.
     """
     config = load_checked_config(config_path)
+    if offline:
+        config = config.offline()
     clients = select_clients(config, slugs)
     started = time.monotonic()
     with open_trace(trace_path) as trace:

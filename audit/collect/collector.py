@@ -15,6 +15,8 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from audit import __version__
+from audit.collect.domains import collect_markers, mark_offline, prefetch_markers
+from audit.collect.lookups import DomainLookups
 from audit.collect.shared import CLIENT_PIXELS, AgencyReads
 from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
@@ -37,6 +39,7 @@ def client_record(config: Config, client: ClientConfig) -> ClientRecord:
         priorities=client.priorities.model_dump(),
         rules_target_window=config.rules.target_window,
         token_env=config.token_env_for(client),
+        domain_verification_codes=tuple(client.domain_verification_codes),
     )
 
 
@@ -183,10 +186,13 @@ def collect(
     now: datetime,
     progress: Progress | None = None,
     shared: AgencyReads | None = None,
+    lookups: DomainLookups | None = None,
 ) -> Snapshot:
     """Read everything the checks need for ``client``; never raises for API errors.
 
     ``shared`` holds the run's agency-side reads (made once per run, see ``collect.shared``).
+    With ``lookups`` (and ``network.enabled``), the verification markers on the client's
+    domains are read last, once the pixels' hosts are known.
     """
     say = progress or (lambda _msg: None)
     snap = new_snapshot(config, client, now)
@@ -201,6 +207,9 @@ def collect(
         log.warning("%s: not audited: %s", client.slug, reason)
         return snap
 
+    if config.network.enabled and lookups is not None:
+        prefetch_markers(client.domains, lookups, client.domain_verification_codes)
+
     say("discovery")
     if shared is not None:
         _store(snap, shared.for_client(graph, snap.record, config.token_env_for(client)))
@@ -214,6 +223,12 @@ def collect(
 
     say("pixels")
     _store(snap, graph.fetch_all(pixel_reads(snap, now)))
+
+    if not config.network.enabled:
+        mark_offline(snap)
+    elif lookups is not None:
+        say("domains")
+        collect_markers(snap, lookups, client.domain_verification_codes)
 
     if _everything_refused(snap.endpoints.values()):
         snap.not_audited = ("the token could not read anything for this client "

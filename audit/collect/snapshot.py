@@ -27,6 +27,10 @@ SNAPSHOT_VERSION = 1
 # in the snapshot (the domains section says why it fell back) but is not a collection
 # error that would mark the client's run "partial".
 NOT_CLIENT_PROBLEMS = frozenset({"business/owned_domains", "agency/owned_domains"})
+# Lookups on the client's own domains (verification markers, ``domain/<name>/…``) are not
+# Graph reads: a site that blocks automated visits or a domain that does not resolve is
+# reported by the domain checks as "not checked" with the reason, not as a partial run.
+NOT_CLIENT_PROBLEM_PREFIXES = ("domain/",)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ClientRecord:
     priorities: Mapping[str, Any] = field(default_factory=dict)
     rules_target_window: str = "ACCOUNT_DEFAULT"
     token_env: str | None = None
+    domain_verification_codes: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ClientRecord:
@@ -70,6 +75,7 @@ class ClientRecord:
             priorities=dict(priorities) if isinstance(priorities, Mapping) else {},
             rules_target_window=str(data.get("rules_target_window", "ACCOUNT_DEFAULT")),
             token_env=str(token_env) if token_env else None,
+            domain_verification_codes=strings("domain_verification_codes"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,7 +84,8 @@ class ClientRecord:
                 "ad_accounts": list(self.ad_accounts), "pixels": list(self.pixels),
                 "domains": list(self.domains), "aem_mode": self.aem_mode,
                 "priorities": dict(self.priorities),
-                "rules_target_window": self.rules_target_window, "token_env": self.token_env}
+                "rules_target_window": self.rules_target_window, "token_env": self.token_env,
+                "domain_verification_codes": list(self.domain_verification_codes)}
 
 
 class SnapshotError(AuditError):
@@ -117,11 +124,12 @@ class Snapshot:
 
     def collection_errors(self) -> list[CollectionError]:
         """Every read that failed (fully or part-way), in key order; reads listed in
-        ``NOT_CLIENT_PROBLEMS`` are left out."""
+        ``NOT_CLIENT_PROBLEMS`` (or under ``NOT_CLIENT_PROBLEM_PREFIXES``) are left out."""
         out = []
         for key in sorted(self.endpoints):
             res = self.endpoints[key]
-            if res.error is None or key in NOT_CLIENT_PROBLEMS:
+            if res.error is None or key in NOT_CLIENT_PROBLEMS or key.startswith(
+                    NOT_CLIENT_PROBLEM_PREFIXES):
                 continue
             err = res.error
             message = str(err.get("message", ""))

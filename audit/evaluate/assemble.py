@@ -26,7 +26,8 @@ from audit.redact import redact
 log = logging.getLogger(__name__)
 
 
-EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env")
+EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env",
+                       "domain_verification_codes")
 
 
 def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:

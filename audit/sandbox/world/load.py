@@ -1,7 +1,8 @@
 """Load and validate a world file (YAML) into the typed model in ``model.py``.
 
 Top-level keys: ``app``, ``settings``, ``tokens``, ``businesses``, ``pixels``, ``ad_accounts``,
-``faults``. The format is documented in ``docs/sandbox.md``; errors name the key path.
+``faults``, ``domains`` (served by the DNS and web doubles in ``sites/``). The format is
+documented in ``docs/sandbox.md``; errors name the key path.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yaml
 from . import fields as F
 from .load_ads import parse_ad_account
 from .load_pixels import parse_pixel
+from .load_sites import parse_sites
 from .model import (
     App,
     Business,
@@ -44,7 +46,7 @@ from .validate import (
     req,
 )
 
-_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults")
+_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults", "domains")
 _SCOPES_KNOWN = ("ads_read", "ads_management", "business_management", "pages_show_list",
                  "pages_read_engagement", "read_insights", "catalog_management",
                  "public_profile", "email")
@@ -103,6 +105,7 @@ def parse_world(data: Any) -> World:
         parse_ad_account(world, raw, now, f"ad_accounts[{i}]", _claim_id)
     for i, raw in enumerate(as_list(root.get("faults"), "faults")):
         world.faults.append(parse_fault(raw, f"faults[{i}]"))
+    world.sites = parse_sites(root.get("domains"), "domains")
     _check_references(world)
     return world
 

@@ -65,6 +65,24 @@ class Domain:
 
 
 @dataclass
+class Site:
+    """A domain on the sandbox's DNS and web servers (the world's ``domains:`` section):
+    its TXT records, its home page and the verification files it serves."""
+
+    name: str
+    txt: list[str] = field(default_factory=list)
+    dns: str = "ok"  # ok | timeout (no answer) | servfail
+    web: str = "ok"  # ok | refused (connections refused on both ports)
+    home: str = "<!doctype html><html><head><title>Home</title></head><body></body></html>"
+    status: int = 200
+    delay_ms: int = 0
+    padding_bytes: int = 0  # filler inserted before </head>: a huge page
+    redirect: str | None = None  # the home page answers 301 to this URL
+    files: list[str] = field(default_factory=list)  # codes served at /<code>.html
+    hosts: list[str] = field(default_factory=list)  # other host names serving the same site
+
+
+@dataclass
 class PixelEvent:
     """Traffic of one event on a pixel: daily counts (chronological, last = most recent day)."""
 
@@ -307,6 +325,7 @@ class World:
     custom_conversions: dict[str, CustomConversion] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     faults: list[FaultSpec] = field(default_factory=list)
+    sites: dict[str, Site] = field(default_factory=dict)  # by lower-case domain name
     source: str = "<dict>"
     runtime: Runtime = field(default_factory=Runtime)
 
