@@ -123,6 +123,18 @@ def _ip_port(value: Any, *, default_port: int | None) -> str:
     return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
 
 
+def _language(value: Any) -> str:
+    """A language code such as ``en`` or ``nl`` (``pt_BR`` for a regional variant).
+
+    Whether a catalogue exists for it is checked by the command line against the shipped
+    catalogues (the config knows nothing of the reports' files).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", text):
+        raise ValueError("must be a language code such as en or nl")
+    return text
+
+
 def _nameserver(value: Any) -> str:
     return _ip_port(value, default_port=53)
 
@@ -138,6 +150,7 @@ Domain = Annotated[str, BeforeValidator(_domain)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
 VerificationCode = Annotated[str, BeforeValidator(_verification_code)]
 Nameserver = Annotated[str, BeforeValidator(_nameserver)]
+Language = Annotated[str, BeforeValidator(_language)]
 ConnectTarget = Annotated[str, BeforeValidator(_connect_target)]
 
 
@@ -238,6 +251,9 @@ class ReportConfig(_Strict):
     accent_color: str = Field(default="#1f5fbf", pattern=r"^#[0-9a-fA-F]{6}$")
     templates_dir: Path | None = None
     footer: str | None = None
+    # The language of client reports, their PDF and the agency index unless a client says
+    # otherwise; checked against the catalogues shipped (en, nl, …) when the config loads.
+    language: Language = "en"
 
     @field_validator("logo")
     @classmethod
@@ -351,6 +367,7 @@ class ClientConfig(_Strict):
     aem_mode: AemMode = "auto"
     priorities: PriorityConfig = Field(default_factory=PriorityConfig)
     domain_verification_codes: list[VerificationCode] = Field(default_factory=list)
+    language: Language | None = None  # this client's report language (default report.language)
 
     @field_validator("ad_accounts", "pixels", "domains", "domain_verification_codes")
     @classmethod
@@ -384,6 +401,10 @@ class Config(_Strict):
                 return c
         known = ", ".join(c.slug for c in self.clients)
         raise ConfigError("--client", [f'no client "{slug}" in the config; known: {known}'])
+
+    def language_for(self, client: ClientConfig) -> str:
+        """The language of this client's report: its own, else ``report.language``."""
+        return client.language or self.report.language
 
     def token_env_for(self, client: ClientConfig) -> str:
         """Name of the environment variable that holds this client's access token."""

@@ -20,6 +20,7 @@ from audit.config import ClientConfig, Config, ConfigError, load_config
 from audit.errors import AuditError
 from audit.evaluate.engine import validate_mutes, validate_overrides
 from audit.graph.trace import WireTrace
+from audit.publish.render.i18n import validate_languages
 
 config_option = click.option(
     "-c", "--config", "config_path", required=True,
@@ -42,9 +43,11 @@ def fail(message: str) -> NoReturn:
 
 
 def load_checked_config(path: Path) -> Config:
-    """Load and fully validate the config, including ``checks:`` and ``mute:``."""
+    """Load and fully validate the config, including ``checks:``, ``mute:`` and that every
+    report language has a catalogue."""
     config = load_config(path)
-    problems = validate_overrides(config.checks) + validate_mutes(config.mute)
+    problems = (validate_overrides(config.checks) + validate_mutes(config.mute)
+                + validate_languages(config))
     if problems:
         raise ConfigError(str(path), problems)
     return config
@@ -65,6 +68,12 @@ def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:
     if not snaps:
         fail(f"{path}: no snapshot for client(s) {', '.join(slugs)}")
     return snaps
+
+
+pdf_option = click.option(
+    "--pdf", is_flag=True,
+    help="Also write report.pdf beside each report.html (needs the pdf extra: "
+         "pip install 'ios14-audit[pdf]').")
 
 
 trace_option = click.option(

@@ -320,7 +320,9 @@ def test_each_problem_check_is_one_item_saying_what_why_what_to_do_and_who():
     assert "accepted deviation: agreed &lt;script&gt;" in html
     # passing checks fold into one short list
     passed = section(render_report(make_run()), "passed")
-    assert "Token is valid" in passed and "Pixels fire" in passed
+    # in the catalogue's words (the good state), not the run's check titles
+    assert "The agency&#39;s audit access is valid" in passed
+    assert "Every pixel fired within the last day" in passed and "Token is valid" not in passed
 
 
 def test_grouped_objects_by_attribution_setting():
@@ -378,7 +380,10 @@ def test_top8_lists_events_reasons_affected_adsets_and_mode():
 def test_windows_show_unavailable_never_zero_and_a_chart():
     html = section(render_report(make_run()), "windows")
     assert "<svg" in html and "n/a" in html
-    assert "NOTE: 7d_view, 28d_view unavailable" in html
+    assert "Unavailable windows: 7d view, 28d view." in html
+    # run.json's notes are the agency's (English, technical): on the technical page only
+    assert "NOTE: 7d_view" not in html
+    assert "NOTE: 7d_view, 28d_view unavailable" in render_technical(make_run())
     cells = re.findall(r'<td class="num na">unavailable</td>', html)
     # two unavailable windows in the total row and in each of the 7 campaigns
     assert len(cells) == 2 * (1 + 7)
@@ -406,7 +411,11 @@ def test_rules_show_before_after_with_changed_rows_dangerous_first():
     assert html.count('<tr class="changed">') == 2
     # money thresholds from minor units, with the account's currency
     assert "€400.00" in html and "€483.52" in html and "48352" not in html
-    assert "28D_CLICK" in html and "ACCOUNT_DEFAULT" in html
+    # windows in words for the client; the API's values on the technical page
+    assert "28d click" in html and "the account&#39;s default" in html
+    assert "28D_CLICK" not in html and "ACCOUNT_DEFAULT" not in html
+    tech = render_technical(make_run())
+    assert "28D_CLICK" in tech and "ACCOUNT_DEFAULT" in tech
     assert "reviews the thresholds by hand" in html and "Pauses ad sets" in html
     assert "Pause &lt;script&gt;alert(1)&lt;/script&gt; rule" in html
     assert "Rules that need no change (1):" in html
@@ -538,4 +547,5 @@ def test_token_problems_are_a_banner_at_the_top():
                     collection_errors=[], checks=[], snapshot={})
     html = render_report(run)
     banner = html.index("Audit access:</b> The agency&#39;s audit access is invalid or about")
-    assert banner < html.index('id="checklist"') < html.index("Pixel X is not shared.")
+    # the pixel's line in the report's words, naming the agency
+    assert banner < html.index('id="checklist"') < html.index("Not shared with N.")

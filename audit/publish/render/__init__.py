@@ -15,8 +15,11 @@ sentence the client report says in its own words), :mod:`.branding`, :mod:`.form
 (ordering and grouping, for the technical page), :mod:`.items` (one plain item per check,
 and each object's status from its findings), :mod:`.steps` (checklist and verdict),
 :mod:`.sections` (changes, windows, rules), :mod:`.report` (``report.html`` for the client
-and ``technical.html`` for the agency), :mod:`.index` and :mod:`.csvout`. Everything
-public is re-exported here: import from ``audit.render``.
+and ``technical.html`` for the agency), :mod:`.index` and :mod:`.csvout`;
+:mod:`.i18n` (the report languages: gettext catalogues in ``audit/publish/locale``,
+compiled at run time), :mod:`.details` (the sentence about each affected object, in the
+report's language) and :mod:`.pdf` (``report.pdf`` through WeasyPrint, an optional
+extra). Everything public is re-exported here: import from ``audit.render``.
 """
 
 from __future__ import annotations

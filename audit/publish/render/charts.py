@@ -12,7 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from babel.numbers import get_decimal_symbol
 from markupsafe import Markup, escape
+
+from . import i18n
+from .formatting import fmt_count, fmt_num
+from .i18n import gettext as _
 
 CLICK = "#2f6fd6"
 VIEW = "#e08a1e"
@@ -31,16 +36,17 @@ def esc(text: object) -> str:
 
 
 def compact(value: float) -> str:
-    """Short number for chart labels: 950, 12.3k, 4.5M."""
+    """Short number for chart labels: 950, 12.3k, 4.5M (12,3k in Dutch)."""
     v = abs(value)
     sign = "-" if value < 0 else ""
+    point = get_decimal_symbol(i18n.babel_locale())
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if v >= limit:
-            text = f"{v / limit:.1f}".rstrip("0").rstrip(".")
+            text = f"{v / limit:.1f}".rstrip("0").rstrip(".").replace(".", point)
             return f"{sign}{text}{suffix}"
     if v == int(v):
         return f"{sign}{int(v)}"
-    return f"{sign}{v:.1f}"
+    return f"{sign}{v:.1f}".replace(".", point)
 
 
 def nice_max(value: float) -> float:
@@ -56,8 +62,10 @@ def nice_max(value: float) -> float:
 
 
 def window_label(window: str) -> str:
-    """``7d_click`` → ``7d click``."""
-    return window.replace("_", " ")
+    """``7d_click`` → ``7d click`` (in the report's language)."""
+    from .catalogue import WINDOW_SHORT  # the catalogue's words, in the active language
+
+    return str(WINDOW_SHORT.get(window, window.replace("_", " ")))
 
 
 def _hatch(x: float, y: float, w: float, h: float) -> str:
@@ -84,11 +92,12 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
     values = [conversions.get(w) for w in windows]
     known = [v for v in values if v is not None]
     top_value = nice_max(max(known, default=0.0))
+    heading = _("Conversions by attribution window")
     parts = [f'<svg class="chart" viewBox="0 0 {width} '
-             f'{height}" role="img" aria-label="{esc("Conversions by window: " + title)}">',
-             f"<title>{esc('Conversions by attribution window: ' + title)}</title>",
+             f'{height}" role="img" aria-label="{esc(heading + ": " + title)}">',
+             f"<title>{esc(heading + ': ' + title)}</title>",
              f'<text x="{left - 34}" y="14" font-size="11" fill="{MUTED}">'
-             f"{esc('Conversions by attribution window')}</text>"]
+             f"{esc(heading)}</text>"]
     for i in range(5):
         tick = top_value * i / 4
         y = top + plot_h - plot_h * i / 4
@@ -106,12 +115,12 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
         if value is None:
             h = plot_h * 0.35
             parts.append(_hatch(x, top + plot_h - h, bar_w, h))
-            label, label_y = "n/a", top + plot_h - h - 4
+            label, label_y = _("n/a"), top + plot_h - h - 4
         else:
             h = plot_h * (value / top_value) if top_value else 0.0
             parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
                          f'height="{max(h, 0.0):.1f}" fill="{colour}" rx="2">'
-                         f"<title>{esc(window_label(window))}: {esc(f'{value:,.0f}')}</title>"
+                         f"<title>{esc(window_label(window))}: {esc(fmt_count(value))}</title>"
                          f"</rect>")
             label, label_y = compact(value), top + plot_h - h - 4
         parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" font-size="10" fill="{INK}" '
@@ -127,20 +136,32 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
     return Markup("".join(parts))
 
 
+def _text_width(text: str, size: float = 11) -> float:
+    """A generous estimate of a label's width in SVG units (SVG text does not wrap or
+    measure itself; labels differ in length from one language to another)."""
+    return len(text) * size * 0.6
+
+
 def window_legend() -> Markup:
     """The legend shared by the window charts: click, view, unavailable."""
-    items = [("Click window", CLICK), ("View window", VIEW)]
-    parts = ['<svg class="legend" width="400" height="20" viewBox="0 0 400 20" '
-             'role="img" aria-label="Legend: click window, view window, unavailable (n/a)">']
-    x = 0
+    items = [(_("Click window"), CLICK), (_("View window"), VIEW)]
+    # Gettext calls stay outside f-strings: pybabel cannot see into them.
+    legend = _("Legend: click window, view window, unavailable (n/a)")
+    unavailable = _("n/a: not returned by Meta")
+    x = 0.0
+    parts = []
     for label, colour in items:
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'
-                     f'<text x="{x + 17}" y="14" font-size="11" fill="{INK}">{esc(label)}</text>')
-        x += 105
+        parts.append(f'<rect x="{x:.0f}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'
+                     f'<text x="{x + 17:.0f}" y="14" font-size="11" fill="{INK}">'
+                     f"{esc(label)}</text>")
+        x += 17 + _text_width(label) + 16
     parts.append(_hatch(x, 4, 12, 12))
-    parts.append(f'<text x="{x + 17}" y="14" font-size="11" fill="{INK}">'
-                 f"{esc('n/a: not returned by the API')}</text></svg>")
-    return Markup("".join(parts))
+    parts.append(f'<text x="{x + 17:.0f}" y="14" font-size="11" fill="{INK}">'
+                 f"{esc(unavailable)}</text>")
+    width = round(x + 17 + _text_width(unavailable))
+    return Markup(f'<svg class="legend" width="{width}" height="20" '
+                  f'viewBox="0 0 {width} 20" role="img" aria-label="{esc(legend)}">'
+                  + "".join(parts) + "</svg>")
 
 
 def score_colour(score: float | None) -> str:
@@ -155,11 +176,12 @@ def score_ring(score: float | None, size: int = 132) -> Markup:
     r, stroke = 52.0, 12.0
     circumference = 2 * math.pi * r
     share = 0.0 if score is None else max(0.0, min(100.0, score)) / 100
-    text = "—" if score is None else f"{score:.1f}".removesuffix(".0")
-    label = "not scored" if score is None else "out of 100"
+    text = "—" if score is None else fmt_num(round(score, 1))
+    label = _("not scored") if score is None else _("out of 100")
+    aria = _("Readiness score") + " " + text
     return Markup(
         f'<svg class="ring" width="{size}" height="{size}" '
-        f'viewBox="0 0 132 132" role="img" aria-label="{esc("Readiness score " + text)}">'
+        f'viewBox="0 0 132 132" role="img" aria-label="{esc(aria)}">'
         f'<circle cx="66" cy="66" r="{r}" fill="none" stroke="{GRID}" stroke-width="{stroke}"/>'
         f'<circle cx="66" cy="66" r="{r}" fill="none" stroke="{score_colour(score)}" '
         f'stroke-width="{stroke}" stroke-linecap="round" transform="rotate(-90 66 66)" '
@@ -175,8 +197,9 @@ def stacked_bar(components: Mapping[str, float], total: float = 100.0,
     """One horizontal bar split into the score's components (top-8 ranking)."""
     parts = [f'<svg class="stack" width="{width}" '
              f'height="10" viewBox="0 0 {width} 10" role="img" aria-label="'
-             + esc("Score components: " + ", ".join(
-                 f"{k} {v:g}" for k, v in components.items())) + '">',
+             + esc(_("Score components") + ": " + ", ".join(
+                 f"{component_label(k)} {fmt_num(v)}" for k, v in components.items()))
+             + '">',
              f'<rect width="{width}" height="10" rx="2" fill="{GRID}"/>']
     x = 0.0
     for key, value in components.items():
@@ -185,10 +208,18 @@ def stacked_bar(components: Mapping[str, float], total: float = 100.0,
             continue
         colour = COMPONENT_COLOURS.get(key, NA)
         parts.append(f'<rect x="{x:.2f}" width="{w:.2f}" height="10" fill="{colour}">'
-                     f"<title>{esc(key)}: {esc(f'{value:g}')}</title></rect>")
+                     f"<title>{esc(component_label(key))}: {esc(fmt_num(value))}</title>"
+                     "</rect>")
         x += w
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def component_label(key: str) -> str:
+    """What a component of an event's top-8 score measures, in words."""
+    from .catalogue import COMPONENTS  # the catalogue's words, in the active language
+
+    return str(COMPONENTS.get(key, key.replace("_", " ")))
 
 
 def swatch(colour_key: str) -> Markup:

@@ -1,7 +1,9 @@
 """Plain-text formatting for the report: numbers, money, percentages, times and evidence.
 
 These are the Jinja2 filters registered by :mod:`.templates`; they return text, which the
-template escapes when it inserts it.
+template escapes when it inserts it. Numbers, money, percentages and dates follow the
+active report language (:mod:`.i18n`) unless a locale is given: ``€ 1.234,56`` and
+``30 nov 2026`` in Dutch, ``€1,234.56`` and ``30 Nov 2026`` in English (Babel, CLDR).
 """
 
 from __future__ import annotations
@@ -11,44 +13,65 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from babel.dates import format_datetime
+
 from audit import numbers
-from audit.numbers import DEFAULT_LOCALE
+
+from . import i18n
 
 MINUS = numbers.MINUS
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
 
 
-def fmt_num(value: Any, unavailable: str = "—", locale: str = DEFAULT_LOCALE) -> str:
+def fmt_num(value: Any, unavailable: str = "—", locale: str | None = None) -> str:
     """1234.5 → "1,234.5"; integers without decimals; None → the ``unavailable`` text."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    return numbers.number(value, locale, unavailable)
+        return i18n.gettext("yes") if value else i18n.gettext("no")
+    return numbers.number(value, locale or i18n.babel_locale(), unavailable)
 
 
-def fmt_money(value: Any, currency: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
-    """An amount with its currency, by locale: 1950 AUD → "A$1,950.00"."""
-    return numbers.money(value, currency, locale)
+def fmt_money(value: Any, currency: str | None = None, locale: str | None = None) -> str:
+    """An amount with its currency, by locale: 1950 AUD → "A$1,950.00" ("AU$ 1.950,00")."""
+    return numbers.money(value, currency, locale or i18n.babel_locale())
 
 
-def fmt_pct(value: Any, signed: bool = False, locale: str = DEFAULT_LOCALE) -> str:
+def fmt_pct(value: Any, signed: bool = False, locale: str | None = None) -> str:
     """A ratio as a percentage: 0.9375 → "93.8%" (signed: -0.06 → "-6.0%" with a minus sign)."""
-    return numbers.percent(value, locale, signed)
+    return numbers.percent(value, locale or i18n.babel_locale(), signed)
 
 
-def fmt_count(value: Any, locale: str = DEFAULT_LOCALE) -> str:
+def fmt_count(value: Any, locale: str | None = None) -> str:
     """A count, always whole."""
-    return numbers.count(value, locale)
+    return numbers.count(value, locale or i18n.babel_locale())
 
 
-def fmt_when(value: Any) -> str:
-    """ISO timestamp → "28 Nov 2026, 16:08 UTC" (the text itself when it does not parse)."""
+def fmt_factor(value: Any, locale: str | None = None) -> str:
+    """A multiplier (ROAS): 1.2100 → "1.21" ("1,21")."""
+    return numbers.factor(value, locale or i18n.babel_locale())
+
+
+def fmt_when(value: Any, locale: str | None = None) -> str:
+    """ISO timestamp → "28 Nov 2026, 16:08 UTC" ("28 nov 2026, 16:08 UTC"); the text itself
+    when it does not parse."""
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return str(value or "")
     offset = moment.utcoffset()
     zone = "" if offset is None else " UTC" if not offset else moment.strftime(" %z")
-    return f"{moment.day} {moment:%b %Y, %H:%M}{zone}"
+    # An explicit pattern, not the locale's "medium" format: day first in every language.
+    return str(format_datetime(moment, "d MMM y, HH:mm", tzinfo=moment.tzinfo,
+                               locale=locale or i18n.babel_locale())) + zone
+
+
+def fmt_date(value: Any, locale: str | None = None) -> str:
+    """ISO date or timestamp → "30 Nov 2026" ("30 nov 2026"): the day, without the time."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value or "")
+    return str(format_datetime(moment, "d MMM y", tzinfo=moment.tzinfo,
+                               locale=locale or i18n.babel_locale()))
 
 
 def fmt_value(value: Any) -> str:

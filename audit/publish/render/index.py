@@ -11,6 +11,7 @@ import jinja2
 from audit.evaluate.run import RunResult
 from audit.models import Finding, Status
 
+from . import i18n
 from .branding import Branding
 from .findings import worst_status
 from .steps import checklist
@@ -62,14 +63,18 @@ def index_rows(runs: Sequence[RunResult], links: Mapping[str, str],
 def render_index(runs: Sequence[RunResult], links: Mapping[str, str], agency: Mapping[str, Any],
                  run_id: str, env: jinja2.Environment | None = None,
                  branding: Branding | None = None,
-                 trends: Mapping[str, Mapping[str, Any]] | None = None) -> str:
-    """The agency-wide index: clients by checklist step, worst first.
+                 trends: Mapping[str, Mapping[str, Any]] | None = None,
+                 language: str | None = None) -> str:
+    """The agency-wide index: clients by checklist step, worst first, in ``language``
+    (the config's ``report.language``; English by default).
 
     ``trends`` maps a client slug to ``{"previous_score": x | None, "delta": y | None}``.
     """
     env = env or default_environment()
-    rows = index_rows(runs, links, trends)
-    areas = [a for a in AREA_TITLES if any(a in r["areas"] for r in rows)]
-    return str(env.get_template("index.html.j2").render(
-        rows=rows, areas=areas, agency=agency, run_id=run_id, steps=STEPS, short=STEP_SHORT,
-        branding=branding or Branding(agency_name=str(agency.get("name", "")))))
+    with i18n.language(language):
+        rows = index_rows(runs, links, trends)
+        areas = [a for a in AREA_TITLES if any(a in r["areas"] for r in rows)]
+        return str(env.get_template("index.html.j2").render(
+            rows=rows, areas=areas, agency=agency, run_id=run_id, steps=STEPS,
+            short=STEP_SHORT, language=i18n.current(),
+            branding=branding or Branding(agency_name=str(agency.get("name", "")))))

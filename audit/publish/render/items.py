@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit import numbers
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.checks.registry import AREA_ACTORS
 from audit.models import Actor, Finding, Severity, Status
 
 from . import catalogue
+from .details import Context, detail, item_fix
+from .i18n import Plural
 from .vocabulary import STATUS_ORDER
 
 PROBLEMS = (Status.FAIL, Status.WARN)
@@ -39,12 +40,18 @@ def actor_of(f: Finding, checks: Mapping[str, Mapping[str, Any]] | None = None) 
 
 
 def plain(check_id: str, title: str = "", why: str = "") -> catalogue.Plain:
-    """The check's plain wording (a check added later falls back to its title and why)."""
+    """The check's plain wording (a check added later falls back to its title and why,
+    untranslated until the catalogue has it)."""
     known = catalogue.CHECKS.get(check_id)
     if known:
         return known
-    return catalogue.Plain(title, f"{title} ({{n}} items)", why, "",
-                           catalogue.FALLBACK_NOT_CHECKED)
+    return catalogue.Plain(Plural(title, f"{title} ({{n}})"), why, "", title=title)
+
+
+def plain_title(check_id: str, title: str = "") -> str:
+    """The check's good state in the report's language (its registry title otherwise)."""
+    known = catalogue.CHECKS.get(check_id)
+    return str(known.title) if known is not None and known.title is not None else title
 
 
 _WINDOW_TOKEN = re.compile(r"\b(1|7|28)d_(click|view|ev)\b")
@@ -52,19 +59,20 @@ _WINDOW_TOKEN = re.compile(r"\b(1|7|28)d_(click|view|ev)\b")
 
 def plain_windows(text: str) -> str:
     """Attribution-window tokens in a message, in words: "28d_click" → "28-day click"."""
-    return _WINDOW_TOKEN.sub(lambda m: catalogue.WINDOW_WORDS.get(m.group(0), m.group(0)), text)
+    return _WINDOW_TOKEN.sub(
+        lambda m: str(catalogue.WINDOW_WORDS.get(m.group(0), m.group(0))), text)
 
 
 def headline(p: catalogue.Plain, n: int) -> str:
     """The problem headline for ``n`` affected objects."""
-    return (p.one if n == 1 else p.many).format(n=numbers.count(n))
+    return p.headline.format(n)
 
 
 def setting_words(tokens: Iterable[Any]) -> str:
     """``["7d_click"]`` → "7-day click only"; two or more joined with "+"."""
-    words = [catalogue.WINDOW_WORDS.get(str(t), str(t).replace("_", " ")) for t in tokens]
+    words = [str(catalogue.WINDOW_WORDS.get(str(t), str(t).replace("_", " "))) for t in tokens]
     if len(words) == 1:
-        return catalogue.ONLY.format(setting=words[0])
+        return str(catalogue.ONLY).format(setting=words[0])
     return " + ".join(words)
 
 
@@ -107,7 +115,7 @@ class Item:
     @property
     def actor_label(self) -> str:
         """Who acts, in words."""
-        return catalogue.ACTORS[self.actor]
+        return str(catalogue.ACTORS[self.actor])
 
     @property
     def count(self) -> int:
@@ -126,19 +134,20 @@ class Item:
         return rows[0] if len(rows) == 1 else None
 
 
-def _row(f: Finding, p: catalogue.Plain) -> Row:
+def _row(f: Finding, p: catalogue.Plain, ctx: Context | None) -> Row:
     spend = f.evidence.get("spend_28d")
     return Row(name=f.resource.name or f.resource.id, ident=f.resource.id,
-               detail=plain_windows(f.message),
-               fix=f.remediation if p.per_item_fix else "",
+               detail=plain_windows(detail(f, ctx)),
+               fix=item_fix(f, ctx) if p.per_item_fix else "",
                spend=float(spend) if isinstance(spend, (int, float)) else None,
                fingerprint=f.fingerprint, status=f.status.value)
 
 
-def _groups(check_id: str, problems: Sequence[Finding], p: catalogue.Plain) -> list[Group]:
+def _groups(check_id: str, problems: Sequence[Finding], p: catalogue.Plain,
+            ctx: Context | None = None) -> list[Group]:
     key = GROUP_BY.get(check_id)
     if not key:
-        return [Group(headline(p, len(problems)), [_row(f, p) for f in problems])]
+        return [Group(headline(p, len(problems)), [_row(f, p, ctx) for f in problems])]
     by: dict[tuple[str, ...], list[Finding]] = {}
     for f in problems:
         raw = f.evidence.get(key)
@@ -146,17 +155,18 @@ def _groups(check_id: str, problems: Sequence[Finding], p: catalogue.Plain) -> l
                       ).append(f)
     out = []
     for tokens, fs in sorted(by.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        one, many = catalogue.ATTRIBUTION_GROUP
-        text = (one if len(fs) == 1 else many).format(n=numbers.count(len(fs)),
-                                                      setting=setting_words(tokens))
-        out.append(Group(text, sorted((_row(f, p) for f in fs),
+        text = catalogue.ATTRIBUTION_GROUP.format(len(fs), setting=setting_words(tokens))
+        out.append(Group(text, sorted((_row(f, p, ctx) for f in fs),
                                       key=lambda r: (-(r.spend or 0.0), r.name))))
     return out
 
 
-def action_items(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any]]
-                 ) -> list[Item]:
-    """One item per check with FAIL or WARN findings, worst first."""
+def action_items(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any]],
+                 ctx: Context | None = None) -> list[Item]:
+    """One item per check with FAIL or WARN findings, worst first.
+
+    ``ctx`` names the client and the agency in the objects' sentences and click paths.
+    """
     meta = {str(c.get("id")): c for c in checks}
     by_check: dict[str, list[Finding]] = {}
     for f in findings:
@@ -170,7 +180,7 @@ def action_items(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any]
         m = meta.get(check_id, {})
         p = plain(check_id, str(m.get("title") or fs[0].title), str(m.get("why") or ""))
         shown = problems or muted
-        groups = _groups(check_id, problems, p) if problems else []
+        groups = _groups(check_id, problems, p, ctx) if problems else []
         actors = Counter(actor_of(f, meta) for f in shown)
         worst = min((f.status for f in shown), key=lambda s: STATUS_ORDER[s])
         severity = min((f.severity for f in shown), key=lambda s: s.rank)
@@ -179,7 +189,7 @@ def action_items(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any]
             status=worst.value if problems else "MUTED", severity=severity.value,
             headline=groups[0].headline if len(groups) == 1 else headline(p, len(problems))
             if problems else headline(p, len(muted)),
-            actor=actors.most_common(1)[0][0], why=p.why, fix=p.fix, groups=groups,
+            actor=actors.most_common(1)[0][0], why=str(p.why), fix=str(p.fix), groups=groups,
             muted=muted))
     items.sort(key=lambda i: (i.status == "MUTED", STATUS_ORDER.get(Status(i.status), 9)
                               if i.status != "MUTED" else 9,
@@ -208,8 +218,8 @@ def not_checked(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any]]
         m = meta.get(f.check_id, {})
         p = plain(f.check_id, str(m.get("title") or f.title))
         entry = out.setdefault(f.check_id, NotChecked(
-            f.check_id, str(m.get("title") or f.title),
-            p.not_checked if f.status is Status.SKIPPED else catalogue.CRASHED, []))
+            f.check_id, plain_title(f.check_id, str(m.get("title") or f.title)),
+            str(p.not_checked if f.status is Status.SKIPPED else catalogue.CRASHED), []))
         if f.resource.type != "client":
             entry.about.append(f.resource.name or f.resource.id)
     return list(out.values())
@@ -230,7 +240,8 @@ def passed_checks(findings: Sequence[Finding], checks: Sequence[Mapping[str, Any
         if not f.muted and f.status is not Status.SKIPPED:
             by_check.setdefault(f.check_id, []).append(f)
     return [{"check_id": cid, "area": fs[0].area,
-             "title": str(meta.get(cid, {}).get("title") or fs[0].title), "count": len(fs)}
+             "title": plain_title(cid, str(meta.get(cid, {}).get("title") or fs[0].title)),
+             "count": len(fs)}
             for cid, fs in by_check.items() if all(f.status is Status.PASS for f in fs)]
 
 
@@ -258,9 +269,9 @@ def object_status(index: Mapping[tuple[str, str], list[Finding]], rtype: str, ri
     if worst.status in PROBLEMS:
         text = headline(plain(worst.check_id, worst.title), 1)
     elif worst.status is Status.PASS:
-        text = catalogue.IN_ORDER
+        text = str(catalogue.IN_ORDER)
     elif worst.status is Status.ERROR:
-        text = catalogue.CRASHED
+        text = str(catalogue.CRASHED)
     else:
-        text = catalogue.NOT_CHECKED_SHORT
+        text = str(catalogue.NOT_CHECKED_SHORT)
     return {"status": worst.status.value, "text": text}

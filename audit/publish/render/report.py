@@ -5,10 +5,15 @@
 be read and why, the checks' own messages and evidence, the rule arithmetic, the
 parameters and the commands to run. Both are rendered from the same run by the same
 template machinery.
+
+The client report is written in the client's language (``language``, else the one
+recorded in run.json, else English; :mod:`.i18n`) and, for the PDF, from the same
+template and context with ``pdf`` set (:mod:`.pdf`); the technical page stays English.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +23,9 @@ from audit.evaluate.run import RunResult
 from audit.evaluate.score import compute
 from audit.models import Finding, Severity, Status
 
-from . import catalogue
+from . import catalogue, i18n
 from .branding import Branding
+from .details import Context, detail
 from .findings import group_findings, sort_findings, worst_status
 from .items import (
     action_items,
@@ -27,6 +33,7 @@ from .items import (
     not_checked,
     object_status,
     passed_checks,
+    plain_windows,
     status_index,
 )
 from .sections import changes_context, rules_context, windows_context
@@ -73,13 +80,44 @@ def _rules(run: RunResult) -> dict[str, Any] | None:
     return ctx
 
 
-def report_context(run: RunResult, branding: Branding | None = None) -> dict[str, Any]:
-    """Everything the client report template needs, derived from the run."""
+def report_language(run: RunResult, language: str | None = None) -> str:
+    """The client report's language: the one asked for, else the one run.json records."""
+    return language or str(run.client.get("language") or i18n.SOURCE_LANGUAGE)
+
+
+def _platform(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The run's platform changes, titled and explained in the report's language."""
+    out = []
+    for change in data.get("platform_changes") or []:
+        words = catalogue.PLATFORM.get(str(change.get("id")))
+        title, meaning = (str(words[0]), str(words[1])) if words else (
+            str(change.get("title", "")), str(change.get("meaning", "")))
+        out.append({**change, "title": title, "meaning": meaning})
+    return out
+
+
+def _finding_line(f: Finding, ctx: Context) -> str:
+    """One finding in the report's words (the "since last run" lists)."""
+    if f.status in (Status.FAIL, Status.WARN):
+        return plain_windows(detail(f, ctx))
+    if f.status is Status.PASS:
+        return str(catalogue.IN_ORDER)
+    return str(catalogue.CRASHED if f.status is Status.ERROR else catalogue.NOT_CHECKED_SHORT)
+
+
+def report_context(run: RunResult, branding: Branding | None = None, *,
+                   pdf: bool = False) -> dict[str, Any]:
+    """Everything the client report template needs, derived from the run.
+
+    Call it with the report's language active (:func:`render_report` does): its sentences
+    are built in that language. ``pdf`` adds the print-only parts (cover, page footer).
+    """
     data = run.to_dict()
     summary = data["summary"]
     findings = sort_findings(run.findings)
-    steps = checklist(run)
-    items = action_items(run.findings, run.checks)
+    ctx = Context.of(run.client, run.agency, _currency(run))
+    steps = checklist(run, ctx=ctx)
+    items = action_items(run.findings, run.checks, ctx)
     return {
         "run": run,
         "data": data,
@@ -103,6 +141,7 @@ def report_context(run: RunResult, branding: Branding | None = None) -> dict[str
         "changes": changes_context(run.sections.get("changes")),
         "priorities": _mapping(run.sections.get("priorities")),
         "aem_modes": catalogue.AEM_MODES,
+        "priorities_problem": catalogue.PRIORITIES_PROBLEM,
         "windows": windows_context(run.sections.get("windows")),
         "rules": _rules(run),
         "inventory": _inventory(run),
@@ -110,6 +149,10 @@ def report_context(run: RunResult, branding: Branding | None = None) -> dict[str
         "partial_note": catalogue.PARTIAL,
         "missing_fields_note": catalogue.MISSING_FIELDS,
         "severities": [s.value for s in Severity],
+        "platform_changes": _platform(data),
+        "finding_detail": functools.partial(_finding_line, ctx=ctx),
+        "language": i18n.current(),
+        "pdf": pdf,
         # kept for agency templates written against the first version
         **_first_version(run, findings),
     }
@@ -165,17 +208,24 @@ def _mapping(value: Any) -> Mapping[str, Any] | None:
 
 
 def render_report(run: RunResult, env: jinja2.Environment | None = None,
-                  branding: Branding | None = None) -> str:
-    """The client's self-contained HTML report."""
+                  branding: Branding | None = None, *, language: str | None = None,
+                  pdf: bool = False) -> str:
+    """The client's self-contained HTML report, in ``language`` (see
+    :func:`report_language`); ``pdf``: the variant WeasyPrint turns into ``report.pdf``."""
     env = env or default_environment()
-    return str(env.get_template("report.html.j2").render(**report_context(run, branding)))
+    with i18n.language(report_language(run, language)):
+        return str(env.get_template("report.html.j2").render(
+            **report_context(run, branding, pdf=pdf)))
 
 
 def render_technical(run: RunResult, env: jinja2.Environment | None = None,
                      branding: Branding | None = None) -> str:
     """The agency's technical companion page (``technical.html``)."""
     env = env or default_environment()
-    return str(env.get_template("technical.html.j2").render(**technical_context(run, branding)))
+    with i18n.language(i18n.SOURCE_LANGUAGE):  # for the agency: English
+        return str(env.get_template("technical.html.j2").render(
+            **technical_context(run, branding)))
 
 
-__all__ = ["render_report", "render_technical", "report_context", "technical_context"]
+__all__ = ["render_report", "render_technical", "report_context", "report_language",
+           "technical_context"]

@@ -14,9 +14,11 @@ from typing import Any
 from audit.facts.currency import base_field, is_money_field, to_major
 from audit.facts.view import to_float
 from audit.models import Finding
+from audit.platform import CHANGES
 
-from . import charts
-from .formatting import fmt_money, fmt_value
+from . import catalogue, charts
+from .formatting import fmt_count, fmt_money, fmt_value
+from .i18n import gettext as _
 
 
 def changes_context(raw: Any) -> dict[str, Any] | None:
@@ -46,20 +48,55 @@ def windows_context(raw: Any) -> dict[str, Any] | None:
     for total in sorted(totals, key=lambda t: (-((t.get("metrics") or {}).get("old_default") or 0),
                                                str(t.get("event")))):
         kind = total.get("action_type")
+        label = event_label(kind, total.get("event"))
         accounts = [t for t in raw.get("account_totals") or [] if t.get("action_type") == kind]
         campaigns = sorted((r for r in rows.get("campaign") or []
                             if r.get("action_type") == kind),
                            key=lambda r: (-(r.get("spend") or 0), str(r.get("object_name"))))
         lead = [total] if total.get("level") == "client" and len(accounts) > 1 else []
         events.append({
-            "event": total.get("event"), "action_type": kind, "total": total,
+            "event": label, "action_type": kind, "total": total,
             "rows": [*lead, *accounts] if accounts else [total], "campaigns": campaigns,
-            "chart": charts.window_chart(str(total.get("event")), total.get("conversions") or {},
-                                         windows)})
+            "chart": charts.window_chart(label, total.get("conversions") or {}, windows)})
     currencies = set((raw.get("currencies") or {}).values())
     return {**raw, "windows": windows, "events": _merge_identical(events),
             "currency": currencies.pop() if len(currencies) == 1 else None,
-            "adset_rows": len(rows.get("adset") or [])}
+            "adset_rows": len(rows.get("adset") or []),
+            "plain_notes": window_notes(raw, events)}
+
+
+def event_label(action_type: Any, label: Any) -> str:
+    """A conversion type in the report's language (Insights action types), else as named."""
+    known = catalogue.ACTION_LABELS.get(str(action_type))
+    if known is not None:
+        return str(known)
+    text = str(label or action_type or "")
+    suffix = " (custom conversion)"
+    if text.endswith(suffix):
+        return str(catalogue.CUSTOM_CONVERSION).format(name=text[:-len(suffix)])
+    return text
+
+
+UNIFIED_ATTRIBUTION = str(CHANGES["unified-attr"].date)
+
+
+def window_notes(raw: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The client report's notes on the comparison, from its figures (run.json's ``notes``
+    are the agency's, in English, on the technical page)."""
+    notes: list[str] = []
+    if not events:
+        return notes
+    start, stop = str(raw.get("date_start") or ""), str(raw.get("date_stop") or "")
+    if start and stop and start < UNIFIED_ATTRIBUTION <= stop:
+        notes.append(_("The period straddles 10 June 2025, when Meta's reports switched to "
+                       "each ad set's own attribution setting: figures before and after are "
+                       "not like-for-like."))
+    odd = sum(len(e["total"].get("inconsistent") or []) for e in events)
+    if odd:
+        notes.append(_("{n} rows returned by Meta have windows that do not add up (a shorter "
+                       "window showing more conversions than a longer one); they are not "
+                       "projected.").format(n=fmt_count(odd)))
+    return notes
 
 
 def _merge_identical(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -117,14 +154,12 @@ def filter_diff(before: Sequence[Any], after: Sequence[Any], currency: str | Non
     return out
 
 
-OPERATORS = {"GREATER_THAN": ">", "LESS_THAN": "<", "EQUAL": "=", "NOT_EQUAL": "≠",
-             "IN_RANGE": "between", "NOT_IN_RANGE": "not between", "IN": "in",
-             "NOT_IN": "not in"}
+OPERATORS = catalogue.OPERATORS
 
 
 def _money_value(value: Any, currency: str | None) -> str:
     if isinstance(value, (list, tuple)):
-        return " and ".join(_money_value(v, currency) for v in value)
+        return f" {catalogue.AND} ".join(_money_value(v, currency) for v in value)
     num = to_float(value)
     return fmt_money(to_major(num, currency), currency) if num is not None else fmt_value(value)
 
@@ -139,15 +174,39 @@ def _filter(flt: Any, currency: str | None = None) -> dict[str, str] | None:
     return {"field": field, "operator": str(flt.get("operator", "")),
             "value": _money_value(value, currency) if is_money_field(field)
             else fmt_value(value),
-            "op": OPERATORS.get(str(flt.get("operator", "")), str(flt.get("operator", ""))),
-            "label": field_label(field)}
+            "op": str(OPERATORS.get(str(flt.get("operator", "")), str(flt.get("operator", "")))),
+            "label": field_label(field),
+            "shown": _money_value(value, currency) if is_money_field(field)
+            else value_words(field, value)}
 
 
 def field_label(field: str) -> str:
-    """``campaign.28d_click:lifetime_cost_per_purchase_fb`` → "cost per purchase (lifetime,
-    campaign, 28-day click)": a rule field in words."""
+    """``campaign.28d_click:lifetime_cost_per_purchase_fb`` → "cost per purchase (lifetime)
+    (campaign, 28d click)": a rule field in words, in the report's language."""
     base = base_field(field)
     prefix = field[:len(field) - len(base)].rstrip(":.")
-    words = base.removesuffix("_fb").replace("_", " ")
-    extra = [w.replace("_", " ") for w in re.split(r"[.:]", prefix) if w]
+    known = catalogue.RULE_FIELDS.get(base)
+    words = str(known) if known is not None else base.removesuffix("_fb").replace("_", " ")
+    extra = [_scope_words(w) for w in re.split(r"[.:]", prefix) if w]
     return words + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _scope_words(part: str) -> str:
+    """A field prefix: an object level ("campaign") or windows ("28d_view_1d_click")."""
+    known = catalogue.RULE_SCOPES.get(part)
+    if known is not None:
+        return str(known)
+    tokens = part.lower().split("_")
+    windows = [f"{a}_{b}" for a, b in zip(tokens[::2], tokens[1::2], strict=False)]
+    if windows and all(w in catalogue.WINDOW_SHORT for w in windows):
+        return " + ".join(str(catalogue.WINDOW_SHORT[w]) for w in windows)
+    return part.replace("_", " ")
+
+
+def value_words(field: str, value: Any) -> str:
+    """A rule filter's value for the client: attribution windows in words, else as written."""
+    if base_field(field) == "attribution_window" and isinstance(value, str):
+        if value.upper() == "ACCOUNT_DEFAULT":
+            return _("the account's default")
+        return _scope_words(value)
+    return fmt_value(value)
