@@ -130,16 +130,19 @@ class Auditor:
 def build_auditor(config: Config, out_dir: Path, env: Mapping[str, str], *,
                   history: History | None = None, progress: Progress | None = None,
                   branding: Branding | None = None,
-                  session_factory: SessionFactory = sdk_session, clock: Clock = utc_now
-                  ) -> Auditor:
+                  session_factory: SessionFactory = sdk_session, clock: Clock = utc_now,
+                  pdf: bool = False) -> Auditor:
     """An auditor for ``config`` writing to ``out_dir``.
 
     ``branding`` defaults to the config's; preparing it raises
-    :class:`~audit.publish.render.BrandingError` when the logo cannot be used.
+    :class:`~audit.publish.render.BrandingError` when the logo cannot be used. Each client's
+    report is in its configured language; ``pdf`` adds ``report.pdf`` beside each one.
     """
     branding = branding or branding_from_config(config.report, config.agency.name)
     writer = Writer(out_dir, templates=compiled_environment(config.report.templates_dir),
-                    branding=branding, history=history)
+                    branding=branding, history=history,
+                    languages={c.slug: config.language_for(c) for c in config.clients},
+                    language=config.report.language, pdf=pdf)
     collector = Collector(config, env, session_factory=session_factory, clock=clock,
                           progress=progress)
     return Auditor(config, collector, writer, clock)

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from audit.cli.common import config_option, fail, load_checked_config, stdout
+from audit.cli.common import config_option, fail, load_checked_config, pdf_option, stdout
 from audit.config import Config
 from audit.pipeline import history_path
 from audit.publish.history import Changes, History, HistoryError
 from audit.publish.render import Branding, branding_from_config
+from audit.publish.render.pdf import pdf_available
 from audit.publish.runfile import load_run
 from audit.publish.writer import Writer, compiled_environment
 
@@ -114,10 +115,17 @@ def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | No
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write (default: next to each run.json).")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Config, for branding and template overrides (optional).")
-def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None:
+              help="Config, for branding, template overrides and report languages (optional).")
+@pdf_option
+def report(source: Path, out_dir: Path | None, config_path: Path | None, pdf: bool) -> None:
     """Re-render report.html, technical.html and findings.csv from run.json files, without
-    calling the API."""
+    calling the API.
+
+    Each report keeps the language its run.json records, unless the config gives the
+    client another one.
+    """
+    if pdf:
+        pdf_available()  # before anything is read or written: exit 2 with the install line
     files = [source] if source.is_file() else sorted(source.glob("*/run.json"))
     if not files:
         fail(f"{source}: no run.json found")
@@ -127,7 +135,9 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None
                 else Branding(agency_name=str(runs[0][1].agency.get("name", ""))))
     templates = compiled_environment(config.report.templates_dir if config else None)
     base = out_dir or (source if source.is_dir() else source.parent)
-    writer = Writer(base, branding=branding, templates=templates)
+    writer = Writer(base, branding=branding, templates=templates, pdf=pdf,
+                    languages={c.slug: config.language_for(c) for c in config.clients}
+                    if config else None, language=config.report.language if config else None)
     links = {}
     for path, run in runs:
         slug = str(run.client["slug"])
@@ -136,6 +146,8 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None
         files_written = writer.write_reports(run, folder)
         links[slug] = f"{slug}/report.html"
         click.echo(str(files_written["report"]))
+        if "pdf" in files_written:
+            click.echo(str(files_written["pdf"]))
     if source.is_dir() or out_dir:
         first = runs[0][1]
         index = writer.write_index(first.run_id, [r for _, r in runs], links, first.agency)

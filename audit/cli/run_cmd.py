@@ -16,6 +16,7 @@ from audit.cli.common import (
     find_snapshots,
     load_checked_config,
     open_trace,
+    pdf_option,
     select_clients,
     stderr,
     stdout,
@@ -29,6 +30,13 @@ from audit.models import Severity, Status
 from audit.pipeline import AgencyRun, build_auditor, history_path
 from audit.publish.history import History
 from audit.publish.render import branding_from_config
+from audit.publish.render.pdf import pdf_available
+
+
+def _pdfs(result: AgencyRun) -> None:
+    written = [o.files["pdf"] for o in result.outcomes if "pdf" in o.files]
+    if written:
+        click.echo(f"pdf:      {len(written)} report.pdf beside the reports ({written[0]} …)")
 
 
 def _summary(result: AgencyRun, elapsed: float) -> None:
@@ -65,11 +73,14 @@ def exit_code(result: AgencyRun, fail_on: Severity | None) -> ExitCode:
 
 def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
             env: Mapping[str, str], from_snapshot: Path | None = None,
-            trace: WireTrace | None = None) -> AgencyRun:
+            trace: WireTrace | None = None, pdf: bool = False) -> AgencyRun:
     """Run the pipeline with progress on stderr and history on; returns the agency run.
 
-    ``trace``: write every HTTP request to the Graph API there (``--trace``).
+    ``trace``: write every HTTP request to the Graph API there (``--trace``); ``pdf``: write
+    report.pdf beside each report (checked to be possible before anything else).
     """
+    if pdf:
+        pdf_available()  # before any API call: exit 2 with the install line
     console = stderr()
 
     def progress(slug: str, msg: str) -> None:
@@ -80,7 +91,7 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
     branding = branding_from_config(config.report, config.agency.name)
     with History(history_path(config, out_dir)) as history:
         auditor = build_auditor(config, out_dir, env, history=history, progress=progress,
-                                branding=branding,
+                                branding=branding, pdf=pdf,
                                 session_factory=functools.partial(sdk_session, trace=trace))
         if from_snapshot is not None:
             return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
@@ -103,15 +114,18 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
 @click.option("--offline", is_flag=True,
               help="Do not look up the clients' domains (DNS, web pages) for verification "
                    "markers; the domain checks then say \"not checked (offline run)\".")
+@pdf_option
 @trace_option
 def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
-        from_snapshot: Path | None, fail_on: str | None, offline: bool,
+        from_snapshot: Path | None, fail_on: str | None, offline: bool, pdf: bool,
         trace_path: Path | None) -> None:
     """Audit the config's clients and write run.json, report.html and index.html.
 
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
     client could not be audited.
     """
+    if pdf:
+        pdf_available()  # before the config is even read: exit 2 with the install line
     config = load_checked_config(config_path)
     if offline:
         config = config.offline()
@@ -119,8 +133,9 @@ def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
     started = time.monotonic()
     with open_trace(trace_path) as trace:
         result = execute(config, clients, out_dir or config.output.directory, os.environ,
-                         from_snapshot, trace)
+                         from_snapshot, trace, pdf)
     _summary(result, time.monotonic() - started)
+    _pdfs(result)
     raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 
 
@@ -128,7 +143,8 @@ def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports/output/demo"), show_default=True,
               help="Where to write the demo reports.")
-def demo(out_dir: Path) -> None:
+@pdf_option
+def demo(out_dir: Path, pdf: bool) -> None:
     """Audit the demo agency against the built-in sandbox (no network, no token needed).
 
     Starts the sandbox Graph API on a free loopback port with the demo world, audits every
@@ -138,8 +154,11 @@ def demo(out_dir: Path) -> None:
     # Imported here for start-up time only: the sandbox is not needed by other commands.
     from audit.sandbox.demo import demo_session
 
+    if pdf:
+        pdf_available()  # before the sandbox starts: exit 2 with the install line
     started = time.monotonic()
     with demo_session() as (config, env):
-        result = execute(config, list(config.clients), out_dir, env)
+        result = execute(config, list(config.clients), out_dir, env, pdf=pdf)
     _summary(result, time.monotonic() - started)
+    _pdfs(result)
     click.echo(f"Open {result.files['index']} in a browser.")

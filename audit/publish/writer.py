@@ -1,10 +1,11 @@
 """Runs in, files out: snapshot.json, run.json, report.html, findings.csv, the index, history.
 
 Layout: ``OUT/<slug>/{report.html, technical.html, run.json, snapshot.json, findings.csv}``
-hold the latest run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every
-run, referenced from the history database. ``OUT/index.html`` and ``OUT/findings.csv``
-cover every client. The snapshot is always written first: whatever fails afterwards,
-nothing collected is lost.
+(and ``report.pdf`` when PDFs are asked for) hold the latest run, the report in the
+client's language (run.json records which); ``OUT/<slug>/runs/<run_id>/{run.json,
+snapshot.json}`` keep every run, referenced from the history database. ``OUT/index.html``
+and ``OUT/findings.csv`` cover every client. The snapshot is always written first:
+whatever fails afterwards, nothing collected is lost.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import jinja2
 from audit.collect.snapshot import Snapshot
 from audit.evaluate.assemble import Evaluation
 from audit.evaluate.run import RunResult
-from audit.files import write_text_atomic
+from audit.files import write_bytes_atomic, write_text_atomic
 from audit.publish.history import History, RunRow
 from audit.publish.render import (
     Branding,
@@ -29,6 +30,8 @@ from audit.publish.render import (
     render_report,
     render_technical,
 )
+from audit.publish.render.pdf import render_pdf
+from audit.publish.render.report import report_language
 from audit.publish.runfile import save_run
 
 
@@ -68,11 +71,25 @@ class Writer:
     """Writes one output directory: per-client files, the archive, history and the index."""
 
     def __init__(self, out_dir: Path, *, templates: jinja2.Environment, branding: Branding,
-                 history: History | None = None) -> None:
+                 history: History | None = None, languages: Mapping[str, str] | None = None,
+                 language: str | None = None, pdf: bool = False) -> None:
+        """``languages``: each client's report language by slug (from the config);
+        ``language``: the agency's (the index, and clients without one); ``pdf``: write
+        ``report.pdf`` beside each ``report.html`` (needs the ``pdf`` extra)."""
         self.out_dir = out_dir
         self.templates = templates
         self.branding = branding
         self.history = history
+        self.languages = dict(languages or {})
+        self.language = language
+        self.pdf = pdf
+
+    def language_of(self, run: RunResult) -> str:
+        """The client report's language: the config's for this client, else the one its
+        run.json records, else the agency's."""
+        slug = str(run.client.get("slug"))
+        return self.languages.get(slug) or str(run.client.get("language") or "") or \
+            report_language(run, self.language)
 
     def client_dir(self, slug: str) -> Path:
         """``OUT/<slug>``, created on demand."""
@@ -105,6 +122,7 @@ class Writer:
         if self.history is not None:
             changes = self.history.changes(slug, run.run_id, run.findings, evaluation.assets)
             run.sections["changes"] = changes.to_dict()
+        run.client["language"] = self.language_of(run)  # re-rendering keeps the language
         save_run(run, archive / "run.json", folder / "run.json")
         files = {"run": folder / "run.json"}
         if self.history is not None:
@@ -119,14 +137,22 @@ class Writer:
         return files
 
     def write_reports(self, run: RunResult, folder: Path) -> dict[str, Path]:
-        """report.html, technical.html and findings.csv for one run, in ``folder``."""
+        """report.html (report.pdf), technical.html and findings.csv for one run, in
+        ``folder``."""
+        language = self.language_of(run)
         report = folder / "report.html"
-        write_text_atomic(report, render_report(run, self.templates, self.branding))
+        write_text_atomic(report, render_report(run, self.templates, self.branding,
+                                                language=language))
+        files = {"report": report}
+        if self.pdf:
+            files["pdf"] = folder / "report.pdf"
+            write_bytes_atomic(files["pdf"], render_pdf(run, self.templates, self.branding,
+                                                        language=language))
         technical = folder / "technical.html"  # the agency's companion, beside the report
         write_text_atomic(technical, render_technical(run, self.templates, self.branding))
         csv_path = folder / "findings.csv"
         write_text_atomic(csv_path, findings_csv(run.findings))
-        return {"report": report, "technical": technical, "csv": csv_path}
+        return {**files, "technical": technical, "csv": csv_path}
 
     def write_index(self, run_id: str, runs: Sequence[RunResult], links: Mapping[str, str],
                     agency: Mapping[str, Any]) -> dict[str, Path]:
@@ -134,7 +160,8 @@ class Writer:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         index = self.out_dir / "index.html"
         write_text_atomic(index, render_index(runs, links, agency, run_id, self.templates,
-                                              self.branding, trends=trends(runs)))
+                                              self.branding, trends=trends(runs),
+                                              language=self.language))
         csv_path = self.out_dir / "findings.csv"
         write_text_atomic(csv_path, findings_csv(f for r in runs for f in r.findings))
         return {"index": index, "csv": csv_path}
