@@ -29,14 +29,14 @@ def check(config_path: Path) -> None:
     branding_from_config(config.report, config.agency.name)  # the logo must be usable too
     table = Table(title=f"{config.agency.name} (business {config.agency.business_id})")
     for col in ("client", "business", "ad accounts", "pixels", "domains", "aem mode",
-                "token variable"):
+                "language", "token variable"):
         table.add_column(col)
     for c in config.clients:
         var = config.token_env_for(c)
         state = "set" if os.environ.get(var) else "NOT SET"
         table.add_row(c.slug, c.business_id, ", ".join(c.ad_accounts) or "—",
                       ", ".join(c.pixels) or "discover", ", ".join(c.domains) or "—",
-                      c.aem_mode, f"{var} ({state})")
+                      c.aem_mode, config.language_for(c), f"{var} ({state})")
     stdout().print(table)
     click.echo(f"{config_path}: OK ({len(config.clients)} client(s); Graph "
                f"{config.graph.api_version} at {config.graph.base_url})")

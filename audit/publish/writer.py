@@ -10,6 +10,7 @@ whatever fails afterwards, nothing collected is lost.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from audit.publish.render import (
 from audit.publish.render.pdf import render_pdf
 from audit.publish.render.report import report_language
 from audit.publish.runfile import save_run
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,9 +148,14 @@ class Writer:
                                                 language=language))
         files = {"report": report}
         if self.pdf:
-            files["pdf"] = folder / "report.pdf"
-            write_bytes_atomic(files["pdf"], render_pdf(run, self.templates, self.branding,
-                                                        language=language))
+            try:
+                pdf = render_pdf(run, self.templates, self.branding, language=language)
+            except Exception:  # the HTML report stands; the client was audited all the same
+                log.exception("report.pdf for %s could not be written; report.html is there",
+                              run.client.get("slug"))
+            else:
+                files["pdf"] = folder / "report.pdf"
+                write_bytes_atomic(files["pdf"], pdf)
         technical = folder / "technical.html"  # the agency's companion, beside the report
         write_text_atomic(technical, render_technical(run, self.templates, self.branding))
         csv_path = folder / "findings.csv"

@@ -103,3 +103,21 @@ def test_the_footer_carries_the_client_name_as_text(tmp_path: Path) -> None:
     # the hostile name is printed as text in the page margin, not interpreted as CSS/HTML
     assert f"{CLIENT} · iOS 14 readiness" in last
     assert f"Page {len(pages)} of {len(pages)}" in last
+
+
+def test_a_pdf_that_cannot_be_made_leaves_the_html_report(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from audit.publish import writer as writer_module
+    from audit.publish.render import Branding, default_environment
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("pango gave up")
+
+    monkeypatch.setattr(writer_module, "render_pdf", broken)
+    writer = writer_module.Writer(tmp_path, templates=default_environment(),
+                                  branding=Branding(agency_name="N"), pdf=True)
+    files = writer.write_reports(make_run(), tmp_path / "acme")
+    assert files["report"].is_file() and "pdf" not in files
+    assert not (tmp_path / "acme" / "report.pdf").exists()
+    assert "report.pdf for acme could not be written" in caplog.text

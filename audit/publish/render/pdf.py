@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
+import threading
 from typing import Any
 
 import jinja2
@@ -27,6 +28,11 @@ from .branding import Branding
 from .report import render_report
 
 log = logging.getLogger(__name__)
+
+# Clients are written side by side in threads; PDFs are made one at a time. WeasyPrint's
+# layout is pure Python (no gain from threads under the GIL) and Pango, which shapes its
+# text, is not documented as safe to use from several threads at once.
+_ONE_AT_A_TIME = threading.Lock()
 
 INSTALL = "pip install 'ios14-audit[pdf]'"
 
@@ -97,7 +103,8 @@ def html_to_pdf(html: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # No base_url: a relative reference has nothing to resolve against, and every URL
     # goes through the fetcher above.
-    return bytes(HTML(string=html, url_fetcher=data_only_fetcher()).write_pdf())
+    with _ONE_AT_A_TIME:
+        return bytes(HTML(string=html, url_fetcher=data_only_fetcher()).write_pdf())
 
 
 
