@@ -15,6 +15,7 @@ from pathlib import Path
 from audit.collect.collector import client_record
 from audit.collect.snapshot import Snapshot
 from audit.config import Config
+from audit.evaluate.affected import platform_data
 from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.engine import apply_mutes, run_checks
@@ -25,7 +26,8 @@ from audit.redact import redact
 log = logging.getLogger(__name__)
 
 
-EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env")
+EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env",
+                       "click_redefined_on")
 
 
 def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:
@@ -69,6 +71,7 @@ def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: date
         not_audited=snap.not_audited,
         collection_stats=dict(stats or {}),
         sections=build_sections(analysis),
+        platform_data=platform_data(analysis),
     )
     assets = {} if snap.not_audited else inventory.snapshot_assets(analysis.facts)
     return Evaluation(run, assets)

@@ -17,7 +17,7 @@ from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
 from audit.models import CollectionError, Finding, Severity, Status
-from audit.platform import changes_for
+from audit.platform import CHANGES, changes_for
 from audit.redact import redact, redact_obj
 
 SCHEMA_VERSION = "1.0"
@@ -42,6 +42,9 @@ class RunResult:
     sections: dict[str, Any] = field(default_factory=dict)
     tool: dict[str, Any] = field(default_factory=lambda: {"name": "ios14-audit",
                                                           "version": __version__})
+    # Platform change id → how the client's own data shows the change (view-through
+    # conversions while view windows came back empty, a period across a change …).
+    platform_data: dict[str, str] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -72,8 +75,32 @@ class RunResult:
         """The run.json document."""
         return redact_obj(self._plain())
 
+    def affected_changes(self) -> list[dict[str, Any]]:
+        """The platform changes that affected this client, in date order: those named by
+        findings that need attention (FAIL or WARN) and those the client's data shows."""
+        named: dict[str, int] = {}
+        for f in self.findings:
+            if f.status in (Status.FAIL, Status.WARN):
+                for pc in f.platform_changes:
+                    named[pc] = named.get(pc, 0) + 1
+        ids = [*named, *(i for i in self.platform_data if i in CHANGES)]
+        out = []
+        for change in changes_for(ids):
+            entry = change.to_dict()
+            why = []
+            if change.id in named:
+                n = named[change.id]
+                why.append(f"{n} finding{'s' if n != 1 else ''} that need"
+                           f"{'s' if n == 1 else ''} attention rest{'s' if n == 1 else ''} "
+                           "on it.")
+            if change.id in self.platform_data:
+                entry["data"] = self.platform_data[change.id]
+                why.append(self.platform_data[change.id])
+            entry["why"] = why
+            out.append(entry)
+        return out
+
     def _plain(self) -> dict[str, Any]:
-        changes = [pc for f in self.findings for pc in f.platform_changes]
         return {
             "kind": RUN_KIND,
             "schema_version": SCHEMA_VERSION,
@@ -93,7 +120,7 @@ class RunResult:
             "collection_errors": [e.to_dict() for e in self.collection_errors],
             "collection_stats": self.collection_stats,
             "checks": self.checks,
-            "platform_changes": [c.to_dict() for c in changes_for(changes)],
+            "platform_changes": self.affected_changes(),
             "sections": self.sections,
         }
 
@@ -114,6 +141,8 @@ class RunResult:
             collection_stats=dict(data.get("collection_stats") or {}),
             sections=dict(data.get("sections") or {}),
             tool=dict(data.get("tool") or {}),
+            platform_data={str(c["id"]): str(c["data"]) for c in data.get("platform_changes")
+                           or [] if isinstance(c, Mapping) and c.get("data") and c.get("id")},
         )
 
     def to_json(self) -> str:

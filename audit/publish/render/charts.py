@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 CLICK = "#2f6fd6"
 VIEW = "#e08a1e"
+ENGAGED = "#7c4dcc"  # the 1-day engaged-view (engage-through) window
 NA = "#8a94a6"
 INK = "#1d2433"
 MUTED = "#5b6577"
@@ -56,8 +57,16 @@ def nice_max(value: float) -> float:
 
 
 def window_label(window: str) -> str:
-    """``7d_click`` → ``7d click``."""
-    return window.replace("_", " ")
+    """``7d_click`` → ``7d click``; ``1d_ev`` → ``1d engaged view``."""
+    days, _, kind = window.partition("_")
+    return f"{days} engaged view" if kind == "ev" else window.replace("_", " ")
+
+
+def window_colour(window: str) -> str:
+    """Click, view or engaged-view colour of a window's bar."""
+    if window.endswith("_ev"):
+        return ENGAGED
+    return VIEW if window.endswith("view") else CLICK
 
 
 def _hatch(x: float, y: float, w: float, h: float) -> str:
@@ -102,7 +111,7 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
         value = None if raw is None else float(raw)
         cx = left + slot * i + slot / 2
         x = cx - bar_w / 2
-        colour = VIEW if window.endswith("view") else CLICK
+        colour = window_colour(window)
         if value is None:
             h = plot_h * 0.35
             parts.append(_hatch(x, top + plot_h - h, bar_w, h))
@@ -116,7 +125,7 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
             label, label_y = compact(value), top + plot_h - h - 4
         parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" font-size="10" fill="{INK}" '
                      f'text-anchor="middle">{esc(label)}</text>')
-        days, kind = [*window_label(window).split(" "), ""][:2]
+        days, kind = [*window_label(window).split(" ", 1), ""][:2]
         parts.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14:.1f}" font-size="10" '
                      f'fill="{INK}" text-anchor="middle">{esc(days)}</text>'
                      f'<text x="{cx:.1f}" y="{top + plot_h + 26:.1f}" font-size="10" '
@@ -129,9 +138,10 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
 
 def window_legend() -> Markup:
     """The legend shared by the window charts: click, view, unavailable."""
-    items = [("Click window", CLICK), ("View window", VIEW)]
-    parts = ['<svg class="legend" width="400" height="20" viewBox="0 0 400 20" '
-             'role="img" aria-label="Legend: click window, view window, unavailable (n/a)">']
+    items = [("Click window", CLICK), ("View window", VIEW), ("Engaged view", ENGAGED)]
+    parts = ['<svg class="legend" width="505" height="20" viewBox="0 0 505 20" '
+             'role="img" aria-label="Legend: click window, view window, engaged-view window, '
+             'unavailable (n/a)">']
     x = 0
     for label, colour in items:
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" rx="2" fill="{colour}"/>'

@@ -50,7 +50,8 @@ ATTRIBUTION_WINDOWS = _words(
     """
 )
 # Windows the sandbox models with numbers; the other enum values are accepted and return nothing.
-MODELLED_WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+MODELLED_WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view",
+                    "1d_ev")
 DATE_PRESETS = _words(
     """
     data_maximum last_14d last_28d last_30d last_3d last_7d last_90d last_month last_quarter

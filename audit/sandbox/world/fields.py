@@ -216,6 +216,17 @@ FIELDS: dict[str, frozenset[str]] = {
         last_fired_time name offline_conversion_data_set pixel retention_days rule
         """
     ),
+    "OfflineConversionDataSet": _words(
+        """
+        automatic_matching_fields business can_proxy config creation_time creator
+        data_use_setting description duplicate_entries enable_auto_assign_to_accounts
+        enable_automatic_matching event_stats event_time_max event_time_min
+        first_party_cookie_status id is_consolidated_container is_created_by_business is_crm
+        is_mta_use is_restricted_use is_unavailable last_fired_time last_upload_app
+        last_upload_app_changed_time match_rate_approx matched_entries name owner_ad_account
+        owner_business usage valid_entries
+        """
+    ),
     "AdReportRun": _words(
         """
         account_id action_attribution_windows action_breakdowns action_report_time
@@ -294,6 +305,7 @@ EDGE_EXTRAS: dict[str, frozenset[str]] = {
 # Default fields returned when a request has no ``fields`` parameter (``id`` is always added).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "AdsPixel": ("id", "name"),
+    "OfflineConversionDataSet": ("id", "name"),
     "Business": ("id", "name"),
     "User": ("id", "name"),
     "AssignedUser": ("id", "name"),
@@ -324,6 +336,8 @@ NESTED_TYPES: dict[tuple[str, str], str] = {
     ("AssignedUser", "business"): "Business",
     ("CustomConversion", "pixel"): "AdsPixel",
     ("CustomConversion", "business"): "Business",
+    ("CustomConversion", "offline_conversion_data_set"): "OfflineConversionDataSet",
+    ("OfflineConversionDataSet", "owner_business"): "Business",
     ("AdRule", "created_by"): "User",
 }
 
