@@ -83,7 +83,7 @@ CHANGES: dict[str, PlatformChange] = {c.id: c for c in (
         "offline-capi", "2025-05-14",
         "The Offline Conversions API (offline event sets) was shut down",
         "Offline events now reach Meta through a dataset and the Conversions API (store "
-        "sales sent as physical_store events); an offline event set still used by an ad "
+        "sales sent as physical-store events); an offline event set still used by an ad "
         "account receives nothing new.",
         source="https://developers.facebook.com/docs/marketing-api/offline-conversions"),
     PlatformChange(

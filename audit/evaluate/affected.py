@@ -46,18 +46,18 @@ def _platform_data(analysis: Analysis) -> dict[str, str]:
     seen_view = _total(totals, "1d_view")
     gone = [x for x in ("7d_view", "28d_view") if x in w.unavailable]
     if gone and seen_view > 0:
+        days = " or ".join(g.split("d_")[0] + "-day" for g in gone)
         out["view-windows-gone"] = (
-            f"The client has view-through conversions ({seen_view:,.0f} under 1-day view in "
-            f"{w.date_start} to {w.date_stop}), but Meta returned no "
-            f"{' or '.join(g.replace('_', ' ') for g in gone)} figures for them.")
+            f"{seen_view:,.0f} view-through conversions under 1-day view from {w.date_start} "
+            f"to {w.date_stop}, but Meta returned no {days} view figures.")
     for b in w.breaks:
         out[b["change"]] = b["what"]
     engaged = _total(totals, ENGAGED_VIEW)
     if engaged > 0 and "click-link-only" not in out:
         out["click-link-only"] = (
-            f"Meta reports {engaged:,.0f} conversions for the client under the 1-day engaged-"
-            f"view window in {w.date_start} to {w.date_stop}: interactions that counted as "
-            "clicks before the change.")
+            f"Meta reports {engaged:,.0f} conversions under the 1-day engaged-view window from "
+            f"{w.date_start} to {w.date_stop}: interactions that counted as clicks before the "
+            "change.")
     p = analysis.priorities
     if p.mode_basis == "evidence" and p.mode_evidence is not None:
         ev = p.mode_evidence

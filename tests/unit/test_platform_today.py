@@ -260,10 +260,11 @@ def test_platform_data_from_the_clients_windows_and_token() -> None:
         "expires_at": issued + 60 * DAY}}))
     data = platform_data(Analysis.of(snap))
     # 4 conversions under 1-day view while 7d/28d view came back empty
-    assert data["view-windows-gone"].startswith("The client has view-through conversions "
-                                                "(4 under 1-day view")
-    assert data["click-link-only"].startswith("Meta reports 3 conversions for the client "
-                                              "under the 1-day engaged-view window")
+    assert data["view-windows-gone"] == ("4 view-through conversions under 1-day view from "
+                                         "2026-10-31 to 2026-11-27, but Meta returned no "
+                                         "7-day or 28-day view figures.")
+    assert data["click-link-only"].startswith("Meta reports 3 conversions under the 1-day "
+                                              "engaged-view window from 2026-10-31")
     assert "system-user-60d" in data
     assert "aem-relaxed" not in data  # auto without evidence
 

@@ -126,6 +126,7 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
         parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" font-size="10" fill="{INK}" '
                      f'text-anchor="middle">{esc(label)}</text>')
         days, kind = [*window_label(window).split(" ", 1), ""][:2]
+        kind = kind.replace("engaged view", "engaged")  # fits under a bar
         parts.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14:.1f}" font-size="10" '
                      f'fill="{INK}" text-anchor="middle">{esc(days)}</text>'
                      f'<text x="{cx:.1f}" y="{top + plot_h + 26:.1f}" font-size="10" '
