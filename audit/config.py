@@ -8,6 +8,7 @@ read from the file: the config names the environment variables that hold them.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -34,6 +35,8 @@ AemMode = Literal["legacy", "relaxed", "auto"]
 _TOKEN_KEYS = {"access_token", "token", "app_secret", "appsecret_proof", "secret"}
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+# Meta shows a ~30-character lower-case alphanumeric code; accept letters and digits, 8-64.
+_VERIFICATION_CODE = re.compile(r"^[A-Za-z0-9]{8,64}$")
 
 
 class ConfigError(AuditError):
@@ -90,11 +93,52 @@ def _env_name(value: str) -> str:
     return value
 
 
+def _verification_code(value: Any) -> str:
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    if isinstance(value, bool) or not _VERIFICATION_CODE.match(text):
+        # Never echo the value: it may be something pasted in the wrong place.
+        raise ValueError("must be a domain verification code as shown in Business Settings → "
+                         "Brand safety → Domains (letters and digits only, 8 to 64 characters)")
+    return text.lower()
+
+
+def _ip_port(value: Any, *, default_port: int | None) -> str:
+    """``ip:port`` (``[v6]:port``) normalised; the port may be omitted if a default exists."""
+    text = value.strip() if isinstance(value, str) else ""
+    host, port = text, ""
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ("x" if rest else "")
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if not port and default_port is not None:
+        port = str(default_port)
+    if ip is None or not port.isdigit() or not 0 < int(port) < 65536:
+        example = "127.0.0.1:8080" if default_port is None else "9.9.9.9 or 127.0.0.1:5353"
+        raise ValueError(f"must be an IP address and port, e.g. {example}")
+    return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
+
+
+def _nameserver(value: Any) -> str:
+    return _ip_port(value, default_port=53)
+
+
+def _connect_target(value: Any) -> str:
+    return _ip_port(value, default_port=None)
+
+
 BusinessId = Annotated[str, _digits_id("business id", "1234567890")]
 PixelId = Annotated[str, _digits_id("pixel id", "1122334455667788")]
 AdAccountId = Annotated[str, BeforeValidator(_ad_account)]
 Domain = Annotated[str, BeforeValidator(_domain)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
+VerificationCode = Annotated[str, BeforeValidator(_verification_code)]
+Nameserver = Annotated[str, BeforeValidator(_nameserver)]
+ConnectTarget = Annotated[str, BeforeValidator(_connect_target)]
 
 
 class _Strict(BaseModel):
@@ -152,6 +196,32 @@ class GraphConfig(_Strict):
         if not re.fullmatch(r"v\d+\.\d+", value):
             raise ValueError(f'"{value}" must look like v26.0 (a "v", major, dot, minor)')
         return value
+
+
+class NetworkConfig(_Strict):
+    """Lookups on the clients' own domains (DNS TXT records and home pages) for Meta's
+    domain verification markers; nothing here talks to Meta."""
+
+    enabled: bool = True
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    nameservers: list[Nameserver] = Field(default_factory=list)
+    max_page_bytes: int = Field(default=512 * 1024, ge=4096, le=16 * 1024 * 1024)
+    # Test and demo only: send a host's HTTP(S) connections elsewhere, like curl --connect-to.
+    connect_to: dict[str, ConnectTarget] = Field(default_factory=dict)
+
+    @field_validator("connect_to")
+    @classmethod
+    def _connect_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        out = {}
+        for key, target in value.items():
+            host, _, port = key.strip().lower().partition(":")
+            if not (host == "*" or _DOMAIN.match(host)) or (port and not (
+                    port.isdigit() and 0 < int(port) < 65536)):
+                raise ValueError("keys must be host or host:port (or *:port), e.g. "
+                                 "shop.example.com:443")
+            out[f"{host}:{port}" if port else host] = target
+        return out
 
 
 class OutputConfig(_Strict):
@@ -284,8 +354,9 @@ class ClientConfig(_Strict):
     token_env: EnvName | None = None
     aem_mode: AemMode = "auto"
     priorities: PriorityConfig = Field(default_factory=PriorityConfig)
+    domain_verification_codes: list[VerificationCode] = Field(default_factory=list)
 
-    @field_validator("ad_accounts", "pixels", "domains")
+    @field_validator("ad_accounts", "pixels", "domains", "domain_verification_codes")
     @classmethod
     def _unique(cls, values: list[str]) -> list[str]:
         seen: set[str] = set()
@@ -301,6 +372,7 @@ class Config(_Strict):
 
     agency: AgencyConfig
     graph: GraphConfig = Field(default_factory=GraphConfig)
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     clients: list[ClientConfig] = Field(min_length=1)
@@ -339,6 +411,11 @@ class Config(_Strict):
                                                 "templates_dir": resolve(
                                                     self.report.templates_dir)})
         return self.model_copy(update={"report": report})
+
+    def offline(self) -> Config:
+        """A copy with the lookups on the clients' domains turned off (``--offline``)."""
+        return self.model_copy(update={"network": self.network.model_copy(
+            update={"enabled": False})})
 
     def app_secret(self, env: Mapping[str, str]) -> str | None:
         """Read the optional app secret (for appsecret_proof) from ``env``."""

@@ -45,6 +45,14 @@ class Severity(str, Enum):
         return self.rank <= other.rank
 
 
+class Actor(str, Enum):
+    """Who acts on a finding: the person a client report tells to fix it."""
+
+    CLIENT_ADMIN = "client_admin"    # an admin of the client's Business Manager
+    AGENCY = "agency"                # the agency running the audit
+    WEB_DEVELOPER = "web_developer"  # whoever edits the client's website and its tags
+
+
 def fingerprint(check_id: str, client: str, resource_type: str, resource_id: str) -> str:
     """Return the stable identity of a finding.
 
@@ -103,6 +111,7 @@ class Finding:
     remediation: str = ""
     platform_changes: tuple[str, ...] = ()
     muted: str | None = None
+    actor: Actor | None = None  # who acts; None: the check's default (schema 1.0 files)
 
     @property
     def fingerprint(self) -> str:
@@ -130,6 +139,7 @@ class Finding:
             "remediation": self.remediation,
             "platform_changes": list(self.platform_changes),
             "muted": self.muted,
+            "actor": self.actor.value if self.actor else None,
         }
 
     @classmethod
@@ -149,7 +159,11 @@ class Finding:
             remediation=data.get("remediation", ""),
             platform_changes=tuple(data.get("platform_changes") or ()),
             muted=data.get("muted"),
+            actor=Actor(data["actor"]) if data.get("actor") in _ACTORS else None,
         )
+
+
+_ACTORS = {a.value for a in Actor}
 
 
 @dataclass(frozen=True)
@@ -184,4 +198,35 @@ class CollectionError:
             code=data.get("code"),
             subcode=data.get("subcode"),
             resource=data.get("resource"),
+        )
+
+
+@dataclass(frozen=True)
+class MissingFields:
+    """Fields Meta refused as nonexisting: the read went ahead without them (API drift).
+
+    ``checks`` are the checks whose ``needs`` include the read, i.e. that lost evidence.
+    """
+
+    endpoint: str
+    resource: str
+    fields: tuple[str, ...]
+    message: str
+    checks: tuple[str, ...] = ()
+
+    def to_dict(self) -> JSONDict:
+        """Serialise for run.json."""
+        return {"endpoint": self.endpoint, "resource": self.resource,
+                "fields": list(self.fields), "message": self.message,
+                "checks": list(self.checks)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MissingFields:
+        """Rebuild from the serialised form."""
+        return cls(
+            endpoint=str(data.get("endpoint", "")),
+            resource=str(data.get("resource", "")),
+            fields=tuple(str(f) for f in data.get("fields") or ()),
+            message=str(data.get("message", "")),
+            checks=tuple(str(c) for c in data.get("checks") or ()),
         )

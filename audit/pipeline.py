@@ -105,8 +105,11 @@ class Auditor:
         """Audit ``clients`` side by side, then write the agency index."""
         run_id = run_id_for(self.clock())
         workers = max(1, min(self.config.graph.concurrency, len(clients)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
-            outcomes = list(pool.map(lambda c: self.audit_client(c, run_id), clients))
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
+                outcomes = list(pool.map(lambda c: self.audit_client(c, run_id), clients))
+        finally:
+            self.collector.close()  # the run's domain lookups (threads, connections)
         return self.finish_agency(run_id, outcomes)
 
     def rerun_from_snapshots(self, snapshots: Sequence[Snapshot]) -> AgencyRun:

@@ -77,8 +77,9 @@ CHANGES: dict[str, PlatformChange] = {c.id: c for c in (
     PlatformChange(
         "owned-domains-edge", "2020-02 / 2026",
         "SDK dropped Business.get_owned_domains; the edge reportedly answers #100",
-        "The audit calls it through the generic request API and falls back to declared "
-        "domains and pixel hosts when it is unavailable.", confirmed=False),
+        "The audit calls it through the generic request API and, when it is unavailable, "
+        "reads the verification markers the domains publish (DNS record, meta tag, file) "
+        "and compares their codes with the client's.", confirmed=False),
     PlatformChange(
         "offline-capi", "2025-05-14",
         "The Offline Conversions API (offline event sets) was shut down",

@@ -6,9 +6,11 @@ Builds a synthetic world (N clients, two pixels each, one ad account with genera
 campaigns and ad sets, rules), serves it from a separate sandbox process on loopback (so its
 CPU does not share our interpreter) with a per-request latency standing in for the network,
 and runs the real pipeline (official SDK over HTTP) twice: batched reads with clients side by
-side (the default), and one client at a time without batching (the naive baseline). Prints
-wall time, HTTP requests, Graph reads, clients per minute and peak memory. Nothing is
-asserted: these are measurements.
+side (the default), and one client at a time without batching (the naive baseline). Each
+client's domain verification markers are read too (DNS TXT and home page, from the
+sandbox's DNS and web servers), inside the measured time. Prints wall time, HTTP requests,
+Graph reads, clients per minute and peak memory. Nothing is asserted: these are
+measurements (``benchmarks/domain_lookups.py`` measures the domain lookups alone).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from audit.sandbox import parse_world
 
 AGENCY = "5566778899"
 TOKEN = "bench-agency-token"
+CODE = "k3v9x2m7q1w8e5r4t6y0u2i9o3p7as"  # every client's (fictional) domain verification code
 EVENTS = {"PageView": (4000, 0), "ViewContent": (1800, 900), "AddToCart": (420, 380),
           "InitiateCheckout": (160, 150), "Purchase": (60, 58), "Lead": (25, 0),
           "Search": (700, 0), "Scroll50": (2600, 0), "AddToWishlist": (90, 0),
@@ -102,15 +105,20 @@ def build(clients: int, adsets: int, latency_ms: int) -> tuple[dict[str, Any], d
     pixels: list[dict[str, Any]] = []
     accounts: list[dict[str, Any]] = []
     config_clients = []
+    sites: dict[str, Any] = {}
     for i in range(clients):
         business, pxs, account = client_world(i, adsets)
         businesses[0]["clients"].append(business["id"])
         businesses.append(business)
         pixels += pxs
         accounts.append(account)
+        domain = business["owned_domains"][0]["domain_name"]
         config_clients.append({"slug": f"client-{i:03d}", "name": business["name"],
                                "business_id": business["id"], "ad_accounts": [account["id"]],
-                               "domains": [business["owned_domains"][0]["domain_name"]]})
+                               "domains": [domain], "domain_verification_codes": [CODE]})
+        # Its verification markers, read over the sandbox's DNS and web servers.
+        sites[domain] = {"txt": [f"facebook-domain-verification={CODE}"],
+                         "hosts": [f"www.{domain}", f"shop.{domain}"]}
     world = {
         "app": {"id": "1357924680", "name": "Bench", "secret": "bench-secret"},
         "settings": {"latency_ms": latency_ms, "insights_sync_max_rows": 100000,
@@ -121,6 +129,7 @@ def build(clients: int, adsets: int, latency_ms: int) -> tuple[dict[str, Any], d
                     "scopes": ["ads_read", "ads_management", "business_management"],
                     "expires": "+60d"}],
         "businesses": businesses, "pixels": pixels, "ad_accounts": accounts,
+        "domains": sites,
     }
     config = {"agency": {"name": "Bench Agency", "business_id": AGENCY},
               "graph": {"base_url": "http://127.0.0.1:1", "token_env": "BENCH_TOKEN"},
@@ -129,8 +138,9 @@ def build(clients: int, adsets: int, latency_ms: int) -> tuple[dict[str, Any], d
 
 
 @contextmanager
-def sandbox_process(world: dict[str, Any]) -> Iterator[str]:
-    """Serve ``world`` from ``ios14-audit sandbox`` in a child process; yield its base URL."""
+def sandbox_process(world: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Serve ``world`` from ``ios14-audit sandbox`` in a child process; yield its base URL
+    and the network settings pointing at its DNS and web servers."""
     parse_world(world)  # fail early, with the key path, if the synthetic world is wrong
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "world.yaml"
@@ -141,7 +151,8 @@ def sandbox_process(world: dict[str, Any]) -> Iterator[str]:
         try:
             line = proc.stdout.readline() if proc.stdout else ""
             url = line.split(" on ", 1)[1].split()[0]
-            yield url
+            network = proc.stdout.readline() if proc.stdout else ""
+            yield url, json.loads(network.split(":", 1)[1])
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -156,9 +167,9 @@ def _admin(url: str, path: str, body: bytes | None = None) -> Any:
 def measure(label: str, world: dict[str, Any], config_data: dict[str, Any], **graph: Any
             ) -> dict[str, Any]:
     """One full audit of every client; returns the figures."""
-    with sandbox_process(world) as url, tempfile.TemporaryDirectory() as tmp:
+    with sandbox_process(world) as (url, network), tempfile.TemporaryDirectory() as tmp:
         config_data = {**config_data, "graph": {**config_data["graph"], "base_url": url,
-                                                **graph}}
+                                                **graph}, "network": network}
         config = parse_config(config_data)
         auditor = build_auditor(config, Path(tmp), {**os.environ, "BENCH_TOKEN": TOKEN})
         tracemalloc.start()

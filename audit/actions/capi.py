@@ -1,7 +1,7 @@
 """Send Conversions API test events to a client's pixel and report what Meta answered.
 
 The proof Events Manager's Test Events tool gives: events built and hashed by the SDK's
-server-side helpers (:mod:`audit.graph.serverside`), sent with a ``test_event_code`` (or,
+server-side helpers (:mod:`audit.graph.sdk.serverside`), sent with a ``test_event_code`` (or,
 only when asked for, live), each with its own ``event_id`` so the agency can find it in
 Events Manager → Data sources → the pixel → Test events.
 
@@ -35,7 +35,7 @@ from audit.facts.domains import registrable_domain
 from audit.facts.view import SnapshotView
 from audit.graph.client import GraphClient
 from audit.graph.errors import GraphError
-from audit.graph.serverside import (
+from audit.graph.sdk.serverside import (
     USER_DATA_KEYS,
     Identity,
     NormalisationError,

@@ -20,6 +20,7 @@ from audit.cli import (
     capi_cmd,
     checks_cmd,
     config_cmd,
+    doctor_cmd,
     history_cmd,
     inspect_cmd,
     rules_cmd,
@@ -71,6 +72,7 @@ cli.add_command(checks_cmd.checks)
 cli.add_command(run_cmd.run)
 cli.add_command(run_cmd.demo)
 cli.add_command(sandbox_cmd.sandbox)
+cli.add_command(doctor_cmd.doctor)
 for _command in (inspect_cmd.domains, inspect_cmd.access, inspect_cmd.events,
                  inspect_cmd.priorities, inspect_cmd.windows, rules_cmd.rules,
                  history_cmd.history, history_cmd.diff, history_cmd.report):

@@ -7,7 +7,8 @@ group in :mod:`audit.cli` (the only place that decides how the process exits).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,6 +19,7 @@ from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config, ConfigError, load_config
 from audit.errors import AuditError
 from audit.evaluate.engine import validate_mutes, validate_overrides
+from audit.graph.trace import WireTrace
 
 config_option = click.option(
     "-c", "--config", "config_path", required=True,
@@ -63,3 +65,19 @@ def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:
     if not snaps:
         fail(f"{path}: no snapshot for client(s) {', '.join(slugs)}")
     return snaps
+
+
+trace_option = click.option(
+    "--trace", "trace_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write every HTTP request to the Graph API to this file as JSON lines (method, path, "
+         "fields, params, status, error code, duration; tokens and secrets removed).")
+
+
+@contextlib.contextmanager
+def open_trace(path: Path | None) -> Iterator[WireTrace | None]:
+    """The wire trace for ``--trace`` (None without it), closed when the command ends."""
+    if path is None:
+        yield None
+        return
+    with WireTrace(path) as trace:
+        yield trace

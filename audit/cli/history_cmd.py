@@ -116,7 +116,8 @@ def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | No
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Config, for branding and template overrides (optional).")
 def report(source: Path, out_dir: Path | None, config_path: Path | None) -> None:
-    """Re-render report.html and findings.csv from run.json files, without calling the API."""
+    """Re-render report.html, technical.html and findings.csv from run.json files, without
+    calling the API."""
     files = [source] if source.is_file() else sorted(source.glob("*/run.json"))
     if not files:
         fail(f"{source}: no run.json found")

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from audit.cli.common import (
@@ -35,14 +36,20 @@ from audit.facts.inventory import sections
 Printer = Callable[[Console, Analysis], None]
 
 
-def load_analyses(config: Config, slugs: Sequence[str], from_snapshot: Path | None
-                  ) -> list[Analysis]:
+offline_option = click.option(
+    "--offline", is_flag=True,
+    help="Do not look up the clients' domains (DNS, web pages) for verification markers.")
+
+
+def load_analyses(config: Config, slugs: Sequence[str], from_snapshot: Path | None,
+                  offline: bool = False) -> list[Analysis]:
     """The selected clients' snapshots, collected live or read from disk, analysed."""
     clients = select_clients(config, slugs)
     if from_snapshot is not None:
         snaps = find_snapshots(from_snapshot, [c.slug for c in clients])
     else:
-        snaps = Collector(config, os.environ).collect_all(clients)
+        live = config.offline() if offline else config
+        snaps = Collector(live, os.environ).collect_all(clients)
     return [Analysis.of(with_current_settings(s, config)) for s in snaps]
 
 
@@ -57,11 +64,12 @@ def inspect_command(name: str, help_text: str, section: Callable[[Analysis], Any
         @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
         @click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
                       help="Read saved snapshot(s) instead of calling the API.")
+        @offline_option
         @functools.wraps(printer)
         def command(config_path: Path, slugs: tuple[str, ...], as_json: bool,
-                    from_snapshot: Path | None) -> None:
+                    from_snapshot: Path | None, offline: bool) -> None:
             config = load_checked_config(config_path)
-            views = load_analyses(config, slugs, from_snapshot)
+            views = load_analyses(config, slugs, from_snapshot, offline)
             if as_json:
                 click.echo(json.dumps({v.view.client_slug: section(v) for v in views}, indent=2,
                                       default=str))
@@ -93,20 +101,37 @@ def domains(console: Console, analysis: Analysis) -> None:
     data = sections(analysis.facts)["domains"]
     if not data["owned_domains_available"]:
         err = data["owned_domains_error"] or {}
+        source = {"checked": "read from the domains' verification markers",
+                  "offline": "not checked (offline run)"}.get(
+            data.get("markers", ""), "not checked")
         console.print(f"[yellow]owned_domains unavailable ({err.get('kind')} "
-                      f"{err.get('code') or ''}): verification not checked; declared domains "
+                      f"{err.get('code') or ''}): verification {source}; declared domains "
                       "and pixel hosts shown.[/yellow]")
     t = Table()
-    for col in ("domain", "events 7d", "hosts", "verified", "owner", "declared"):
+    for col in ("domain", "events 7d", "hosts", "verified", "owner", "declared", "marker"):
         t.add_column(col)
     for r in data["rows"]:
         verified = {True: "yes", False: "NO", None: "listed"}[r["verified"]]
         if not data["owned_domains_available"]:
-            verified = "unknown"
+            verified = {True: "yes", False: "NO", None: "unknown"}[r["verified"]]
         t.add_row(r["domain"], _num(r["events_7d"]), ", ".join(r["hosts"]) or "—", verified,
                   r["owner_business_name"] or r["owner_business_id"] or "—",
-                  "yes" if r["declared"] else "")
+                  "yes" if r["declared"] else "", _marker_cell(r.get("markers")))
     console.print(t)
+
+
+MARKER_WORDS = {"client": "client's code", "other": "ANOTHER code", "unknown_code": "a code",
+                "none": "none found", "unreachable": "unreachable", "offline": "offline run",
+                "unchecked": "—"}
+
+
+def _marker_cell(markers: Any) -> str:
+    """The marker outcome in a few words (codes after it)."""
+    if not isinstance(markers, dict):
+        return "—"
+    words = MARKER_WORDS.get(str(markers.get("state")), str(markers.get("state")))
+    codes = ", ".join(str(c) for c in markers.get("codes") or [])
+    return escape(f"{words} ({codes})" if codes else words)
 
 
 @inspect_command("access", "Pixel partners, the agency's tasks, assigned users, ad accounts.",
@@ -154,12 +179,13 @@ def events(console: Console, analysis: Analysis) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
               help="Read saved snapshot(s) instead of calling the API.")
+@offline_option
 def windows(config_path: Path, slugs: tuple[str, ...], level: str, as_json: bool,
-            from_snapshot: Path | None) -> None:
+            from_snapshot: Path | None, offline: bool) -> None:
     """Conversions under each attribution window, and the projected change from 28-day
     click + 1-day view to 7-day click + 1-day view (unavailable windows say so)."""
     config = load_checked_config(config_path)
-    analyses = load_analyses(config, slugs, from_snapshot)
+    analyses = load_analyses(config, slugs, from_snapshot, offline)
     if as_json:
         out = {}
         for a in analyses:
@@ -204,11 +230,12 @@ def _print_windows(console: Console, analysis: Analysis, level: str) -> None:
               help="Also write domain, rank, event and reason to this CSV file.")
 @click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
               help="Read saved snapshot(s) instead of calling the API.")
+@offline_option
 def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
-               csv_path: Path | None, from_snapshot: Path | None) -> None:
+               csv_path: Path | None, from_snapshot: Path | None, offline: bool) -> None:
     """The recommended top-8 events per domain, in Events Manager order, with reasons."""
     config = load_checked_config(config_path)
-    analyses = load_analyses(config, slugs, from_snapshot)
+    analyses = load_analyses(config, slugs, from_snapshot, offline)
     results = {a.view.client_slug: a.priorities for a in analyses
                if not a.view.snap.not_audited}
     if csv_path is not None:

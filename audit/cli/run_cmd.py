@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -14,12 +15,16 @@ from audit.cli.common import (
     config_option,
     find_snapshots,
     load_checked_config,
+    open_trace,
     select_clients,
     stderr,
     stdout,
+    trace_option,
 )
+from audit.collect.agency import sdk_session
 from audit.config import ClientConfig, Config
 from audit.errors import ExitCode
+from audit.graph.trace import WireTrace
 from audit.models import Severity, Status
 from audit.pipeline import AgencyRun, build_auditor, history_path
 from audit.publish.history import History
@@ -59,8 +64,12 @@ def exit_code(result: AgencyRun, fail_on: Severity | None) -> ExitCode:
 
 
 def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
-            env: Mapping[str, str], from_snapshot: Path | None = None) -> AgencyRun:
-    """Run the pipeline with progress on stderr and history on; returns the agency run."""
+            env: Mapping[str, str], from_snapshot: Path | None = None,
+            trace: WireTrace | None = None) -> AgencyRun:
+    """Run the pipeline with progress on stderr and history on; returns the agency run.
+
+    ``trace``: write every HTTP request to the Graph API there (``--trace``).
+    """
     console = stderr()
 
     def progress(slug: str, msg: str) -> None:
@@ -71,7 +80,8 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
     branding = branding_from_config(config.report, config.agency.name)
     with History(history_path(config, out_dir)) as history:
         auditor = build_auditor(config, out_dir, env, history=history, progress=progress,
-                                branding=branding)
+                                branding=branding,
+                                session_factory=functools.partial(sdk_session, trace=trace))
         if from_snapshot is not None:
             return auditor.rerun_from_snapshots(find_snapshots(from_snapshot,
                                                                 [c.slug for c in clients]))
@@ -90,18 +100,26 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
               help="Exit 1 when a FAIL or ERROR finding of this severity or worse is found "
                    "(muted findings excepted).")
+@click.option("--offline", is_flag=True,
+              help="Do not look up the clients' domains (DNS, web pages) for verification "
+                   "markers; the domain checks then say \"not checked (offline run)\".")
+@trace_option
 def run(config_path: Path, slugs: tuple[str, ...], out_dir: Path | None,
-        from_snapshot: Path | None, fail_on: str | None) -> None:
+        from_snapshot: Path | None, fail_on: str | None, offline: bool,
+        trace_path: Path | None) -> None:
     """Audit the config's clients and write run.json, report.html and index.html.
 
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
     client could not be audited.
     """
     config = load_checked_config(config_path)
+    if offline:
+        config = config.offline()
     clients = select_clients(config, slugs)
     started = time.monotonic()
-    result = execute(config, clients, out_dir or config.output.directory, os.environ,
-                     from_snapshot)
+    with open_trace(trace_path) as trace:
+        result = execute(config, clients, out_dir or config.output.directory, os.environ,
+                         from_snapshot, trace)
     _summary(result, time.monotonic() - started)
     raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 

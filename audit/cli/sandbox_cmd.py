@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -20,10 +21,18 @@ from audit.cli.common import fail
 def sandbox(world_path: Path | None, port: int, latency_ms: int) -> None:
     """Serve a local Graph API double for the demo, tests and benchmarks.
 
-    Point a config's graph.base_url at the printed address. Stop with Ctrl+C.
+    Point a config's graph.base_url at the printed address. The world's domains are served
+    too (DNS on UDP and TCP, web pages): the second line prints the network settings that
+    point a config at them. Stop with Ctrl+C.
     """
     # Imported here for start-up time only: other commands never need the sandbox.
-    from audit.sandbox import SandboxServer, WorldError, demo_world_path, load_world
+    from audit.sandbox import (
+        SandboxServer,
+        SiteServers,
+        WorldError,
+        demo_world_path,
+        load_world,
+    )
 
     try:
         world = load_world(world_path or demo_world_path())
@@ -35,11 +44,15 @@ def sandbox(world_path: Path | None, port: int, latency_ms: int) -> None:
     except OSError as exc:
         fail(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port 0")
     click.echo(f"sandbox Graph API listening on {server.base_url} (Ctrl+C to stop)")
-    stop = threading.Event()
+    sites = SiteServers(world.sites)
     try:
+        sites.start()
+        click.echo(f"network: {json.dumps(sites.network_settings())}")
+        stop = threading.Event()
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
         click.echo("stopping")
     finally:
+        sites.stop()
         server.stop()

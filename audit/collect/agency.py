@@ -10,17 +10,20 @@ Collector (one run) and shared (:class:`~audit.collect.shared.AgencyReads`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from audit.collect.collector import collect, new_snapshot
+from audit.collect.lookups import DomainLookups
 from audit.collect.shared import AgencyReads
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.graph.client import GraphClient
 from audit.graph.retry import RetryPolicy
+from audit.graph.trace import WireTrace
 from audit.graph.transport import GraphTransport
 from audit.redact import redact
 
@@ -36,9 +39,9 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None
-                ) -> GraphTransport:
-    """The production transport: the official SDK over HTTP."""
+def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None,
+                *, trace: WireTrace | None = None) -> GraphTransport:
+    """The production transport: the official SDK over HTTP (``trace``: the wire trace)."""
     # Imported here, not at the top, for start-up time only: facebook_business is large and
     # commands such as `checks`, `history` or `report --from` never talk to the API.
     from audit.graph.sdk import GraphSession, GraphSettings
@@ -50,7 +53,7 @@ def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: st
         retry=RetryPolicy(max_retries=g.max_retries, backoff_seconds=g.backoff_seconds,
                           max_wait_seconds=g.max_wait_seconds,
                           slowdown_percent=g.usage_slowdown_percent),
-    ))
+    ), trace=trace.for_client(client.slug) if trace is not None else None)
 
 
 @dataclass
@@ -62,7 +65,11 @@ class Collected:
 
 
 class Collector:
-    """Reads clients' snapshots through one Graph session per client."""
+    """Reads clients' snapshots through one Graph session per client.
+
+    It also owns the run's :class:`~audit.collect.lookups.DomainLookups` (one thread pool
+    and cache for every client's domain lookups); ``close()`` releases it.
+    """
 
     def __init__(
         self,
@@ -79,6 +86,28 @@ class Collector:
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
         self.shared = AgencyReads(config.agency.business_id, config.graph.token_env)
+        self._lookups: DomainLookups | None = None
+        self._lookups_lock = threading.Lock()
+
+    def domain_lookups(self) -> DomainLookups | None:
+        """The run's shared domain lookups (None when ``network.enabled`` is off)."""
+        if not self.config.network.enabled:
+            return None
+        with self._lookups_lock:
+            if self._lookups is None:
+                try:
+                    self._lookups = DomainLookups(self.config.network)
+                except Exception:  # the markers are then "not checked"; the audit goes on
+                    log.exception("domain lookups could not be set up")
+                    return None
+            return self._lookups
+
+    def close(self) -> None:
+        """Release the domain lookups' threads and connections (a later use reopens)."""
+        with self._lookups_lock:
+            lookups, self._lookups = self._lookups, None
+        if lookups is not None:
+            lookups.close()
 
     def collect(self, client: ClientConfig, now: datetime | None = None) -> Collected:
         """Collect one client's snapshot; never raises (a crash marks it not audited)."""
@@ -102,12 +131,16 @@ class Collector:
                                          self.config.app_secret(self.env))
         graph = GraphClient(transport, use_batch=self.config.graph.use_batch)
         snap = collect(self.config, client, graph, token, now,
-                       progress=lambda msg: self.progress(client.slug, msg), shared=self.shared)
+                       progress=lambda msg: self.progress(client.slug, msg), shared=self.shared,
+                       lookups=self.domain_lookups())
         stats = getattr(transport, "stats", None)
         return Collected(snap, stats.to_dict() if stats is not None else {})
 
     def collect_all(self, clients: Sequence[ClientConfig]) -> list[Snapshot]:
         """Collect several clients side by side (``graph.concurrency`` at a time)."""
         workers = max(1, min(self.config.graph.concurrency, len(clients)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
-            return [c.snapshot for c in pool.map(self.collect, clients)]
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
+                return [c.snapshot for c in pool.map(self.collect, clients)]
+        finally:
+            self.close()

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from audit import __version__
+from audit.collect.domains import collect_markers, mark_offline, prefetch_markers
+from audit.collect.lookups import DomainLookups
 from audit.collect.shared import CLIENT_PIXELS, AgencyReads
 from audit.collect.snapshot import ClientRecord, Snapshot
 from audit.config import ClientConfig, Config
@@ -37,6 +40,7 @@ def client_record(config: Config, client: ClientConfig) -> ClientRecord:
         rules_target_window=config.rules.target_window,
         token_env=config.token_env_for(client),
         click_redefined_on=config.windows.click_redefined_on.isoformat(),
+        domain_verification_codes=tuple(client.domain_verification_codes),
     )
 
 
@@ -56,18 +60,38 @@ def _store(snap: Snapshot, results: dict[str, Fetched]) -> None:
         snap.put(key, res)
 
 
+SETTINGS_URL = "https://business.facebook.com/settings"
+# Reads that failed this way on the first requests leave nothing worth auditing.
+UNREACHABLE_KINDS = ("throttled", "transient", "network", "invalid_response")
+
+
+def renew_token_hint(token_env: str | None) -> str:
+    """Where to renew a refused token (system-user tokens now expire)."""
+    where = f"the environment variable {token_env}" if token_env else "its environment variable"
+    return (f"renew it in Business Settings ({SETTINGS_URL}) → Users → System users → select "
+            "the audit system user → Generate new token (ads_read, ads_management, "
+            f"business_management), then put it in {where}")
+
+
 def _not_audited_reason(snap: Snapshot) -> str | None:
-    """A reason when the token is unusable, else None."""
+    """A reason when the token is unusable or the API did not answer at all, else None."""
+    renew = renew_token_hint(snap.record.token_env)
     debug = snap.get("token/debug")
     if debug is not None and debug.succeeded:
         data = reads.debug_token_data(debug)
         if data.get("is_valid") is False:
             err = data.get("error")
             detail = err.get("message") if isinstance(err, dict) else None
-            return "the access token is not valid" + (f": {detail}" if detail else "")
+            return ("the access token is not valid"
+                    + (f" ({str(detail).rstrip('.')})" if detail else "") + f"; {renew}")
     business = snap.get("business")
     if business is not None and business.error_kind == "auth" and business.error:
-        return f"the access token was refused: {business.error.get('message', '')}"
+        message = str(business.error.get("message", "")).rstrip(".")
+        return f"the access token was refused ({message}); {renew}"
+    if business is not None and business.error_kind in UNREACHABLE_KINDS and business.error:
+        message = str(business.error.get("message", "")).rstrip(".")
+        return (f"the Graph API did not answer the first reads ({business.error_kind}: "
+                f"{message}) after retrying; nothing else was read, run the audit again later")
     return None
 
 
@@ -96,7 +120,8 @@ def _pixel_nodes_from_edges(snap: Snapshot) -> None:
         for item in res.items():
             pid = item.get("id")
             if isinstance(pid, (str, int)) and snap.get(f"pixel/{pid}") is None:
-                snap.put(f"pixel/{pid}", Fetched.ok(res.endpoint, item))
+                # Fields the edge read went without are missing from the node too.
+                snap.put(f"pixel/{pid}", replace(res, data=item, error=None, partial=False))
 
 
 def preflight_reads(token: str, business_id: str) -> list[Read]:
@@ -195,10 +220,13 @@ def collect(
     now: datetime,
     progress: Progress | None = None,
     shared: AgencyReads | None = None,
+    lookups: DomainLookups | None = None,
 ) -> Snapshot:
     """Read everything the checks need for ``client``; never raises for API errors.
 
     ``shared`` holds the run's agency-side reads (made once per run, see ``collect.shared``).
+    With ``lookups`` (and ``network.enabled``), the verification markers on the client's
+    domains are read last, once the pixels' hosts are known.
     """
     say = progress or (lambda _msg: None)
     snap = new_snapshot(config, client, now)
@@ -213,6 +241,9 @@ def collect(
         log.warning("%s: not audited: %s", client.slug, reason)
         return snap
 
+    if config.network.enabled and lookups is not None:
+        prefetch_markers(client.domains, lookups, client.domain_verification_codes)
+
     say("discovery")
     if shared is not None:
         _store(snap, shared.for_client(graph, snap.record, config.token_env_for(client)))
@@ -226,6 +257,12 @@ def collect(
 
     say("pixels")
     _store(snap, graph.fetch_all([*pixel_reads(snap, now), *offline_reads(snap)]))
+
+    if not config.network.enabled:
+        mark_offline(snap)
+    elif lookups is not None:
+        say("domains")
+        collect_markers(snap, lookups, client.domain_verification_codes)
 
     if _everything_refused(snap.endpoints.values()):
         snap.not_audited = ("the token could not read anything for this client "

@@ -17,7 +17,7 @@ from typing import Any
 from audit.errors import AuditError
 from audit.files import write_text_atomic
 from audit.graph.result import Fetched
-from audit.models import CollectionError
+from audit.models import CollectionError, MissingFields
 from audit.redact import redact, redact_obj
 
 SNAPSHOT_KIND = "ios14-audit/snapshot"
@@ -27,6 +27,10 @@ SNAPSHOT_VERSION = 1
 # in the snapshot (the domains section says why it fell back) but is not a collection
 # error that would mark the client's run "partial".
 NOT_CLIENT_PROBLEMS = frozenset({"business/owned_domains", "agency/owned_domains"})
+# Lookups on the client's own domains (verification markers, ``domain/<name>/…``) are not
+# Graph reads: a site that blocks automated visits or a domain that does not resolve is
+# reported by the domain checks as "not checked" with the reason, not as a partial run.
+NOT_CLIENT_PROBLEM_PREFIXES = ("domain/",)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class ClientRecord:
     token_env: str | None = None
     # ISO date from which click-through counts link clicks only (windows.click_redefined_on)
     click_redefined_on: str = "2026-03-01"
+    domain_verification_codes: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ClientRecord:
@@ -73,6 +78,7 @@ class ClientRecord:
             rules_target_window=str(data.get("rules_target_window", "ACCOUNT_DEFAULT")),
             token_env=str(token_env) if token_env else None,
             click_redefined_on=str(data.get("click_redefined_on", "2026-03-01")),
+            domain_verification_codes=strings("domain_verification_codes"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +88,8 @@ class ClientRecord:
                 "domains": list(self.domains), "aem_mode": self.aem_mode,
                 "priorities": dict(self.priorities),
                 "rules_target_window": self.rules_target_window, "token_env": self.token_env,
-                "click_redefined_on": self.click_redefined_on}
+                "click_redefined_on": self.click_redefined_on,
+                "domain_verification_codes": list(self.domain_verification_codes)}
 
 
 class SnapshotError(AuditError):
@@ -121,11 +128,12 @@ class Snapshot:
 
     def collection_errors(self) -> list[CollectionError]:
         """Every read that failed (fully or part-way), in key order; reads listed in
-        ``NOT_CLIENT_PROBLEMS`` are left out."""
+        ``NOT_CLIENT_PROBLEMS`` (or under ``NOT_CLIENT_PROBLEM_PREFIXES``) are left out."""
         out = []
         for key in sorted(self.endpoints):
             res = self.endpoints[key]
-            if res.error is None or key in NOT_CLIENT_PROBLEMS:
+            if res.error is None or key in NOT_CLIENT_PROBLEMS or key.startswith(
+                    NOT_CLIENT_PROBLEM_PREFIXES):
                 continue
             err = res.error
             message = str(err.get("message", ""))
@@ -136,6 +144,12 @@ class Snapshot:
                 message=message, code=err.get("code"), subcode=err.get("subcode"),
             ))
         return out
+
+    def missing_fields(self) -> list[MissingFields]:
+        """Every read that went ahead without fields Meta refused (checks not yet known)."""
+        return [MissingFields(endpoint=res.endpoint, resource=key, fields=res.dropped_fields,
+                              message=str((res.dropped_because or {}).get("message", "")))
+                for key, res in sorted(self.endpoints.items()) if res.dropped_fields]
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise (credentials are never stored; strings are scrubbed once more)."""

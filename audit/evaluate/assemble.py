@@ -19,6 +19,7 @@ from audit.evaluate.affected import platform_data
 from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.engine import apply_mutes, run_checks
+from audit.evaluate.evidence import with_checks
 from audit.evaluate.run import RunResult, check_list
 from audit.facts import inventory
 from audit.redact import redact
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env",
-                       "click_redefined_on")
+                       "click_redefined_on", "domain_verification_codes")
 
 
 def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:
@@ -72,6 +73,7 @@ def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: date
         collection_stats=dict(stats or {}),
         sections=build_sections(analysis),
         platform_data=platform_data(analysis),
+        missing_fields=with_checks(snap.missing_fields(), REGISTRY.all()),
     )
     assets = {} if snap.not_audited else inventory.snapshot_assets(analysis.facts)
     return Evaluation(run, assets)

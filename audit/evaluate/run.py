@@ -16,11 +16,13 @@ from typing import Any
 from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
-from audit.models import CollectionError, Finding, Severity, Status
+from audit.models import CollectionError, Finding, MissingFields, Severity, Status
 from audit.platform import CHANGES, changes_for
 from audit.redact import redact, redact_obj
 
-SCHEMA_VERSION = "1.0"
+# 1.1 adds who acts (``actor``) to findings and checks, and the score's ``capped_by``;
+# 1.0 files still load and render (a missing actor falls back to the check's).
+SCHEMA_VERSION = "1.1"  # and missing_fields (fields Meta refused; see graph/drift.py)
 RUN_KIND = "ios14-audit/run"
 
 
@@ -40,6 +42,7 @@ class RunResult:
     not_audited: str | None = None  # the reason; stored in run.json as not_audited_reason
     collection_stats: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
+    missing_fields: list[MissingFields] = field(default_factory=list)
     tool: dict[str, Any] = field(default_factory=lambda: {"name": "ios14-audit",
                                                           "version": __version__})
     # Platform change id → how the client's own data shows the change (view-through
@@ -48,10 +51,10 @@ class RunResult:
 
     @property
     def status(self) -> str:
-        """``not_audited``, ``partial`` (some reads failed) or ``audited``."""
+        """``not_audited``, ``partial`` (some reads failed or lost fields) or ``audited``."""
         if self.not_audited:
             return "not_audited"
-        return "partial" if self.collection_errors else "audited"
+        return "partial" if self.collection_errors or self.missing_fields else "audited"
 
     def counts(self) -> dict[str, int]:
         """Findings per status (all statuses present, zero included)."""
@@ -68,8 +71,8 @@ class RunResult:
         if self.not_audited:
             return {"score": None, "score_areas": {}, "score_method": METHOD}
         result = score(self.findings)
-        return {"score": result["score"], "score_areas": result["areas"],
-                "score_method": result["method"]}
+        return {"score": result["score"], "score_capped_by": result["capped_by"],
+                "score_areas": result["areas"], "score_method": result["method"]}
 
     def to_dict(self) -> dict[str, Any]:
         """The run.json document."""
@@ -118,6 +121,7 @@ class RunResult:
                         **self.readiness()},
             "findings": [f.to_dict() for f in self.findings],
             "collection_errors": [e.to_dict() for e in self.collection_errors],
+            "missing_fields": [m.to_dict() for m in self.missing_fields],
             "collection_stats": self.collection_stats,
             "checks": self.checks,
             "platform_changes": self.affected_changes(),
@@ -140,6 +144,7 @@ class RunResult:
             not_audited=data.get("not_audited_reason"),
             collection_stats=dict(data.get("collection_stats") or {}),
             sections=dict(data.get("sections") or {}),
+            missing_fields=[MissingFields.from_dict(m) for m in data.get("missing_fields") or []],
             tool=dict(data.get("tool") or {}),
             platform_data={str(c["id"]): str(c["data"]) for c in data.get("platform_changes")
                            or [] if isinstance(c, Mapping) and c.get("data") and c.get("id")},
@@ -151,7 +156,7 @@ class RunResult:
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:
-    """The checks' metadata as stored in run.json (schema 1.0).
+    """The checks' metadata as stored in run.json (schema 1.x).
 
     Schema 1.0 has a single ``needs`` list: every snapshot read the check looks at, the
     ones it needs first, then the ones it uses. It stays in that shape so existing run.json

@@ -1,69 +1,22 @@
-"""Hosts → registrable domains (eTLD+1), with the Public Suffix List bundled offline.
+"""Domains of a client: pixel traffic by registrable domain, declared domains, verification.
 
-Meta's Aggregated Event Measurement and domain verification work per eTLD+1: events on
-``shop.example.co.uk`` and ``www.example.co.uk`` count for ``example.co.uk``. The list
-ships inside the ``publicsuffixlist`` package; nothing is downloaded.
+Rows combine the pixels' ``stats`` by host (reduced to eTLD+1 by
+:func:`~audit.collect.hosts.registrable_domain`, re-exported here), the config's declared
+domains, the ``owned_domains`` edges where they still answer, and the verification markers
+read on the domains themselves (:mod:`audit.facts.markers`).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from publicsuffixlist import PublicSuffixList
-
+from audit.collect.hosts import normalise_host, registrable_domain
+from audit.facts.markers import DomainMarkers, read_markers
 from audit.facts.view import SnapshotView, ref_id, to_str
 
-_lock = threading.Lock()
-_list: list[PublicSuffixList] = []
-
-
-def _psl() -> PublicSuffixList:
-    """The parsed list, built once even when several clients ask at the same moment."""
-    if not _list:
-        with _lock:
-            if not _list:
-                _list.append(PublicSuffixList())
-    return _list[0]
-
-
-def normalise_host(host: str) -> str | None:
-    """Lower-case host without scheme, port, path or trailing dot; None if not a host."""
-    text = host.strip().lower()
-    if "://" in text:
-        text = text.split("://", 1)[1]
-    text = text.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if text.startswith("[") or text.count(":") > 1:
-        return None  # IPv6 literal
-    text = text.split(":", 1)[0].rstrip(".")
-    if not text or " " in text:
-        return None
-    return text
-
-
-@lru_cache(maxsize=65536)
-def registrable_domain(host: str) -> str | None:
-    """The eTLD+1 of ``host`` (``shop.example.co.uk`` → ``example.co.uk``).
-
-    None for IP addresses, single-label hosts (``localhost``) and bare public suffixes.
-    """
-    name = normalise_host(host)
-    if name is None:
-        return None
-    try:
-        ipaddress.ip_address(name)
-        return None
-    except ValueError:
-        pass
-    try:
-        name = name.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
-    result = _psl().privatesuffix(name)
-    return str(result) if result else None
+__all__ = ["DomainRow", "normalise_host", "owned_domains_available", "read_domain_rows",
+           "registrable_domain"]
 
 
 VERIFIED_STATUSES = frozenset({"verified", "verified_domain", "approved"})
@@ -82,6 +35,7 @@ class DomainRow:
     owner_id: str | None = None
     owner_name: str | None = None
     agency_listed: bool = False
+    markers: DomainMarkers | None = None
     # False when the client's verified domains could not be read (owned_domains is gone
     # on current Graph versions): verification is then unknown, never "not verified".
     verification_known: bool = True
@@ -111,6 +65,7 @@ class DomainRow:
             "pixels": sorted(self.pixels), "declared": self.declared, "listed": self.listed,
             "status": self.status, "verified": self.verified, "owner_business_id": self.owner_id,
             "owner_business_name": self.owner_name, "listed_by_agency": self.agency_listed,
+            "markers": self.markers.to_dict() if self.markers else None,
         }
 
 
@@ -158,6 +113,8 @@ def read_domain_rows(view: SnapshotView) -> dict[str, DomainRow]:
         domain = registrable_domain(to_str(item.get("domain_name")) or "")
         if domain in rows:
             rows[domain].agency_listed = True
+    for r in rows.values():
+        r.markers = read_markers(view, r.domain)
     if not owned_domains_available(view)[0]:
         for r in rows.values():
             r.verification_known = False

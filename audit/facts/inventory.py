@@ -11,6 +11,7 @@ from typing import Any
 
 from audit.facts.domains import owned_domains_available
 from audit.facts.facts import Facts
+from audit.facts.markers import markers_mode
 from audit.facts.rule_specs import parse_spec
 from audit.facts.view import SnapshotView, str_list, to_str
 from audit.models import spec_hash
@@ -98,6 +99,12 @@ def snapshot_assets(facts: Facts) -> dict[str, dict[str, str]]:
         for row in facts.domain_rows.values():
             if row.listed or row.events or row.declared:
                 out["domain_verified"][row.domain] = "yes" if row.verified is not False else "no"
+    else:
+        # From markers: the client's code seen is "yes"; another code or none seen is "no".
+        for row in facts.domain_rows.values():
+            verified = row.markers.state.verified if row.markers else None
+            if verified is not None:
+                out["domain_verified"][row.domain] = "yes" if verified else "no"
     for account in view.client.ad_accounts:
         res = view.get(f"adaccount/{account}/rules")
         for rule in res.items() if res else []:
@@ -114,11 +121,17 @@ def sections(facts: Facts) -> dict[str, Any]:
     """All inventories, as stored in run.json ``sections``."""
     view = facts.view
     available, error = owned_domains_available(view)
+    rows = []
+    for row in sorted(facts.domain_rows.values(), key=lambda r: (-r.events, r.domain)):
+        data = row.to_dict()
+        if not available and row.markers is not None:
+            data["verified"] = row.markers.state.verified  # from the domain's own markers
+        rows.append(data)
     return {
         "domains": {
             "owned_domains_available": available, "owned_domains_error": error,
-            "rows": [r.to_dict() for r in sorted(facts.domain_rows.values(),
-                                                 key=lambda r: (-r.events, r.domain))],
+            "markers": markers_mode(view) or "unchecked",
+            "rows": rows,
         },
         "access": {"rows": access_rows(view)},
         "events": {"rows": event_rows(facts), "adsets": optimised_adsets(facts),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from audit.graph.drift import refused_fields, without_fields
 from audit.graph.errors import GraphError, InvalidResponse, Transient
 from audit.graph.result import Fetched
 from audit.graph.transport import BatchCall, BatchTransport, GraphTransport
@@ -22,6 +23,8 @@ from audit.graph.transport import BatchCall, BatchTransport, GraphTransport
 log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
+# What a report-run poll asks for (AdReportRun fields in the SDK's catalogue).
+REPORT_STATUS_FIELDS = ("id", "async_status", "async_percent_completion")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,27 @@ class GraphClient:
 
     def fetch(self, read: Read) -> Fetched:
         """Run one read; errors are captured in the result, never raised."""
+        return self._without_refused_fields(read, self._fetch_one(read))
+
+    def _fetch_one(self, read: Read) -> Fetched:
         return self._maybe_async(read, self._fetch_sync(read))
+
+    def _without_refused_fields(self, read: Read, result: Fetched) -> Fetched:
+        """A read Meta refused for fields that do not exist is asked once more without them.
+
+        What came back is kept with the dropped fields recorded (graph/drift.py), so one
+        field retired by a new API version costs the evidence it carried, not the read.
+        """
+        refused = refused_fields(result.error) if not result.partial else ()
+        kept = without_fields(read.fields, refused) if refused else read.fields
+        if not refused or not kept or kept == read.fields:
+            return result
+        log.warning("%s: Meta refused field(s) %s as nonexisting; reading the rest",
+                    read.endpoint, ", ".join(refused))
+        again = self._fetch_one(replace(read, fields=kept))
+        if again.error is not None and not again.partial:
+            return result  # the reduced read failed too: keep the first, clearer, error
+        return replace(again, dropped_fields=refused, dropped_because=result.error)
 
     def _maybe_async(self, read: Read, result: Fetched) -> Fetched:
         if read.async_fallback and result.error_kind == "too_much_data":
@@ -99,7 +122,8 @@ class GraphClient:
         answers = cast(BatchTransport, self.t).batch_get(calls)
         out: dict[str, Fetched] = {}
         for read, answer in zip(reads, answers, strict=True):
-            out[read.key] = self._maybe_async(read, self._from_batch(read, answer))
+            result = self._maybe_async(read, self._from_batch(read, answer))
+            out[read.key] = self._without_refused_fields(read, result)
         return out
 
     def fetch_async(self, read: Read) -> Fetched:
@@ -119,12 +143,12 @@ class GraphClient:
         except GraphError as exc:
             return Fetched.failed(endpoint, exc.to_dict())
         result = self._drain(Read(read.key, str(run_id), "insights", read.fields), [], None)
-        return Fetched(endpoint, result.data, result.error, result.partial)
+        return replace(result, endpoint=endpoint)
 
     def _wait_for_report(self, run_id: str, endpoint: str) -> None:
         wait = self.poll_seconds
         for _ in range(self.max_polls):
-            status = self.t.get(run_id, ("id", "async_status", "async_percent_completion"))
+            status = self.t.get(run_id, REPORT_STATUS_FIELDS)
             state = str(status.get("async_status", ""))
             if state == "Job Completed":
                 return

@@ -1,11 +1,13 @@
 """A small typed hierarchy for Graph API failures, classified by error code and subcode.
 
-Never by message text. Every message passes through :func:`audit.redact.redact`, so no
+Never by message text, with one exception that has no code of its own (the report-run
+``summary`` error below). Every message passes through :func:`audit.redact.redact`, so no
 token, app secret or appsecret_proof can reach a log line, a snapshot or a report.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -161,6 +163,20 @@ def classify(
     return GraphError
 
 
+# Insights answers a page of an asynchronous report run, now and then, with a code-100 error
+# that names no field of ours: "(#100) Cannot include … in summary param because they weren't
+# there while creating the report run" (reported against the SDK:
+# https://github.com/facebook/facebook-python-business-sdk/issues/664; data pipelines retry
+# it). It has no code or subcode of its own, so this one error is recognised by its text.
+_REPORT_RUN_SUMMARY = re.compile(r"in summary param because they weren't there while "
+                                 r"creating the report run")
+
+
+def is_report_run_summary_error(message: str) -> bool:
+    """True for Insights' transient "Cannot include … in summary param" report-run error."""
+    return bool(_REPORT_RUN_SUMMARY.search(message))
+
+
 def _as_int(value: Any) -> int | None:
     try:
         return int(value) if value is not None and not isinstance(value, bool) else None
@@ -184,6 +200,8 @@ def from_error_body(
         if not error and http_status is not None:
             message = f"the Graph API answered HTTP {http_status} without a Graph error body"
     cls = classify(code, subcode, http_status, transient)
+    if cls is Unsupported and is_report_run_summary_error(message):
+        cls = Transient
     trace = error.get("fbtrace_id")
     return cls(
         message,

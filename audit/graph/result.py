@@ -19,6 +19,10 @@ class Fetched:
     data: Any = None
     error: Mapping[str, Any] | None = None
     partial: bool = False
+    # Fields Meta refused as nonexisting: the read was repeated without them (graph/drift.py),
+    # and ``dropped_because`` is the refusal (kind, code, message).
+    dropped_fields: tuple[str, ...] = ()
+    dropped_because: Mapping[str, Any] | None = None
 
     @classmethod
     def ok(cls, endpoint: str, data: Any) -> Fetched:
@@ -61,15 +65,22 @@ class Fetched:
             out["error"] = dict(self.error)
         if self.partial:
             out["partial"] = True
+        if self.dropped_fields:
+            out["dropped_fields"] = list(self.dropped_fields)
+            out["dropped_because"] = dict(self.dropped_because or {})
         return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fetched:
         """Rebuild from snapshot.json."""
         error = data.get("error")
+        dropped = data.get("dropped_fields")
+        because = data.get("dropped_because")
         return cls(
             endpoint=str(data.get("endpoint", "")),
             data=data.get("data"),
             error=dict(error) if isinstance(error, Mapping) else None,
             partial=bool(data.get("partial", False)),
+            dropped_fields=tuple(str(f) for f in dropped) if isinstance(dropped, list) else (),
+            dropped_because=dict(because) if isinstance(because, Mapping) else None,
         )

@@ -1,9 +1,9 @@
 """The interface between the read catalogue and a connection to the Graph API.
 
 :class:`GraphTransport` is what :class:`~audit.graph.client.GraphClient` needs; the
-SDK-backed ``GraphSession`` (``sdk.py``) implements it, and so do the tests' in-memory fakes.
-A transport that also offers ``batch_get`` lets the client send independent reads through
-the batch endpoint.
+SDK-backed ``GraphSession`` (``sdk/session.py``) implements it, and so do the tests'
+in-memory fakes. A transport that also offers ``batch_get`` lets the client send independent
+reads through the batch endpoint.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Runs in, files out: snapshot.json, run.json, report.html, findings.csv, the index, history.
 
-Layout: ``OUT/<slug>/{report.html, run.json, snapshot.json, findings.csv}`` hold the latest
-run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every run, referenced from
-the history database. ``OUT/index.html`` and ``OUT/findings.csv`` cover every client. The
-snapshot is always written first: whatever fails afterwards, nothing collected is lost.
+Layout: ``OUT/<slug>/{report.html, technical.html, run.json, snapshot.json, findings.csv}``
+hold the latest run; ``OUT/<slug>/runs/<run_id>/{run.json, snapshot.json}`` keep every
+run, referenced from the history database. ``OUT/index.html`` and ``OUT/findings.csv``
+cover every client. The snapshot is always written first: whatever fails afterwards,
+nothing collected is lost.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from audit.publish.render import (
     findings_csv,
     render_index,
     render_report,
+    render_technical,
 )
 from audit.publish.runfile import save_run
 
@@ -117,12 +119,14 @@ class Writer:
         return files
 
     def write_reports(self, run: RunResult, folder: Path) -> dict[str, Path]:
-        """report.html and findings.csv for one run, in ``folder``."""
+        """report.html, technical.html and findings.csv for one run, in ``folder``."""
         report = folder / "report.html"
         write_text_atomic(report, render_report(run, self.templates, self.branding))
+        technical = folder / "technical.html"  # the agency's companion, beside the report
+        write_text_atomic(technical, render_technical(run, self.templates, self.branding))
         csv_path = folder / "findings.csv"
         write_text_atomic(csv_path, findings_csv(run.findings))
-        return {"report": report, "csv": csv_path}
+        return {"report": report, "technical": technical, "csv": csv_path}
 
     def write_index(self, run_id: str, runs: Sequence[RunResult], links: Mapping[str, str],
                     agency: Mapping[str, Any]) -> dict[str, Path]:

@@ -14,7 +14,9 @@ Three parts:
 - ``wire/``: HTTP requests in, Graph-shaped JSON out (server, routing, fields, paging, batch,
   errors, usage headers, faults, admin endpoints);
 - ``handlers/``: the per-area endpoints (business, pixel, ads, insights, rules, …);
-- ``world/``: the world model, its loading and validation, and the demo world + config.
+- ``world/``: the world model, its loading and validation, and the demo world + config;
+- ``sites/``: DNS (UDP and TCP) and web doubles serving the world's ``domains:`` section
+  (TXT records, home pages, verification files) for the domain verification checks.
 
 ``wire`` routes to ``handlers``, which answer with ``wire``'s call, error and serialisation
 helpers; both read and change the ``world``, which imports neither.
@@ -25,6 +27,7 @@ See ``docs/sandbox.md`` for the world format, admin endpoints and fault injectio
 
 from __future__ import annotations
 
+from .sites import SiteServers
 from .wire.exchange import RecordedRequest
 from .wire.server import SandboxServer, serve_forever
 from .world.load import demo_config_path, demo_world_path, load_world, parse_world
@@ -34,6 +37,7 @@ from .world.validate import WorldError
 __all__ = [
     "RecordedRequest",
     "SandboxServer",
+    "SiteServers",
     "World",
     "WorldError",
     "demo_config_path",

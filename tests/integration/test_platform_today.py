@@ -18,6 +18,11 @@ def _report(out: Path, slug: str) -> str:
     return html.unescape((out / slug / "report.html").read_text())
 
 
+def _technical(out: Path, slug: str) -> str:
+    """The agency's technical page (every finding's own message and steps)."""
+    return html.unescape((out / slug / "technical.html").read_text())
+
+
 def _changes(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in run["platform_changes"]}
 
@@ -33,9 +38,9 @@ def test_meta_default_attribution_and_engaged_view_figures(demo_out: Path) -> No
     purchase = next(t for t in windows["account_totals"]
                     if t["action_type"] == "offsite_conversion.fb_pixel_purchase")
     assert purchase["conversions"]["1d_ev"] > 0
-    report = _report(demo_out, "lumen-outdoor")
-    assert "uses the agency standard 7-day click + 1-day view + 1-day engaged view" in report
-    assert "1d engaged view" in report  # the window's column and chart label
+    assert ("uses the agency standard 7-day click + 1-day view + 1-day engaged view"
+            in _technical(demo_out, "lumen-outdoor"))
+    assert "1d engaged view" in _report(demo_out, "lumen-outdoor")  # column and chart label
     # a client without engaged-view figures shows the window as unavailable, not zero
     other = load_runs(demo_out)["brightsmile-dental"]["sections"]["windows"]
     assert "1d_ev" in other["unavailable"]
@@ -60,8 +65,10 @@ def test_relaxed_aem_model_decided_from_the_audits_data(demo_out: Path) -> None:
     [top8] = findings(run, "priorities_adsets_within_top8").values()
     assert top8["status"] == "PASS"
     assert "this audit's data shows the account is on it" in top8["message"]
-    report = _report(demo_out, "lumen-outdoor")
-    assert "Decided from this audit's data: on lumenoutdoor.com.au" in report
+    assert ("Meta's relaxed model applies to your account, as the audit's own data shows"
+            in _report(demo_out, "lumen-outdoor"))
+    assert ("Decided from this audit's data: on lumenoutdoor.com.au"
+            in _technical(demo_out, "lumen-outdoor"))
     assert _changes(run)["aem-relaxed"]["data"].startswith("On lumenoutdoor.com.au, 9 different")
 
 
@@ -87,8 +94,10 @@ def test_restricted_custom_conversion_with_the_spend_at_stake(demo_out: Path) ->
     assert flagged["status"] == "FAIL"
     # one ad set at 38.00 a day over the 28 complete days before the run: 1,064.00
     assert flagged["evidence"]["spend_28d"] == 1064.0
+    report = _report(demo_out, "evergreen-home-loans")
+    assert "Meta has restricted a custom conversion your ad sets optimise for" in report
     assert ("Meta has flagged the custom conversion Pre-approved - credit score 700+ as "
-            "unavailable") in _report(demo_out, "evergreen-home-loans")
+            "unavailable") in report
     assert _changes(run)["sensitive-cc"]["date"] == "2025-09-02"
 
 
@@ -113,14 +122,16 @@ def test_tokens_that_never_expire_and_sixty_day_tokens(demo_out: Path) -> None:
     assert token["status"] == "PASS"
     assert (token["evidence"]["expires_at"], token["evidence"]["data_access_expires_at"]) == (
         "never", "never")
-    assert "The access token is valid and never expires." in _report(demo_out,
-                                                                    "evergreen-home-loans")
+    assert "The access token is valid and never expires." in _technical(
+        demo_out, "evergreen-home-loans")
     [sixty] = findings(runs["brightsmile-dental"], "token_access_valid").values()
     assert sixty["status"] == "WARN"
     assert sixty["evidence"]["sixty_day_system_user_token"] is True
-    report = _report(demo_out, "brightsmile-dental")
-    assert "(a system-user token that expires every 60 days) expires in 5 day(s)" in report
-    assert "refresh the token before it expires" in report
+    technical = _technical(demo_out, "brightsmile-dental")
+    assert "(a system-user token that expires every 60 days) expires in 5 day(s)" in technical
+    assert "refresh the token before it expires" in technical
+    assert ("refreshes it before it expires when Meta issued it for 60 days"
+            in _report(demo_out, "brightsmile-dental"))
     assert _changes(runs["brightsmile-dental"])["system-user-60d"]["date"] == "2026"
 
 

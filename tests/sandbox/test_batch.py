@@ -86,3 +86,27 @@ def test_item_faults_and_missing_top_level_token(srv: SandboxServer) -> None:
     no_token = requests.post(f"{srv.base_url}/v26.0/", data={"batch": json.dumps(items)},
                              timeout=5).json()
     assert no_token["error"]["code"] == 104
+
+
+def test_an_expired_top_level_token_fails_the_whole_batch(srv: SandboxServer) -> None:
+    items = [{"method": "GET", "relative_url": f"{ACCOUNT}/adsets"},
+             {"method": "GET", "relative_url": "me"}]
+    response = requests.post(f"{srv.base_url}/v26.0/",
+                             data={"batch": json.dumps(items),
+                                   "access_token": "test-expired-token"}, timeout=5)
+    assert response.status_code == 400
+    error = response.json()["error"]  # one error for the batch, no per-item answers
+    assert (error["code"], error["error_subcode"]) == (190, 463)
+    assert srv.request_count(batch_items=True) == 0
+
+
+def test_a_not_json_fault_answers_an_html_page(srv: SandboxServer) -> None:
+    srv.add_fault(r"^$", method="POST", kind="not_json", times=1)
+    items = [{"method": "GET", "relative_url": "me"}]
+    first = requests.post(f"{srv.base_url}/v26.0/", data={"batch": json.dumps(items),
+                                                            "access_token": TOKEN}, timeout=5)
+    assert first.status_code == 502 and first.text.startswith("<html>")
+    assert first.headers["Content-Type"].startswith("text/html")
+    again = requests.post(f"{srv.base_url}/v26.0/", data={"batch": json.dumps(items),
+                                                            "access_token": TOKEN}, timeout=5)
+    assert again.status_code == 200 and isinstance(again.json(), list)

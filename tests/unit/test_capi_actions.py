@@ -24,7 +24,7 @@ from audit.config import ClientConfig
 from audit.errors import ActionFailed
 from audit.graph.client import GraphClient
 from audit.graph.errors import Unsupported
-from audit.graph.serverside import Identity
+from audit.graph.sdk.serverside import Identity
 from tests.fakes import FakeTransport
 from tests.helpers import make_snapshot, stats
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from audit.graph.serverside import (
+from audit.graph.sdk.serverside import (
     Identity,
     NormalisationError,
     ServerEvent,

@@ -112,3 +112,14 @@ def test_each_throttle_honours_its_own_header():
     assert policy.wait_before_retry(RateLimited("app", code=4), 1, usage) == 1
     calm = Usage(max_percent=40, regain_seconds=0, reset_seconds=300)
     assert policy.wait_before_retry(RateLimited("acct", code=613), 2, calm) == 2
+
+
+def test_the_report_run_summary_error_is_transient_and_other_100s_are_not() -> None:
+    summary = {"error": {"code": 100, "type": "OAuthException", "message": (
+        "(#100) Cannot include spend, actions in summary param because they weren't there "
+        "while creating the report run. All available values are: ")}}
+    error = from_error_body(summary, 400, "GET /6001/insights")
+    assert isinstance(error, Transient) and error.retryable
+    field = {"error": {"code": 100, "message": "(#100) Tried accessing nonexisting field "
+                                               "(spend) on node type (AdsInsights)"}}
+    assert type(from_error_body(field, 400)) is Unsupported

@@ -9,7 +9,7 @@ import pytest
 from audit.evaluate.run import RunResult
 from audit.graph.result import Fetched
 from audit.models import Finding, Resource, Severity, Status
-from audit.publish.render import findings_csv, render_index, render_report
+from audit.publish.render import findings_csv, render_index, render_report, render_technical
 from audit.publish.runfile import RunFileError, load_run, save_run, validate_run
 from tests.helpers import make_snapshot
 
@@ -57,7 +57,11 @@ def test_report_shows_not_audited_reason_and_collection_errors():
                                                       "nonexisting field", 100)])
     html = render_report(run)
     assert "not audited: token &lt;b&gt;expired&lt;/b&gt;" in html
-    assert "GET /1/owned_domains" in html and "nonexisting field" in html
+    # the failed read is technical detail: on the agency's page, not in the client's
+    assert "GET /1/owned_domains" not in html and "nonexisting field" not in html
+    technical = render_technical(run)
+    assert "GET /1/owned_domains" in technical and "nonexisting field" in technical
+    assert "not audited" in technical.lower()
 
 
 def test_index_escapes_and_orders_worst_first():

@@ -23,6 +23,7 @@ from audit.publish.render import (
     format_evidence,
     render_index,
     render_report,
+    render_technical,
 )
 
 XSS = "<script>alert(1)</script>"
@@ -287,7 +288,7 @@ def test_top_shows_client_score_and_checklist_states():
     assert "123&#34;&gt;&lt;img" in top  # business id (escaped)
     score = run.readiness()["score"]
     assert f"{score:.1f}".removesuffix(".0") in top
-    assert "How it is computed" in top and "severity-weighted" in top
+    assert "counts each check once" in top  # the method in one sentence
     for title in ("Domains verified", "Pixel access &amp; event usage", "Top-8 events",
                   "Attribution windows", "Conversions API", "Automated rules", "Access token"):
         assert title in top
@@ -301,28 +302,53 @@ def test_top_shows_client_score_and_checklist_states():
     assert "Action needed" in top and "Not checked" in top and "Ready" in top
 
 
-def test_findings_group_passes_and_fold_repeated_problems():
-    html = section(render_report(make_run()), "findings")
-    assert "43 passed" in html
-    passes = html[html.index("43 passed") - 300:]
-    assert passes.count("<details") >= 1
-    # the 120 ad sets: five in full, 115 folded, the shared fix shown once
-    assert "115 more problems for this check" in html
-    ads = html[html.index('id="area-windows"'):]
-    assert ads.count('class="finding f-WARN') == 5
-    assert "How to fix (all 120):" in html
-    assert html.count("Duplicate the ad set with 7-day click.") == 1
-    assert "WHY-WINDOWS-TEXT" in html  # why it matters, from checks
-    assert "42,557" in html  # evidence numbers, readable
-    # muted findings stay visible, marked
-    assert "Accepted deviation (muted): agreed &lt;script&gt;" in html
+def test_each_problem_check_is_one_item_saying_what_why_what_to_do_and_who():
+    html = section(render_report(make_run()), "actions")
+    # one item per check, with a plain headline, the reason, the fix and who acts
+    item = html[html.index('id="item-access_pixel_shared"'):]
+    item = item[:item.index("</article>")]
+    assert "A pixel is not shared with your agency" in item
+    assert "Why it matters:" in item and "What to do:" in item
+    assert "Your Business Manager admin, in Business Settings" in item
+    # the 120 ad sets are one item with one folded table, not 120 entries
+    ads = html[html.index('id="item-windows_adset_attribution_supported"'):]
+    ads = ads[:ads.index("</article>")]
+    assert "120 ad sets" in ads
+    assert ads.count("<details") == 1 and ads.count("<tr id=") == 120
+    assert "Your agency" in ads
+    # muted findings stay visible, marked as accepted
+    assert "accepted deviation: agreed &lt;script&gt;" in html
+    # passing checks fold into one short list
+    passed = section(render_report(make_run()), "passed")
+    assert "Token is valid" in passed and "Pixels fire" in passed
 
 
-def test_gaps_list_collection_errors_crashes_and_skips():
-    html = section(render_report(make_run()), "gaps")
-    assert "GET /1/owned_domains&lt;script&gt;" in html
-    assert "Checks that crashed (1)" in html and "check crashed: KeyError" in html
-    assert "Skipped checks (1)" in html and "no data for Main pixel" in html
+def test_grouped_objects_by_attribution_setting():
+    from audit.publish.render.items import action_items
+    fs = [finding("windows_adset_attribution_supported", Status.WARN, f"a{i}", rtype="adset",
+                  evidence={"attribution": ["7d_click"], "spend_28d": float(i)})
+          for i in range(5)]
+    fs += [finding("windows_adset_attribution_supported", Status.WARN, "b", rtype="adset",
+                   evidence={"attribution": ["1d_click", "1d_view"], "spend_28d": 9.0})]
+    [item] = action_items(fs, CHECKS)
+    assert [g.headline for g in item.groups] == [
+        "5 ad sets use 7-day click only", "1 ad set uses 1-day click + 1-day view"]
+    assert [r.spend for r in item.groups[0].rows] == [4.0, 3.0, 2.0, 1.0, 0.0]
+    assert item.headline == "6 ad sets are not on the agency's standard attribution setting"
+
+
+def test_gaps_are_plain_for_the_client_and_technical_for_the_agency():
+    run = make_run()
+    html = section(render_report(run), "gaps")
+    assert "GET /1/owned_domains" not in html and "nonexisting field" not in html
+    assert "We could not read your pixels" in html  # the skipped dedup check, plainly
+    assert "could not be completed" in html  # the crashed check, in plain words
+    tech = render_technical(run)
+    assert "GET /1/owned_domains&lt;script&gt;" in tech
+    assert "Checks that crashed (1)" in tech and "check crashed: KeyError" in tech
+    assert "Skipped checks (1)" in tech and "no data for Main pixel" in tech
+    assert "ios14-audit rules apply plan.json" in tech  # the commands live here
+    assert 'href="technical.html"' not in render_report(run)  # never linked for the client
 
 
 def test_since_last_run_lists_changes_and_first_run_says_so():
@@ -338,12 +364,15 @@ def test_since_last_run_lists_changes_and_first_run_says_so():
 
 def test_top8_lists_events_reasons_affected_adsets_and_mode():
     html = section(render_report(make_run()), "priorities")
-    assert "MODE-REASON" in html and "legacy" in html
+    assert "8-events-per-domain limit" in html  # the legacy mode, in plain words
+    assert "MODE-REASON" not in html  # the recommender's wording is on the technical page
     assert "Purchase&lt;script&gt;" in html and "Big order &#34;&gt;" in html
-    assert "93.5" in html and "used by ad sets &lt;script&gt;" in html
+    assert "93.5" in html
     assert "value optimised" in html and "too rare" in html
-    assert "Ad set &#34;&gt;&lt;img" in html and "99.50" in html
+    assert "Ad set &#34;&gt;&lt;img" in html and "€99.50" in html
     assert "5 of 8 slots used" in html and "1 event left out" in html
+    tech = render_technical(make_run())
+    assert "MODE-REASON" in tech and "used by ad sets &lt;script&gt;" in tech
 
 
 def test_windows_show_unavailable_never_zero_and_a_chart():
@@ -356,7 +385,7 @@ def test_windows_show_unavailable_never_zero_and_a_chart():
     assert "Campaign &#34;&gt;&lt;img" in html
     assert "2 more campaigns" in html
     assert "−16.7%" in html
-    assert "Spend EUR" in html
+    assert "€1,000.00" in html and "€8.33" in html  # money with its currency
 
 
 def test_windows_say_inconsistent_data_not_unavailable():
@@ -373,13 +402,16 @@ def test_windows_say_inconsistent_data_not_unavailable():
 
 def test_rules_show_before_after_with_changed_rows_dangerous_first():
     html = section(render_report(make_run()), "rules")
-    assert "Current filters" in html and "Suggested filters" in html
+    assert "Condition today" in html and "Suggested" in html
     assert html.count('<tr class="changed">') == 2
-    assert "28D_CLICK" in html and "ACCOUNT_DEFAULT" in html and "48352" in html
-    assert "× 1.2088 = 48352" in html
-    assert "needs review" in html and "pauses or changes budgets" in html
+    # money thresholds from minor units, with the account's currency
+    assert "€400.00" in html and "€483.52" in html and "48352" not in html
+    assert "28D_CLICK" in html and "ACCOUNT_DEFAULT" in html
+    assert "reviews the thresholds by hand" in html and "Pauses ad sets" in html
     assert "Pause &lt;script&gt;alert(1)&lt;/script&gt; rule" in html
-    assert "Rules that need no change (1)" in html
+    assert "Rules that need no change (1):" in html
+    tech = section(render_technical(make_run()), "rules-detail")
+    assert "× 1.2088 = 48352" in tech
 
 
 def test_filter_diff_marks_only_changed_parts():
@@ -416,7 +448,12 @@ def test_evidence_is_compact_and_readable():
     text = format_evidence({"adsets": [{"id": "1", "name": "A", "spend_28d": 1280.0}] * 7,
                             "at": "2026-11-08T16:08:38+00:00", "ratio": 0.93751})
     assert "A (1,280)" in text and "(+2 more)" in text
-    assert "8 Nov 2026, 16:08 UTC" in text and "0.9375" in text
+    assert "8 Nov 2026, 16:08 UTC" in text and "0.94" in text
+    from audit.publish.render import evidence_items
+    items = dict(evidence_items({"change": -0.2345, "kept_7d_of_28d_click": 0.7236,
+                                 "spend": 1950.0, "events_7d": 12.0}, "AUD"))
+    assert items == {"change": "−23.4%", "kept 7d of 28d click": "72.4%",
+                     "spend": "A$1,950.00", "events 7d": "12"}
 
 
 # ----------------------------------------------------------------------------- index
@@ -479,7 +516,7 @@ def test_templates_dir_override_replaces_a_template(tmp_path: Path):
     html = render_report(make_run(), env)
     assert "AGENCY OVERRIDE Acme &lt;script&gt;" in html
     assert "First run" not in html and "Since last run" not in section(html, "changes")
-    assert '<section id="findings"' in html  # the rest still comes from the shipped templates
+    assert '<section id="actions"' in html  # the rest still comes from the shipped templates
     assert render_index([make_run()], {}, {"name": "N"}, "r1", env).startswith("INDEX OVERRIDE 1")
 
 
@@ -500,5 +537,5 @@ def test_token_problems_are_a_banner_at_the_top():
                     finished_at="2026-11-28T12:00:05", findings=[other, warn],
                     collection_errors=[], checks=[], snapshot={})
     html = render_report(run)
-    banner = html.index("Access token:</b> The access token expires in 5 day(s)")
+    banner = html.index("Audit access:</b> The agency&#39;s audit access is invalid or about")
     assert banner < html.index('id="checklist"') < html.index("Pixel X is not shared.")

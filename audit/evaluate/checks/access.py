@@ -8,7 +8,7 @@ from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import assign_pixel_partner, assign_system_user
 from audit.facts.inventory import connected_accounts
 from audit.facts.view import Partner, Pixel
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 # EDIT (manage the dataset) is the broadest pixel task; we treat it as including the others.
 IMPLIED_BY_EDIT = frozenset({"ANALYZE", "ADVERTISE", "UPLOAD"})
@@ -34,6 +34,7 @@ def effective_tasks(tasks: frozenset[str]) -> frozenset[str]:
     title="Every client pixel is shared with the agency's business",
     severity=Severity.CRITICAL,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     # Either partner edge will do, and an unreadable pixel node is itself a finding.
     uses=("pixel/*/agencies", "agency/client_pixels", "pixel/*/shared_agencies"),
     platform_changes=("domain-verif",),
@@ -84,6 +85,7 @@ def pixel_shared_with_agency(ctx: CheckContext) -> Iterator[Finding]:
     title="The agency holds the pixel tasks it needs (analyze, advertise, upload)",
     severity=Severity.HIGH,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     # Tasks come from the pixel's agencies edge or, when that is closed, the agency's own
     # client_pixels list: either will do, so neither is required.
     uses=("pixel/*/agencies", "agency/client_pixels", "pixel/*/shared_agencies"),
@@ -136,6 +138,7 @@ def pixel_agency_tasks(ctx: CheckContext) -> Iterator[Finding]:
     title="Someone in the agency is assigned to each shared pixel",
     severity=Severity.MEDIUM,
     area="access",
+    actor=Actor.AGENCY,
     needs=("pixel/*/assigned_users/*",),
 )
 def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
@@ -170,6 +173,7 @@ def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
     title="Each live pixel is connected to the client ad accounts that advertise",
     severity=Severity.HIGH,
     area="access",
+    actor=Actor.CLIENT_ADMIN,
     # Connections come from either side, and stats only tell whether a pixel is live.
     uses=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
           "pixel/*/stats/event"),

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
 from audit.facts.ads import AdSet
-from audit.models import Finding, Resource, Severity
+from audit.facts.currency import client_currency
+from audit.models import Actor, Finding, Resource, Severity
+from audit.numbers import money
 
 # Meta's custom-conversion reference: from 2025-09-02 custom conversions suggesting health
 # conditions or financial status are flagged and cannot be used to run ads, and
@@ -31,6 +33,7 @@ def _adsets(items: list[AdSet]) -> list[dict[str, object]]:
     title="Custom conversions used for optimisation are not restricted by Meta",
     severity=Severity.HIGH,
     area="events",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/adsets", "adaccount/*/customconversions"),
     uses=("adaccount/*/adset_spend",),  # the spend at stake
     platform_changes=("sensitive-cc",),
@@ -48,6 +51,7 @@ def custom_conversions_available(ctx: CheckContext) -> Iterator[Finding]:
         if a.custom_conversion_id and (a.active or a.spend > 0):
             used.setdefault(a.custom_conversion_id, []).append(a)
     conversions = ctx.facts.custom_conversions
+    currency = client_currency(ctx.view)
     for cc_id, items in sorted(used.items()):
         cc = conversions.get(cc_id)
         name = (cc.name if cc else None) or cc_id
@@ -64,7 +68,8 @@ def custom_conversions_available(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.failed(
                 res, f"Meta has flagged the custom conversion {name} as unavailable, as it "
                 "does with custom conversions that suggest health or financial information: "
-                f"{len(items)} ad set(s) optimise for it ({spend:,.2f} spent in 28 days) and "
+                f"{len(items)} ad set(s) optimise for it ({money(spend, currency)} spent in 28 "
+                "days) and "
                 "no longer receive its conversions.", evidence=evidence,
                 remediation=_fix(name))
         elif cc.unavailable is False:

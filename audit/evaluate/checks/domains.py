@@ -1,11 +1,14 @@
 """Domain verification: domains receiving pixel traffic are verified by the client.
 
-Verified domains come from the client business's ``owned_domains`` edge; traffic comes from
-the pixels' ``stats`` by host, reduced to registrable domains (eTLD+1). On current Graph
-versions the edge is gone (it answers #100 "nonexisting field" for every business), so the
-checks fall back to what is known, the pixel hosts and the declared domains, and say that
-verification was not checked: they never report "not verified" for data they could not
-read, and an unavailable edge is never a finding against the client.
+Verified domains come first from the client business's ``owned_domains`` edge where it
+still answers; traffic comes from the pixels' ``stats`` by host, reduced to registrable
+domains (eTLD+1). On current Graph versions the edge is gone (it answers #100 "nonexisting
+field" for every business), so the checks read the verification markers the domains publish
+(DNS TXT record, home-page meta tag, HTML file; :mod:`audit.facts.markers`) and compare
+their codes with the client's. They never report "not verified" for data they could not
+read: a missing marker is a warning (a file marker is invisible without its code, and a
+domain can stay verified after its marker is removed), an unreachable domain is "not
+checked", and without markers (an old snapshot, lookups off) verification is "not checked".
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
 from audit.facts.domains import DomainRow, owned_domains_available
+from audit.facts.markers import DomainMarkers, MarkerState
 from audit.models import Finding, Resource, Severity
 
 
@@ -28,9 +32,102 @@ def _verify_fix(ctx: CheckContext, domain: str) -> str:
 
 
 def _evidence(row: DomainRow) -> dict[str, object]:
-    return {"events_7d": row.events, "hosts": dict(sorted(row.hosts.items())),
-            "pixels": sorted(row.pixels), "declared": row.declared,
-            "owned_domains_status": row.status}
+    out: dict[str, object] = {
+        "events_7d": row.events, "hosts": dict(sorted(row.hosts.items())),
+        "pixels": sorted(row.pixels), "declared": row.declared,
+        "owned_domains_status": row.status}
+    if row.markers is not None and row.markers.state is not MarkerState.UNCHECKED:
+        out.update(row.markers.evidence())
+    return out
+
+
+def _markers_answer(row: DomainRow) -> DomainMarkers | None:
+    """The domain's markers when the run looked at them (or chose not to), else None."""
+    m = row.markers
+    return m if m is not None and m.state is not MarkerState.UNCHECKED else None
+
+
+def _how(m: DomainMarkers, codes: list[str]) -> str:
+    labels: list[str] = []
+    for s in m.sightings:
+        label = {"dns": "DNS record", "meta": "home-page tag", "file": "file on the site"}[
+            s.method]
+        if s.code in codes and label not in labels:
+            labels.append(label)
+    return " and ".join(labels)
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _other_business(ctx: CheckContext, m: DomainMarkers, row: DomainRow | None = None) -> str:
+    v = ctx.view
+    if m.by_agency or (row is not None and row.agency_listed):
+        return f"the agency, {v.agency_name},"
+    return "another business (for example the agency or a former agency)"
+
+
+def _reverify_fix(ctx: CheckContext, domain: str, who: str) -> str:
+    v = ctx.view
+    return (f"An admin of {_possessive(v.client_name)} Business Manager "
+            f"({SETTINGS_URL}?business_id={v.business_id}): Brand safety → Domains → Add → "
+            f"enter {domain} → choose the DNS TXT record or the meta tag and have the web "
+            f"developer add it, then Verify. Then ask {who} to remove {domain} from its "
+            f"Business Manager and delete its marker, and assign {v.agency_name} "
+            f"({v.agency_id}) as a partner on the domain if the agency needs it.")
+
+
+def _find_code_fix(ctx: CheckContext, domain: str, listed_hint: str) -> str:
+    v = ctx.view
+    return (f"An admin of {_possessive(v.client_name)} Business Manager "
+            f"({SETTINGS_URL}?business_id={v.business_id}): open Brand safety → Domains. "
+            f"{listed_hint} If {domain} is not listed, or not verified: Add → enter it → "
+            "choose the DNS TXT record or the meta tag, have the web developer add it, then "
+            "Verify.")
+
+
+def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Finding:
+    """The four outcomes of reading a domain's markers, plus "not checked"."""
+    v = ctx.view
+    client = _possessive(v.client_name)
+    res = Resource("domain", row.domain)
+    ev = _evidence(row)
+    traffic = f" and receives {row.events} pixel events" if row.events else ""
+    lead = f"{row.domain} receives {row.events} pixel events but" if row.events else row.domain
+    if m.state is MarkerState.CLIENT:
+        return ctx.passed(res, f"{row.domain} carries {client} verification code "
+                          f"({_how(m, list(m.client_codes))}){traffic}.", evidence=ev)
+    if m.state is MarkerState.OTHER:
+        who = _other_business(ctx, m, row)
+        return ctx.warned(
+            res, f"{lead} is verified with a code that is not {client} "
+            f"({_how(m, m.other_codes)}): {who} verified it, so {v.client_name} does not "
+            "control the domain in its own Business Manager.",
+            evidence=ev, remediation=_reverify_fix(ctx, row.domain, who))
+    if m.state is MarkerState.UNKNOWN_CODE:
+        return ctx.warned(
+            res, f"{row.domain}{traffic} carries a verification code "
+            f"({_how(m, m.codes())}), but {client} own code is not known to this "
+            f"audit, so it cannot tell whether {v.client_name} or another business verified "
+            "it.", evidence=ev, remediation=_find_code_fix(
+                ctx, row.domain, f"If {row.domain} is listed there as verified, send the code "
+                f"shown for it to {v.agency_name} so the next audit can compare it."))
+    if m.state is MarkerState.NONE:
+        why = (f"Either {row.domain} is not verified, or its marker was removed after it "
+               "was verified." if m.client_codes else
+               f"Either {row.domain} is not verified, or it was verified with an HTML file, "
+               f"which cannot be seen without knowing {client} code.")
+        return ctx.warned(
+            res, f"No verification marker found on {row.domain}{traffic}: its DNS records "
+            f"and home page carry no Meta verification code. {why}", evidence=ev,
+            remediation=_find_code_fix(
+                ctx, row.domain, f"If {row.domain} is listed there as verified, send the "
+                f"code shown for it to {v.agency_name} so the audit can check the HTML file."))
+    if m.state is MarkerState.OFFLINE:
+        return ctx.skipped(res, f"{row.domain}: not checked (offline run).", evidence=ev)
+    return ctx.skipped(res, f"The verification markers of {row.domain} could not be read "
+                       f"({m.reason}); verification not checked.", evidence=ev)
 
 
 def _relaxed(ctx: CheckContext) -> bool:
@@ -42,7 +139,8 @@ def _relaxed(ctx: CheckContext) -> bool:
     title="Every domain receiving pixel traffic is verified by the client",
     severity=Severity.HIGH,
     area="domains",
-    # Without owned_domains each domain is skipped with the declared-domain fallback.
+    # owned_domains when it answers, else the domains' own markers (not Graph reads: the
+    # check writes its own "not checked" findings for them).
     uses=("business/owned_domains", "pixel/*/stats/host"),
     platform_changes=("domain-verif", "aem-relaxed", "owned-domains-edge"),
 )
@@ -51,15 +149,22 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     uses verification to decide who may edit links and manage a domain's events. An
     unverified domain that receives conversions cannot be configured by the client, and
     anyone else could claim it. (On the relaxed AEM model verification is reported to be no
-    longer required for event configuration, so the finding is a warning there.)"""
+    longer required for event configuration, so the finding is a warning there.) When
+    Meta's list of verified domains cannot be read, the markers the domains publish are
+    read instead: the DNS TXT record, the home-page meta tag, or the HTML file."""
     rows = ctx.facts.domain_rows
     available, error = owned_domains_available(ctx.view)
-    traffic = [r for r in rows.values() if r.events > 0]
+    # From markers, declared domains are checked too: verification does not need traffic.
+    traffic = [r for r in rows.values() if r.events > 0 or (
+        not available and r.declared and _markers_answer(r) is not None)]
     relaxed = _relaxed(ctx)
     for row in sorted(traffic, key=lambda r: (-r.events, r.domain)):
         res = Resource("domain", row.domain)
         ev = _evidence(row)
-        if not available:
+        markers = _markers_answer(row)
+        if not available and markers is not None:
+            yield _marker_finding(ctx, row, markers)
+        elif not available:
             declared = (f"It is one of the domains declared for {ctx.view.client_name}."
                         if row.declared else
                         f"It is not among the domains declared for {ctx.view.client_name}.")
@@ -94,7 +199,8 @@ def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:
     title="The client's domains are verified by the client, not another business",
     severity=Severity.HIGH,
     area="domains",
-    # Either list alone can show a domain verified by the wrong business.
+    # Either list alone can show a domain verified by the wrong business; without them,
+    # the codes on the domains themselves (not Graph reads) say who verified it.
     uses=("business/owned_domains", "agency/owned_domains"),
     platform_changes=("domain-verif",),
 )
@@ -123,6 +229,20 @@ def domains_owned_by_client(ctx: CheckContext) -> Iterator[Finding]:
         elif row.listed:
             yield ctx.passed(res, f"{row.domain} is verified by {v.client_name}.",
                              evidence={"owner_business_id": row.owner_id or v.business_id})
+        elif not available and (markers := _markers_answer(row)) is not None:
+            # From markers, only a code says who verified; "no marker" and "unreachable"
+            # are reported once, by domains_traffic_verified.
+            if markers.state is MarkerState.CLIENT:
+                yield ctx.passed(res, f"{row.domain} is verified by {v.client_name}: its code "
+                                 f"is on the domain ({_how(markers, list(markers.client_codes))}"
+                                 ").", evidence=markers.evidence())
+            elif markers.state is MarkerState.OTHER:
+                who = _other_business(ctx, markers, row)
+                yield ctx.warned(
+                    res, f"{row.domain} carries a verification code that is not "
+                    f"{_possessive(v.client_name)} ({_how(markers, markers.other_codes)}): {who} "
+                    "verified it.", evidence=markers.evidence(),
+                    remediation=_reverify_fix(ctx, row.domain, who))
         elif not available:
             yield ctx.skipped(res, f"Who verified {row.domain} is unknown: Meta's API no "
                               "longer lists the domains a business has verified.",

@@ -13,8 +13,10 @@ from datetime import timedelta
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
 from audit.facts.ads import STANDARD_EVENTS, AdSet
+from audit.facts.currency import client_currency
 from audit.facts.view import to_str
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
+from audit.numbers import money
 
 
 def _adset_evidence(items: list[AdSet]) -> list[dict[str, object]]:
@@ -31,6 +33,7 @@ def _relevant(a: AdSet) -> bool:
     title="Every event that ad sets optimise for fired in the last 7 days",
     severity=Severity.CRITICAL,
     area="events",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/adsets",),
     # Spend only ranks ad sets; stats and custom conversions are judged per event.
     uses=("adaccount/*/adset_spend", "pixel/*/stats/event", "adaccount/*/customconversions"),
@@ -51,6 +54,7 @@ def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:
             groups.setdefault((a.pixel_id, a.event), []).append(a)
     conversions = ctx.facts.custom_conversions
     cutoff = v.now - timedelta(days=7)
+    currency = client_currency(v)
     for (pixel_or_kind, name), items in sorted(groups.items()):
         spend = round(sum(a.spend for a in items), 2)
         evidence: dict[str, object] = {"adsets": _adset_evidence(items), "adset_count":
@@ -67,8 +71,9 @@ def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:
             else:
                 when = f"{cc.last_fired:%Y-%m-%d}" if cc.last_fired else "never"
                 yield ctx.failed(
-                    res, f"{len(items)} ad set(s) (spend {spend:,.2f} in 28 days) optimise for "
-                    f"custom conversion {cc.name or name}, which last fired {when}.",
+                    res, f"{len(items)} ad set(s) (spend {money(spend, currency)} in 28 "
+                    f"days) optimise for custom conversion {cc.name or name}, which last "
+                    f"fired {when}.",
                     evidence={**evidence, "last_fired": when},
                     remediation=_fix_event(cc.name or name, cc.pixel_id or "its pixel"))
             continue
@@ -87,8 +92,8 @@ def optimised_events_fire(ctx: CheckContext) -> Iterator[Finding]:
                              f"({len(items)} ad set(s) optimise for it).", evidence=evidence)
         else:
             yield ctx.failed(
-                res, f"{len(items)} ad set(s) (spend {spend:,.2f} in 28 days) optimise for "
-                f"{event} on pixel {pixel_id}, which did not fire in the last 7 days.",
+                res, f"{len(items)} ad set(s) (spend {money(spend, currency)} in 28 days) "
+                f"optimise for {event} on pixel {pixel_id}, which did not fire in the last 7 days.",
                 evidence=evidence, remediation=_fix_event(event, pixel_id))
 
 
@@ -103,6 +108,7 @@ def _fix_event(event: str, pixel: str) -> str:
     title="Standard events behind optimised custom conversions have traffic",
     severity=Severity.HIGH,
     area="events",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/customconversions", "pixel/*/stats/event"),
     platform_changes=("aem-8-events",),
 )
@@ -139,6 +145,7 @@ def custom_conversion_base_events(ctx: CheckContext) -> Iterator[Finding]:
     title="Meta's own pixel diagnostics report no failures",
     severity=Severity.MEDIUM,
     area="events",
+    actor=Actor.WEB_DEVELOPER,
     needs=("pixel/*/da_checks",),
 )
 def pixel_diagnostics(ctx: CheckContext) -> Iterator[Finding]:

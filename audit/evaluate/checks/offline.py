@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
+from audit.facts.currency import client_currency
 from audit.facts.offline import OfflineSet
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
+from audit.numbers import money
 
 MIGRATION_DOC = "https://developers.facebook.com/docs/marketing-api/conversions-api/offline-events"
 SIGNAL = ("Offline event sets found through the custom conversions built on them "
@@ -67,6 +69,9 @@ def _joined(parts: list[str]) -> str:
     title="Offline conversions reach Meta through a dataset, not an offline event set",
     severity=Severity.HIGH,
     area="capi",
+    # whoever uploads the store sales moves them to a dataset; the remediation also names the
+    # agency's part (moving the ad sets)
+    actor=Actor.WEB_DEVELOPER,
     needs=("adaccount/*/adsets",),
     # Custom conversions point at sets too; the sets themselves add the name, last upload
     # and the ad accounts they are attached to; spend says what is at stake.
@@ -92,6 +97,7 @@ def offline_sets_migrated(ctx: CheckContext) -> Iterator[Finding]:
                          "No custom conversion or ad set relies on an offline event set.",
                          evidence={"signal": SIGNAL})
         return
+    currency = client_currency(ctx.view)
     for s in sets:
         res = Resource("offline_event_set", s.id, s.name)
         evidence = _evidence(s)
@@ -100,7 +106,7 @@ def offline_sets_migrated(ctx: CheckContext) -> Iterator[Finding]:
         if delivering:
             n = len(delivering)
             uses.insert(0, f"{n} ad set{'s' if n != 1 else ''} optimise{'s' if n == 1 else ''} "
-                        f"for it ({s.spend:,.2f} spent in 28 days)")
+                        f"for it ({money(s.spend, currency)} spent in 28 days)")
             yield ctx.failed(
                 res, f"The offline event set {s.label} is still used: {_joined(uses)}. Meta "
                 "shut offline event sets down on 14 May 2025, so those ad sets optimise on "

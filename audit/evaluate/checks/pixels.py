@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 
 def _hours(seconds: float) -> float:
@@ -18,6 +18,7 @@ def _hours(seconds: float) -> float:
     title="Every pixel fired within the last day",
     severity=Severity.HIGH,
     area="pixels",
+    actor=Actor.WEB_DEVELOPER,
     needs=("pixel/*",),
     uses=("pixel/*/stats/event",),  # only when the node has no last_fired_time
     params={"warn_after_hours": 24, "fail_after_hours": 168},
@@ -77,6 +78,7 @@ def pixel_fired_recently(ctx: CheckContext) -> Iterator[Finding]:
     title="No pixel is marked unavailable",
     severity=Severity.HIGH,
     area="pixels",
+    actor=Actor.CLIENT_ADMIN,
     needs=("pixel/*",),
 )
 def pixel_available(ctx: CheckContext) -> Iterator[Finding]:

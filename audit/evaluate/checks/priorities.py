@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import EVENTS_MANAGER_URL
-from audit.models import Finding, Resource, Severity
+from audit.facts.currency import client_currency
+from audit.models import Actor, Finding, Resource, Severity
+from audit.numbers import money
 
 
 @check(
@@ -18,6 +20,7 @@ from audit.models import Finding, Resource, Severity
     title="Every active ad set optimises for one of its domain's top-8 events",
     severity=Severity.HIGH,
     area="priorities",
+    actor=Actor.AGENCY,
     needs=("pixel/*/stats/event", "pixel/*/stats/host", "adaccount/*/adsets"),
     platform_changes=("aem-8-events", "aem-relaxed"),
 )
@@ -47,7 +50,8 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
                            "events have delivering ad sets on one domain)"
                            if result.mode_basis == "evidence" else "")
         events = sorted({a["event"] for a in d.affected_adsets})
-        message = (f"{d.domain}: {len(d.affected_adsets)} active ad set(s) ({spend:,.2f} spent "
+        spent = money(spend, client_currency(ctx.view))
+        message = (f"{d.domain}: {len(d.affected_adsets)} active ad set(s) ({spent} spent "
                    f"in 28 days) optimise for {', '.join(events)}, outside the recommended 8.")
         fix = (f"Either move those ad sets to one of the recommended events, or change the "
                f"priority list for {d.domain} in Events Manager ({EVENTS_MANAGER_URL}) → "
@@ -68,6 +72,7 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
     title="Recommended events that ad sets optimise for have enough weekly volume",
     severity=Severity.MEDIUM,
     area="priorities",
+    actor=Actor.AGENCY,
     needs=("pixel/*/stats/event",),
     platform_changes=("aem-8-events",),
 )
@@ -98,6 +103,7 @@ def recommended_events_volume(ctx: CheckContext) -> Iterator[Finding]:
     title="Each event on a domain comes from a single pixel",
     severity=Severity.LOW,
     area="priorities",
+    actor=Actor.WEB_DEVELOPER,
     needs=("pixel/*/stats/event", "pixel/*/stats/host"),
     platform_changes=("aem-8-events",),
 )
@@ -126,6 +132,7 @@ def events_single_pixel(ctx: CheckContext) -> Iterator[Finding]:
     title="Pinned and ordered events fit in the 8 slots",
     severity=Severity.MEDIUM,
     area="priorities",
+    actor=Actor.AGENCY,
     platform_changes=("aem-8-events",),
 )
 def config_fits(ctx: CheckContext) -> Iterator[Finding]:

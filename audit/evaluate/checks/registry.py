@@ -25,10 +25,15 @@ from audit.evaluate.analysis import Analysis
 from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView
 from audit.graph.reads import KEY_PATTERNS
-from audit.models import Finding, Resource, Severity, Status
+from audit.models import Actor, Finding, Resource, Severity, Status
 from audit.platform import CHANGES
 
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
+# Who acts when a check names no actor: the person who usually owns that area's fix.
+AREA_ACTORS = {"domains": Actor.CLIENT_ADMIN, "access": Actor.CLIENT_ADMIN,
+               "pixels": Actor.WEB_DEVELOPER, "events": Actor.AGENCY,
+               "priorities": Actor.AGENCY, "windows": Actor.AGENCY, "capi": Actor.WEB_DEVELOPER,
+               "rules": Actor.AGENCY, "token": Actor.AGENCY}
 _ID = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
 
 
@@ -46,6 +51,7 @@ class CheckMeta:
     params: Mapping[str, Any] = field(default_factory=dict)
     platform_changes: tuple[str, ...] = ()
     when_not_audited: bool = False
+    actor: Actor = Actor.AGENCY
 
     @property
     def why(self) -> str:
@@ -99,8 +105,12 @@ class Registry:
         params: Mapping[str, Any] | None = None,
         platform_changes: Iterable[str] = (),
         when_not_audited: bool = False,
+        actor: Actor | None = None,
     ) -> Callable[[CheckFunc], CheckFunc]:
         """Decorator registering a check function with its metadata.
+
+        ``actor`` is who fixes what the check finds (a finding can name another); without
+        it, the area's usual owner (:data:`AREA_ACTORS`).
 
         Raises ValueError for a malformed id or title, or a ``needs``/``uses`` pattern or
         platform change id that does not exist.
@@ -127,6 +137,7 @@ class Registry:
                 id=id, title=title, severity=severity, area=area, func=func,
                 needs=needs, uses=uses, params=dict(params or {}),
                 platform_changes=changes, when_not_audited=when_not_audited,
+                actor=actor or AREA_ACTORS.get(area, Actor.AGENCY),
             )
             return func
 
@@ -175,8 +186,10 @@ class CheckContext:
         evidence: Mapping[str, Any] | None = None,
         remediation: str = "",
         severity: Severity | None = None,
+        actor: Actor | None = None,
     ) -> Finding:
-        """Build a finding of this check for the current client."""
+        """Build a finding of this check for the current client (``actor``: who acts on
+        this one, when not the check's default)."""
         return Finding(
             check_id=self.meta.id,
             client=self.view.client_slug,
@@ -189,6 +202,7 @@ class CheckContext:
             evidence=dict(evidence or {}),
             remediation=remediation if status in (Status.FAIL, Status.WARN) else "",
             platform_changes=self.meta.platform_changes,
+            actor=actor or self.meta.actor,
         )
 
     def passed(self, resource: Resource, message: str, **kw: Any) -> Finding:

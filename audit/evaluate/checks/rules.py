@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.evaluate.checks.registry import CheckContext, check
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 
 @check(
@@ -13,6 +13,7 @@ from audit.models import Finding, Resource, Severity
     title="No automated rule evaluates on a retired attribution window",
     severity=Severity.HIGH,
     area="rules",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/rules",),
     uses=("adaccount/*/insights/campaign",),  # measured ratios refine suggested thresholds
     platform_changes=("attr-2021", "view-windows-gone"),
@@ -41,10 +42,10 @@ def rules_on_current_windows(ctx: CheckContext) -> Iterator[Finding]:
                                         s.needs_review else "."),
                 evidence={**evidence, "suggested_changes": s.changes},
                 severity=Severity.HIGH if s.dangerous else Severity.MEDIUM,
-                remediation=("Apply the suggested spec (ios14-audit rules -c CONFIG --plan "
-                             "plan.json, then ios14-audit rules apply plan.json --yes), or "
-                             "edit the rule in Ads Manager → Automated rules: " +
-                             "; ".join(s.changes)))
+                # the commands that apply it are on the agency's technical page
+                remediation=("The agency applies the suggested rule (its audit tool backs "
+                             "the rule up first), or edit the rule in Ads Manager → "
+                             "Automated rules: " + "; ".join(s.changes)))
         else:
             where = ("uses the account default window" if s.classification == "none"
                      else f"uses {', '.join(w.raw for w in s.windows)}")

@@ -13,7 +13,7 @@ from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
 from audit.facts.view import parse_time, str_list, to_float, to_str
 from audit.graph.reads import debug_token_data
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 
 def _token_resource(ctx: CheckContext) -> Resource:
@@ -79,6 +79,7 @@ def _renew(ctx: CheckContext) -> str:
     title="The access token is valid and not about to expire",
     severity=Severity.CRITICAL,
     area="token",
+    actor=Actor.AGENCY,
     # Not a need: when the client could not be audited this check reports why.
     uses=("token/debug",),
     params={"warn_days": 14},
@@ -155,6 +156,7 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
     title="The token holds the permissions the audit needs",
     severity=Severity.HIGH,
     area="token",
+    actor=Actor.AGENCY,
     uses=("token/permissions", "token/debug"),  # either one lists the granted scopes
     params={"required": ["business_management"], "any_of": ["ads_read", "ads_management"]},
     when_not_audited=True,
@@ -196,6 +198,7 @@ def token_permissions(ctx: CheckContext) -> Iterator[Finding]:
     title="The token can read the client's business",
     severity=Severity.HIGH,
     area="token",
+    actor=Actor.CLIENT_ADMIN,
     uses=("business",),  # a failed read is this check's finding, not a reason to skip
     when_not_audited=True,
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.facts.view import str_list, to_float, to_str
-from audit.models import Finding, Resource, Severity
+from audit.models import Actor, Finding, Resource, Severity
 
 SUPPORTED = {"1d_click", "7d_click", "1d_view", "1d_ev"}
 # Meta's default ad-set attribution today: 7-day click + 1-day view + 1-day engaged view
@@ -53,6 +53,7 @@ def spec_tokens(spec: Any) -> list[str] | None:
     title="Reported conversions hold up when moving from 28-day to 7-day click",
     severity=Severity.MEDIUM,
     area="windows",
+    actor=Actor.AGENCY,
     # Account totals fall back to the ad-set level insights.
     uses=("adaccount/*/insights/campaign",),
     params={"warn_drop_percent": 20.0, "min_conversions": 10.0},
@@ -116,6 +117,7 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
     title="Ad sets use a supported attribution setting matching the agency standard",
     severity=Severity.MEDIUM,
     area="windows",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/adsets",),
     params={"standard": list(META_DEFAULT)},
     platform_changes=("attr-2021", "click-link-only"),
@@ -128,6 +130,7 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
     Meta's default is always acceptable, even when the agency configured another
     standard, because it is what Meta reports and optimises on unless told otherwise."""
     standard = sorted(str(s) for s in ctx.params["standard"])
+    spend = {a.id: a.spend for a in ctx.facts.adsets}  # weighs each ad set in the score
     for account in ctx.view.client.ad_accounts:
         res_all = ctx.view.get(f"adaccount/{account}/adsets")
         for item in res_all.items() if res_all else []:
@@ -139,6 +142,7 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
             name = res.name or adset_id
             evidence = {"attribution": tokens, "standard": standard,
                         "meta_default": META_DEFAULT, "account": account,
+                        "spend_28d": spend.get(adset_id),
                         "setting": "checks.windows_adset_attribution_supported.standard"}
             bad = [t for t in tokens if t not in SUPPORTED]
             if bad:
@@ -161,10 +165,10 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _fix(standard: list[str]) -> str:
-    return ("For the agency's media buyer: in Ads Manager, duplicate the ad set (the "
-            "attribution setting cannot be edited once published) with Attribution setting = "
-            f"{in_words(standard)}, then turn the old one off. If the agency's standard is "
-            "different, record it in the audit settings so this check uses it.")
+    return ("In Ads Manager, duplicate the ad set (the attribution setting cannot be "
+            f"edited once published) with Attribution setting = {in_words(standard)}, "
+            "then turn the old one off. If the agency works to another standard, it sets "
+            "that standard in the audit's settings.")
 
 
 def _targets_ios(adsets: list[Mapping[str, Any]]) -> bool:
@@ -186,6 +190,7 @@ def _targets_ios(adsets: list[Mapping[str, Any]]) -> bool:
     title="iOS app-install campaigns are dedicated SKAdNetwork campaigns",
     severity=Severity.HIGH,
     area="windows",
+    actor=Actor.AGENCY,
     needs=("adaccount/*/campaigns", "adaccount/*/adsets"),
     platform_changes=("ios14-att",),
 )

@@ -27,8 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit import numbers
 from audit.config import rule_window
 from audit.evaluate.recommend.windows import WindowsResult
+from audit.facts import currency as money
 from audit.facts.rule_specs import parse_spec, writable
 from audit.facts.view import SnapshotView, to_float, to_str
 
@@ -320,22 +322,46 @@ def _rewrite(s: Suggestion, spec: dict[str, Any], account: str, windows: Windows
             s.changes.append(f"{flt.get('field')}: threshold {flt.get('value')} kept — no "
                              f"ratio could be measured ({how}); review by hand")
             continue
-        _recalibrate(s, flt, kind, ratio, how)
+        _recalibrate(s, flt, kind, ratio, how, windows.currencies.get(account))
     if not s.changes:
         old = sorted({p for u in s.windows if is_deprecated(u.parts) for p in u.parts})
         s.changes.append(f"window {' + '.join(old)} → {target}")
     return new_spec
 
 
-def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, how: str) -> None:
+def _scaled(num: float, like: Any, kind: str, factor: float, currency: str | None,
+            is_money: bool) -> float | int:
+    """One threshold times ``factor``. Money is scaled in major units and rounded to what
+    the currency can express, then sent back in minor units (see :mod:`audit.facts.currency`):
+    a CPA of 40000 (USD 400.00) times 1.21 becomes 48400 (USD 484.00)."""
+    if is_money:
+        major = money.round_major(money.to_major(num, currency) * factor, currency)
+        return money.to_minor(major, currency)
+    return _fmt(num * factor, like, kind)
+
+
+def _shown(value: Any, currency: str | None, is_money: bool) -> str:
+    """A threshold as people read it: money converted from minor units, with its currency."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v, currency, is_money) for v in value) + "]"
+    num = to_float(value)
+    if num is None:
+        return str(value)
+    return numbers.money(money.to_major(num, currency), currency) if is_money \
+        else numbers.number(num)
+
+
+def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, how: str,
+                 currency: str | None = None) -> None:
     value = flt.get("value")
     factor = 1 / ratio if kind == "cost" else ratio
+    is_money = money.is_money_field(str(flt.get("field", "")))
     if isinstance(value, list):
         nums = [to_float(v) for v in value]
         if any(n is None for n in nums):
             s.needs_review = True
             return
-        flt["value"] = [_fmt((n or 0.0) * factor, v, kind)
+        flt["value"] = [_scaled(n or 0.0, v, kind, factor, currency, is_money)
                         for n, v in zip(nums, value, strict=True)]
     else:
         num = to_float(value)
@@ -343,11 +369,13 @@ def _recalibrate(s: Suggestion, flt: dict[str, Any], kind: str, ratio: float, ho
             s.needs_review = True
             s.changes.append(f"{flt.get('field')}: threshold {value!r} is not a number; review")
             return
-        flt["value"] = _fmt(num * factor, value, kind)
+        flt["value"] = _scaled(num, value, kind, factor, currency, is_money)
     why = ("cost per result rises as conversions fall: factor = old / new" if kind == "cost"
            else "factor = new / old")
-    s.changes.append(f"{flt.get('field')} {flt.get('operator', '')}: {value} × {factor:.4f} = "  # noqa: RUF001
-                     f"{flt['value']} ({how}; {why})")
+    sent = (f"; sent to Meta as {flt['value']} in minor units" if is_money else "")
+    s.changes.append(f"{flt.get('field')} {flt.get('operator', '')}: "
+                     f"{_shown(value, currency, is_money)} × {numbers.factor(factor)} = "  # noqa: RUF001
+                     f"{_shown(flt['value'], currency, is_money)} ({how}; {why}{sent})")
 
 
 def suggestions(view: SnapshotView, windows: WindowsResult, target: str) -> list[Suggestion]:

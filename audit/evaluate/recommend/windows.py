@@ -329,15 +329,19 @@ def compare(facts: Facts) -> WindowsResult:
 def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
                 rows: list[Mapping[str, Any]], kinds: set[str], available: set[str],
                 names: Mapping[str, str]) -> None:
-    spend = round(sum(to_float(r.get("spend")) or 0.0 for r in rows), 2)
     for kind in sorted(kinds):
+        # Cost per result and ROAS divide by the spend of the objects that produced the
+        # results (the app campaign's spend for app installs), not the whole account's.
+        figures = [(row, _figures(row, kind, available)) for row in rows]
+        producing = [row for row, fig in figures
+                     if any(fig.counts.values()) or any(fig.values.values())]
+        spend = round(sum(to_float(r.get("spend")) or 0.0 for r in producing), 2)
         key = (account, kind)
         total = totals.setdefault(key, Comparison(
             "account", account, None, account, kind, label_for(kind, names), spend,
             Figures({w: (0.0 if w in available else None) for w in WINDOWS},
                     {w: (0.0 if w in available else None) for w in WINDOWS})))
-        for row in rows:
-            fig = _figures(row, kind, available)
+        for row, fig in figures:
             total.figures.add(fig)
             obj = to_str(row.get("campaign_id")) or to_str(row.get("adset_id")) or "?"
             total.inconsistent += [f"{obj}: {p}" for p in nesting_problems(fig.counts)]
@@ -348,12 +352,11 @@ def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, st
     if len(set(currencies.values())) > 1:
         return []  # spend and value in different currencies cannot be added
     out: dict[str, Comparison] = {}
-    spend_by_account = {t.account: t.spend for t in account_totals}
-    total_spend = round(sum(spend_by_account.values()), 2)
     for t in account_totals:
         comp = out.setdefault(t.action_type, Comparison(
-            "client", "client", None, "all", t.action_type, t.label, total_spend,
+            "client", "client", None, "all", t.action_type, t.label, 0.0,
             Figures({w: 0.0 for w in WINDOWS}, {w: 0.0 for w in WINDOWS})))
+        comp.spend = round(comp.spend + t.spend, 2)  # the producing objects' spend only
         comp.figures.add(t.figures)
         comp.inconsistent += t.inconsistent
     return sorted(out.values(), key=lambda c: c.action_type)

@@ -9,11 +9,14 @@ templates is the logo named in the branding config (:func:`branding_from_config`
 The package turns a run into plain view data (checklist steps, finding groups, window
 tables, rule diffs); the templates only lay it out, and :mod:`audit.charts` draws the SVG.
 
-Modules: :mod:`.vocabulary` (area titles, steps, states), :mod:`.branding`,
-:mod:`.formatting` (the text filters), :mod:`.templates` (the Jinja2 environment),
-:mod:`.findings` (ordering and grouping), :mod:`.steps` (checklist and verdict),
-:mod:`.sections` (changes, windows, rules), :mod:`.report`, :mod:`.index` and
-:mod:`.csvout`. Everything public is re-exported here: import from ``audit.render``.
+Modules: :mod:`.vocabulary` (area titles, steps, states), :mod:`.catalogue` (every
+sentence the client report says in its own words), :mod:`.branding`, :mod:`.formatting`
+(the text filters), :mod:`.templates` (the Jinja2 environment), :mod:`.findings`
+(ordering and grouping, for the technical page), :mod:`.items` (one plain item per check,
+and each object's status from its findings), :mod:`.steps` (checklist and verdict),
+:mod:`.sections` (changes, windows, rules), :mod:`.report` (``report.html`` for the client
+and ``technical.html`` for the agency), :mod:`.index` and :mod:`.csvout`. Everything
+public is re-exported here: import from ``audit.render``.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from .formatting import (
     format_evidence,
 )
 from .index import index_rows, render_index, safe_link
-from .report import render_report, report_context
+from .report import render_report, render_technical, report_context, technical_context
 from .sections import changes_context, filter_diff, rules_context, windows_context
 from .steps import checklist, verdict
 from .templates import default_environment, environment, template_dirs
@@ -78,10 +81,12 @@ __all__ = [
     "logo_data_uri",
     "render_index",
     "render_report",
+    "render_technical",
     "report_context",
     "rules_context",
     "safe_link",
     "sort_findings",
+    "technical_context",
     "template_dirs",
     "verdict",
     "windows_context",

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from audit.models import Finding
 
 from .findings import sort_findings
+from .items import actor_of
 
 CSV_COLUMNS = ("client", "status", "severity", "area", "check_id", "title", "resource_type",
                "resource_id", "resource_name", "message", "remediation", "fingerprint",
-               "muted")
+               "muted", "actor")
 
 
 def findings_csv(findings: Iterable[Finding]) -> str:
@@ -24,7 +25,7 @@ def findings_csv(findings: Iterable[Finding]) -> str:
         writer.writerow([_csv_safe(str(v)) for v in (
             f.client, f.status.value, f.severity.value, f.area, f.check_id, f.title,
             f.resource.type, f.resource.id, f.resource.name or "", f.message,
-            f.remediation, f.fingerprint, f.muted or "",
+            f.remediation, f.fingerprint, f.muted or "", actor_of(f).value,
         )])
     return buf.getvalue()
 

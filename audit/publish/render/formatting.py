@@ -11,38 +11,33 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-MINUS = "\u2212"
+from audit import numbers
+from audit.numbers import DEFAULT_LOCALE
+
+MINUS = numbers.MINUS
 _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
 
 
-def fmt_num(value: Any, unavailable: str = "—") -> str:
+def fmt_num(value: Any, unavailable: str = "—", locale: str = DEFAULT_LOCALE) -> str:
     """1234.5 → "1,234.5"; integers without decimals; None → the ``unavailable`` text."""
-    if value is None or isinstance(value, bool):
-        return unavailable if value is None else ("yes" if value else "no")
-    if not isinstance(value, (int, float)):
-        return str(value)
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    digits = 2 if abs(value) >= 100 else 4
-    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return numbers.number(value, locale, unavailable)
 
 
-def fmt_money(value: Any, currency: str | None = None) -> str:
-    """Two decimals with thousands separators, optionally with a currency code."""
-    if value is None:
-        return "—"
-    text = f"{float(value):,.2f}"
-    return f"{text} {currency}" if currency else text
+def fmt_money(value: Any, currency: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
+    """An amount with its currency, by locale: 1950 AUD → "A$1,950.00"."""
+    return numbers.money(value, currency, locale)
 
 
-def fmt_pct(value: Any, signed: bool = False) -> str:
+def fmt_pct(value: Any, signed: bool = False, locale: str = DEFAULT_LOCALE) -> str:
     """A ratio as a percentage: 0.9375 → "93.8%" (signed: -0.06 → "-6.0%" with a minus sign)."""
-    if value is None:
-        return "—"
-    pct = float(value) * 100
-    if signed:
-        return ("+" if pct > 0 else MINUS if pct < 0 else "±") + f"{abs(pct):.1f}%"
-    return f"{pct:.1f}%"
+    return numbers.percent(value, locale, signed)
+
+
+def fmt_count(value: Any, locale: str = DEFAULT_LOCALE) -> str:
+    """A count, always whole."""
+    return numbers.count(value, locale)
 
 
 def fmt_when(value: Any) -> str:
@@ -63,6 +58,27 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {fmt_value(v)}" for k, v in value.items()) + "}"
     return "—" if value is None else str(value)
+
+
+RATIO_KEYS = ("change", "kept_", "share", "ratio")
+MONEY_KEYS = ("spend", "cost_per_result", "cost_per")
+
+
+def format_value_for(key: str, value: Any, currency: str | None = None) -> str:
+    """An evidence value by what its key says it is: money with the currency, ratios as
+    percentages, ``*_percent`` with a percent sign, counts whole, the rest as is."""
+    k = key.lower()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if any(m in k for m in MONEY_KEYS):
+            return fmt_money(value, currency)
+        if k.endswith("_percent"):
+            return f"{numbers.number(round(value, 1))}%"
+        if any(r in k for r in RATIO_KEYS) or k.startswith("roas"):
+            return fmt_pct(value, signed=k == "change") if not k.startswith("roas") \
+                else numbers.factor(value)
+        if k.endswith(("_7d", "_count", "events", "count")):
+            return fmt_count(value)
+    return format_evidence(value, 1 if isinstance(value, (list, tuple)) else 0)
 
 
 def format_evidence(value: Any, depth: int = 0) -> str:
@@ -96,10 +112,12 @@ def format_evidence(value: Any, depth: int = 0) -> str:
     return text if len(text) <= 240 else text[:237] + "…"
 
 
-def evidence_items(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+def evidence_items(evidence: Mapping[str, Any], currency: str | None = None
+                   ) -> list[tuple[str, str]]:
     """(label, text) pairs for a finding's evidence, plain numbers first."""
     keys = sorted(evidence, key=lambda k: not _numeric(evidence[k]))
-    return [(str(k).replace("_", " "), format_evidence(evidence[k])) for k in keys]
+    return [(str(k).replace("_", " "), format_value_for(str(k), evidence[k], currency))
+            for k in keys]
 
 
 def _numeric(value: Any) -> bool:

@@ -25,6 +25,11 @@ def safe_link(link: str) -> str:
     return "" if _SCHEME.match(link) else link
 
 
+def _technical(link: str) -> str:
+    """The technical page beside a client report (``x/report.html`` → ``x/technical.html``)."""
+    return link[:-len("report.html")] + "technical.html" if link.endswith("report.html") else ""
+
+
 def index_rows(runs: Sequence[RunResult], links: Mapping[str, str],
                trends: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """One row per client for the agency index: not audited first, then lowest score."""
@@ -44,6 +49,7 @@ def index_rows(runs: Sequence[RunResult], links: Mapping[str, str],
             "steps": checklist(run, readiness["score_areas"]),
             "areas": {a: worst_status(fs) for a, fs in by_area.items()},
             "link": safe_link(links.get(slug, "")),
+            "technical": _technical(safe_link(links.get(slug, ""))),
             "problems": run.problems_by_severity(), "finished_at": run.finished_at,
         })
     rows.sort(key=lambda r: (r["status"] != "not_audited", r["score"] is not None,

@@ -2,54 +2,62 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from audit.evaluate.run import RunResult
+from audit.evaluate.score import banded, compute
 from audit.models import Status
 
-from .findings import sort_findings
+from .items import action_items, not_checked, passed_checks
 from .vocabulary import STATES, STEPS
 
 
-def checklist(run: RunResult, score_areas: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The first-screen summary: one entry per checklist step with a plain-words state."""
+def checklist(run: RunResult, score_areas: Mapping[str, Any] | None = None
+              ) -> list[dict[str, Any]]:
+    """The first-screen summary: one entry per checklist step with a plain-words state.
+
+    Its states come from the same findings as the rest of the report, and its sentences
+    from the same plain wording (:mod:`.items`); ``score_areas`` is no longer needed.
+    """
     steps = []
+    scores = compute(run.findings)
+    items = action_items(run.findings, run.checks)
+    skipped = not_checked(run.findings, run.checks)
+    passing = passed_checks(run.findings, run.checks)
     for key, number, title, areas in STEPS:
         mine = [f for f in run.findings if f.area in areas]
         counted = [f for f in mine if not f.muted]
-        fails = sort_findings(f for f in counted if f.status is Status.FAIL)
-        checks = sort_findings(f for f in counted if f.status in (Status.WARN, Status.ERROR))
-        passed = [f for f in counted if f.status is Status.PASS]
-        skipped = [f for f in counted if f.status is Status.SKIPPED]
-        problems = fails + checks
+        mine_items = [i for i in items if i.area in areas and i.status != "MUTED"]
+        fails = [i for i in mine_items if i.status == Status.FAIL.value]
+        checks = [i for i in mine_items if i.status == Status.WARN.value]
+        passed = [c for c in passing if c["area"] in areas]
+        gaps = [n for n in skipped if any(f.check_id == n.check_id for f in mine)]
+        problems = sum(i.count for i in mine_items)
         if run.not_audited:
             state, why = "unknown", "The client could not be audited (see the banner above)."
         elif fails:
-            state, why = "action", _one_line(fails[0].message, len(problems) - 1)
+            state, why = "action", _more(fails[0].headline, len(mine_items) - 1)
         elif checks:
-            state, why = "check", _one_line(checks[0].message, len(problems) - 1)
+            state, why = "check", _more(checks[0].headline, len(mine_items) - 1)
         elif passed:
             state = "ready"
-            why = (f"All {_plural(len(passed), 'finding')} pass" if len(passed) > 1 else
-                   "The finding passes") + (
-                f"; {len(skipped)} could not be checked." if skipped else ".")
+            why = (f"All {_plural(len(passed), 'check')} pass" if len(passed) > 1 else
+                   "The check passes") + (
+                f"; {len(gaps)} could not be checked." if gaps else ".")
         else:
             state = "unknown"
-            why = _one_line(skipped[0].message, 0) if skipped else "Nothing to check."
-        scored = [(score_areas[a]["score"], score_areas[a]["weight"]) for a in areas
-                  if a in score_areas and score_areas[a].get("score") is not None]
-        weight = sum(w for _, w in scored)
+            why = gaps[0].sentence if gaps else "Nothing to check."
         steps.append({
             "key": key, "number": number, "title": title, "state": state,
             "label": STATES[state], "why": why, "areas": areas,
-            "anchor": next((f"area-{a}" for a in areas if any(
-                f.area == a and f.status is not Status.SKIPPED for f in mine)), "gaps"),
-            "facts": _facts(len(problems), len(passed), len(skipped), len(mine) - len(counted)),
-            "problems": len(problems), "passed": len(passed), "skipped": len(skipped),
+            "anchor": next((f"item-{i.check_id}" for i in mine_items),
+                           "passed" if passed else "gaps"),
+            "facts": _facts(problems, len(passed), len(gaps), len(mine) - len(counted)),
+            "problems": problems, "passed": len(passed), "skipped": len(gaps),
             "muted": len(mine) - len(counted),
-            "score": round(sum(s * w for s, w in scored) / weight, 1) if weight else None,
+            "score": None if run.not_audited else banded(
+                c for c in scores.checks.values() if c.area in areas)[0],
         })
     return steps
 
@@ -79,14 +87,11 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _facts(problems: int, passed: int, skipped: int, muted: int) -> str:
-    parts = [_plural(problems, "problem") if problems else "",
-             f"{passed} passed" if passed else "", f"{skipped} not checked" if skipped else "",
-             f"{muted} muted" if muted else ""]
+    parts = [_plural(problems, "item") + " to fix or check" if problems else "",
+             f"{_plural(passed, 'check')} passed" if passed else "",
+             f"{skipped} not checked" if skipped else "", f"{muted} muted" if muted else ""]
     return " · ".join(p for p in parts if p)
 
 
-def _one_line(message: str, more: int) -> str:
-    text = message if len(message) <= 160 else message[:157] + "…"
-    if re.match(r"^[a-z]+\b(?![.@:/-])", text):
-        text = text[:1].upper() + text[1:]
+def _more(text: str, more: int) -> str:
     return text + (f" (+{more} more)" if more > 0 else "")

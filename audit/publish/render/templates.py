@@ -14,10 +14,12 @@ from pathlib import Path
 import jinja2
 
 import audit
+from audit import numbers
 
-from . import charts
+from . import catalogue, charts
 from .formatting import (
     evidence_items,
+    fmt_count,
     fmt_money,
     fmt_num,
     fmt_pct,
@@ -25,6 +27,7 @@ from .formatting import (
     fmt_when,
     format_evidence,
 )
+from .items import setting_words
 from .vocabulary import AREA_TITLES, STATES
 
 
@@ -61,7 +64,9 @@ def environment(override: Path | None = None) -> jinja2.Environment:
         "area_title": lambda a: AREA_TITLES.get(str(a), str(a).title()),
         "evidence": format_evidence, "evidence_items": evidence_items, "num": fmt_num,
         "money": fmt_money, "pct": fmt_pct, "when": fmt_when, "window": charts.window_label,
-        "value": fmt_value,
+        "value": fmt_value, "count": fmt_count, "factor": numbers.factor,
+        "setting": setting_words,
     })
-    env.globals.update({"charts": charts, "STATES": STATES})
+    env.globals.update({"charts": charts, "STATES": STATES, "ACTOR_SHORT": {
+        a.value: text for a, text in catalogue.ACTOR_SHORT.items()}})
     return env

@@ -3,11 +3,10 @@
 One ``web`` entry per event that fired in the last 7 days. Events with server (CAPI) traffic
 carry ``event_match_quality`` (each match key with its coverage and, where the world gives
 one, ``potential_aly_acr_increase``: keys listed only with an uplift are not sent),
-``dedupe_key_feedback``, ``data_freshness`` and ``acr``; browser-only events carry
-``event_potential_aly_acr_increase`` instead (server events too when the world sets it).
-The page's field table spells the dedup field ``dedup_key_feedback`` but its examples (and
-the real API) use ``dedupe_key_feedback``; asking for the misspelt one fails the whole
-request with #100, as Graph does.
+``dedupe_key_feedback`` (the spelling the real API, the page's examples and the SDK use;
+``dedup_key_feedback`` is refused), ``data_freshness`` and ``acr``; browser-only events
+carry ``event_potential_aly_acr_increase`` instead (server events too when the world sets
+it).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import Any
 from ..wire.call import Call, required
 from ..wire.errors import SandboxError, nonexisting_field, permission_error, unknown_object
 from ..wire.fieldsel import Selection, parse_fields
-from ..world import fields as F
 from ..world.model import Pixel, PixelEvent
 from . import access
 from .pixel_stats import hourly
@@ -66,13 +64,11 @@ def dataset_quality(call: Call) -> dict[str, Any]:
 
 
 def _pick(value: dict[str, Any], children: list[Selection], kind: str) -> dict[str, Any]:
-    allowed = F.DATASET_QUALITY.get(kind, frozenset())
+    # The selection was checked against the catalogue before this handler ran (wire/schema).
     if not children:
         return value
     out: dict[str, Any] = {}
     for child in children:
-        if child.name not in allowed:
-            raise nonexisting_field(child.name, _type_name(kind))
         if child.name not in value:
             continue
         sub = value[child.name]
@@ -84,14 +80,6 @@ def _pick(value: dict[str, Any], children: list[Selection], kind: str) -> dict[s
         else:
             out[child.name] = sub
     return out
-
-
-def _type_name(kind: str) -> str:
-    return {"web": "AdsDatasetQualityWebEvent", "event_match_quality": "AdsPixelCAPIEMQ",
-            "event_coverage": "AdsDatasetEventCoverage",
-            "dedupe_key_feedback": "AdsDatasetDedupKeyFeedback",
-            "data_freshness": "AdsDatasetDataFreshness", "acr": "AdsDatasetCAPIACR"}.get(
-        kind, kind)
 
 
 def _match_keys(event: str, coverage: dict[str, float], uplift: dict[str, float]

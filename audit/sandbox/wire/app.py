@@ -17,6 +17,7 @@ from typing import Any
 
 from ..handlers import access, ads, business, insights, misc, offline, pixel, quality, rules
 from ..world.model import FaultSpec, World
+from . import schema
 from .batch import run_batch
 from .call import VERSION_RE, Call
 from .errors import SandboxError, new_trace_id, nonexisting_field, unknown_object, unknown_path
@@ -28,6 +29,9 @@ from .usage import Throttle, UsageKeys, UsageMeter
 log = logging.getLogger(__name__)
 REDACTED = "REDACTED"
 SECRET_PARAMS = ("access_token", "appsecret_proof", "input_token")
+# What a proxy or load balancer in front of the API answers when it gives up (not_json fault).
+NOT_JSON_PAGE = ("<html><head><title>Error {status}</title></head><body><h1>Error {status}"
+                 "</h1><p>The server did not answer in time.</p></body></html>")
 
 
 def redact(params: dict[str, str]) -> dict[str, str]:
@@ -140,6 +144,9 @@ class GraphApp:
                 self._sleep(fault.latency_ms)
                 if fault.kind == "batch_null" and batch_item:
                     return Result(200, None, null=True)
+                if fault.kind == "not_json" and not batch_item:
+                    status = fault.http_status or 502
+                    return Result(status, None, raw=NOT_JSON_PAGE.format(status=status))
                 if fault.kind == "job_failed":
                     flags.add("job_failed")
                 if fault.kind == "error":
@@ -203,11 +210,11 @@ class GraphApp:
         if len(segments) > 2:
             raise unknown_path(call.path)
         head, edge = segments[0], (segments[1] if len(segments) == 2 else None)
-        if head == "debug_token" and edge is None:
-            return misc.debug_token(call)
-        if head == "dataset_quality" and edge is None:
-            return quality.dataset_quality(call)
+        if head in ("debug_token", "dataset_quality") and edge is None:
+            schema.check_root(head, call.params)
+            return (misc.debug_token if head == "debug_token" else quality.dataset_quality)(call)
         if head in ("me", call.user.user_id):
+            _check_schema(call, "User", edge)
             return misc.me_node(call) if edge is None else misc.me_edge(call, edge)
         node_type = world.node_type(head)
         if node_type is None and head in world.runtime.report_runs:
@@ -216,6 +223,7 @@ class GraphApp:
             raise unknown_object(head, call.method)
         if not _visible(call, node_type, head):
             raise access.denied(world, head, call.method)
+        _check_schema(call, node_type, edge)
         return _dispatch(call, node_type, head, edge)
 
     def _batch(self, version: str, params: dict[str, str], base_url: str,
@@ -224,6 +232,13 @@ class GraphApp:
             access.authenticate(self.state, token_text, params.get("appsecret_proof"),
                                 self.state.clock.now())
         return run_batch(self, version, params, base_url, token_text)
+
+
+def _check_schema(call: Call, node_type: str, edge: str | None) -> None:
+    """Reads (and the POST that starts an insights report run) must fit the SDK's catalogue."""
+    if call.method == "GET" or (call.method == "POST" and edge == "insights"):
+        schema.check_request(node_type, edge or "", call.method, call.params,
+                             call.world.settings.retired_fields)
 
 
 def _parse_version(text: str) -> tuple[int, int]:

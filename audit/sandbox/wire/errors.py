@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,3 +135,16 @@ def permission_error(message: str, http_status: int, code: int = 200) -> Sandbox
 def unknown_path(path: str) -> SandboxError:
     """``Unknown path components`` (code 2500)."""
     return SandboxError(f"Unknown path components: /{path}", code=2500)
+
+
+def summary_error(values: Iterable[str], available: Iterable[str]) -> SandboxError:
+    """Insights' answer to a ``summary`` naming fields the report run was not built with.
+
+    Meta's wording (https://github.com/facebook/facebook-python-business-sdk/issues/664); the
+    real API also gives it now and then on a page of a report run (a fault with
+    ``message=summary_error(["spend"], []).message`` reproduces that).
+    """
+    return SandboxError(
+        f"(#100) Cannot include {', '.join(values)} in summary param because they weren't "
+        f"there while creating the report run. All available values are: "
+        f"{', '.join(available)}")

@@ -8,12 +8,14 @@ from typing import Any
 
 @dataclass
 class Result:
-    """A response: status, JSON-able body and headers (``null`` marks a timed-out batch item)."""
+    """A response: status, JSON-able body and headers (``null`` marks a timed-out batch item;
+    ``raw`` replaces the JSON body with text, as a proxy's error page does)."""
 
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     null: bool = False
+    raw: str | None = None
 
 
 @dataclass

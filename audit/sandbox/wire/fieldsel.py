@@ -132,8 +132,8 @@ def _shape(value: Any, children: list[Selection], nested: str | None) -> Any:
     if not isinstance(value, dict):
         return value
     if nested:
-        if not children and "id" not in F.FIELDS.get(nested, frozenset()):
-            return value  # a struct (promoted_object …): all of it
+        if not children and nested not in F.DEFAULT_FIELDS:
+            return value  # a struct (promoted_object, evaluation_spec …): all of it
         return select(value, children or None, nested)
     if not children:
         return value

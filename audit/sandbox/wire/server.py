@@ -76,10 +76,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(result)
 
     def _send(self, result: Result) -> None:
-        payload = json.dumps(result.body, separators=(",", ":")).encode()
+        if result.raw is not None:
+            payload, content_type = result.raw.encode(), "text/html; charset=UTF-8"
+        else:
+            payload = json.dumps(result.body, separators=(",", ":")).encode()
+            content_type = "application/json; charset=UTF-8"
         try:
             self.send_response(result.status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("Cache-Control", "private, no-cache, no-store, must-revalidate")
             for name, value in result.headers.items():
@@ -197,7 +201,7 @@ class SandboxServer:
                          latency_ms=latency_ms, headers=dict(headers or {}),
                          regain_minutes=regain_minutes, user_title=user_title,
                          user_msg=user_msg)
-        if kind not in ("error", "latency", "batch_null", "job_failed"):
+        if kind not in ("error", "latency", "batch_null", "job_failed", "not_json"):
             raise ValueError(f"unknown fault kind {kind!r}")
         return self.app.add_fault(spec)
 

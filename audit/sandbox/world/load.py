@@ -1,8 +1,9 @@
 """Load and validate a world file (YAML) into the typed model in ``model.py``.
 
 Top-level keys: ``app``, ``settings``, ``tokens``, ``businesses``, ``pixels``,
-``offline_event_sets``, ``ad_accounts``, ``faults``. The format is documented in
-``docs/sandbox.md``; errors name the key path.
+``offline_event_sets``, ``ad_accounts``, ``faults``, ``domains`` (served by the DNS and
+web doubles in ``sites/``). The format is documented in ``docs/sandbox.md``; errors name
+the key path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import fields as F
 from .load_ads import parse_ad_account
 from .load_offline import parse_offline_set
 from .load_pixels import parse_pixel
+from .load_sites import parse_sites
 from .model import (
     App,
     Business,
@@ -46,7 +48,7 @@ from .validate import (
     req,
 )
 
-_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults",
+_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults", "domains",
         "offline_event_sets")
 _SCOPES_KNOWN = ("ads_read", "ads_management", "business_management", "pages_show_list",
                  "pages_read_engagement", "read_insights", "catalog_management",
@@ -110,6 +112,7 @@ def parse_world(data: Any) -> World:
         parse_ad_account(world, raw, now, f"ad_accounts[{i}]", _claim_id)
     for i, raw in enumerate(as_list(root.get("faults"), "faults")):
         world.faults.append(parse_fault(raw, f"faults[{i}]"))
+    world.sites = parse_sites(root.get("domains"), "domains")
     _check_references(world)
     return world
 
@@ -151,7 +154,7 @@ def _parse_paging(raw: Any, path: str, base: EdgePaging) -> EdgePaging:
 def _parse_settings(data: dict[str, Any], now: datetime) -> Settings:
     keys = ("now", "paging", "view_windows_removed_on", "insights_sync_max_rows",
             "insights_zero_windows", "async_polls", "latency_ms", "quotas", "api_versions",
-            "permission_http_status", "denied_error")
+            "permission_http_status", "denied_error", "retired_fields")
     check_keys(data, keys, "settings")
     s = Settings()
     paging_raw = as_map(data.get("paging"), "settings.paging")
@@ -188,6 +191,14 @@ def _parse_settings(data: dict[str, Any], now: datetime) -> Settings:
                                            ("400", "403"), "settings.permission_http_status"))
     s.denied_error = as_enum(data.get("denied_error", "permission"), ("permission", "not_found"),
                              "settings.denied_error")
+    retired = as_map(data.get("retired_fields"), "settings.retired_fields")
+    for node_type, names in retired.items():
+        where = f"settings.retired_fields.{node_type}"
+        fields = frozenset(as_str_list(names, where))
+        unknown = sorted(fields - F.FIELDS.get(node_type))
+        if unknown:
+            raise fail(where, f"{unknown[0]!r} is not a field of {node_type} in the SDK")
+        s.retired_fields[node_type] = fields
     return s
 
 
@@ -293,7 +304,7 @@ def parse_fault(raw: Any, path: str) -> FaultSpec:
     fault.method = None if data.get("method") is None else as_enum(
         str(data["method"]).upper(), ("GET", "POST", "DELETE"), f"{path}.method")
     fault.kind = as_enum(data.get("kind", "error"), ("error", "latency", "batch_null",
-                                                     "job_failed"), f"{path}.kind")
+                                                     "job_failed", "not_json"), f"{path}.kind")
     if "code" in data:
         fault.code = None if data["code"] is None else as_int(data["code"], f"{path}.code")
     if "subcode" in data:

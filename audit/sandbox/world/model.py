@@ -65,6 +65,24 @@ class Domain:
 
 
 @dataclass
+class Site:
+    """A domain on the sandbox's DNS and web servers (the world's ``domains:`` section):
+    its TXT records, its home page and the verification files it serves."""
+
+    name: str
+    txt: list[str] = field(default_factory=list)
+    dns: str = "ok"  # ok | timeout (no answer) | servfail
+    web: str = "ok"  # ok | refused (connections refused on both ports)
+    home: str = "<!doctype html><html><head><title>Home</title></head><body></body></html>"
+    status: int = 200
+    delay_ms: int = 0
+    padding_bytes: int = 0  # filler inserted before </head>: a huge page
+    redirect: str | None = None  # the home page answers 301 to this URL
+    files: list[str] = field(default_factory=list)  # codes served at /<code>.html
+    hosts: list[str] = field(default_factory=list)  # other host names serving the same site
+
+
+@dataclass
 class PixelEvent:
     """Traffic of one event on a pixel: daily counts (chronological, last = most recent day)."""
 
@@ -241,6 +259,9 @@ class Settings:
     permission_http_status: int = 403
     denied_error: str = "permission"  # permission | not_found
     batch_null_items: list[int] = field(default_factory=list)
+    # Fields this API version no longer serves, by node type (simulated API drift): asking
+    # for one is answered "(#100) Tried accessing nonexisting field".
+    retired_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -249,7 +270,7 @@ class FaultSpec:
 
     path: str
     method: str | None = None
-    kind: str = "error"  # error | latency | batch_null | job_failed
+    kind: str = "error"  # error | latency | batch_null | job_failed | not_json
     code: int | None = 80004
     subcode: int | None = 2446079
     http_status: int | None = None
@@ -316,6 +337,7 @@ class World:
     offline_event_sets: dict[str, OfflineEventSet] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     faults: list[FaultSpec] = field(default_factory=list)
+    sites: dict[str, Site] = field(default_factory=dict)  # by lower-case domain name
     source: str = "<dict>"
     runtime: Runtime = field(default_factory=Runtime)
 

@@ -1,4 +1,4 @@
-"""The only module that imports ``facebook_business``.
+"""The Graph session adapter (with ``serverside``, the only code importing ``facebook_business``).
 
 It builds one ``FacebookAdsApi(FacebookSession(...))`` per client (never the global
 ``FacebookAdsApi.init``, which also installs a crash reporter that posts to Meta), points
@@ -9,6 +9,7 @@ read a node, read an edge (all pages), post, and batch. Errors are translated he
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -20,12 +21,18 @@ from urllib.parse import urlsplit
 import requests
 from facebook_business.adobjects.abstractobject import AbstractObject
 from facebook_business.adobjects.objectparser import ObjectParser
-from facebook_business.api import FacebookAdsApi, FacebookRequest, FacebookResponse
+from facebook_business.api import (
+    FacebookAdsApi,
+    FacebookAdsApiBatch,
+    FacebookRequest,
+    FacebookResponse,
+)
 from facebook_business.exceptions import FacebookError, FacebookRequestError
 from facebook_business.session import FacebookSession
 
 from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
+from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
 
@@ -35,6 +42,12 @@ T = TypeVar("T")
 JSON = dict[str, Any]
 MAX_PAGES = 10_000
 BATCH_LIMIT = 50
+BATCH_ENDPOINT = "POST / (batch)"
+# The SDK's Cursor adds summary=true to every edge read unless told not to; on insights
+# `summary` is a list of fields, and the SDK's own AdAccount.get_insights and
+# AdReportRun.get_insights pass include_summary=False (facebook_business/adobjects/
+# adaccount.py, adreportrun.py). Sending it there fails the read.
+NO_SUMMARY_EDGES = frozenset({"insights"})
 
 
 @dataclass(frozen=True)
@@ -100,10 +113,12 @@ class GraphSession:
         settings: GraphSettings,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        trace: ClientTrace | None = None,
     ) -> None:
         self.settings = settings
         self.stats = CallStats()
         self._sleep = sleep
+        self._trace = trace
         self._lock = threading.Lock()
         register_secret(settings.access_token)
         register_secret(settings.app_secret)
@@ -119,6 +134,9 @@ class GraphSession:
         session.GRAPH = settings.base_url.rstrip("/")
         self._host = urlsplit(session.GRAPH).netloc or session.GRAPH
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
+        if trace is not None:
+            # Every HTTP exchange the SDK makes goes through this requests.Session.
+            session.requests.hooks["response"].append(self._traced)
 
     # ------------------------------------------------------------------ public operations
 
@@ -157,7 +175,8 @@ class GraphSession:
         all_params = self._params(fields, params, paged=True, page_size=page_size)
 
         def first() -> Any:
-            req = self._request(node_id, "GET", "/" + edge, "EDGE", endpoint)
+            req = self._request(node_id, "GET", "/" + edge, "EDGE", endpoint,
+                                include_summary=edge not in NO_SUMMARY_EDGES)
             req.add_params(all_params)
             return req.execute()
 
@@ -224,6 +243,22 @@ class GraphSession:
 
     # ----------------------------------------------------------------------- internals
 
+    def _traced(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """The response hook of requests: one trace line per exchange (a side channel:
+        a line it cannot write is logged, never a reason to fail the audit's request)."""
+        if self._trace is None:
+            return
+        request = response.request
+        body = request.body
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        try:
+            self._trace.record(Exchange(
+                method=str(request.method or ""), url=str(request.url or ""), body=text,
+                status=response.status_code, text=response.text,
+                duration_ms=response.elapsed.total_seconds() * 1000.0))
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("could not write a trace line (%s)", type(exc).__name__)
+
     def _params(
         self,
         fields: Sequence[str],
@@ -239,8 +274,8 @@ class GraphSession:
             out["limit"] = page_size or self.settings.page_size
         return out
 
-    def _request(self, node_id: str, method: str, edge: str, api_type: str, endpoint: str
-                 ) -> FacebookRequest:
+    def _request(self, node_id: str, method: str, edge: str, api_type: str, endpoint: str,
+                 *, include_summary: bool = True) -> FacebookRequest:
         return FacebookRequest(
             node_id=node_id,
             method=method,
@@ -249,6 +284,7 @@ class GraphSession:
             target_class=AbstractObject,
             api_type=api_type,
             response_parser=_RawParser(endpoint),
+            include_summary=include_summary,
         )
 
     def _note_headers(self, headers: Any) -> None:
@@ -273,6 +309,8 @@ class GraphSession:
                 error.retryable = True
             return error, usage
         if isinstance(exc, requests.exceptions.RequestException):
+            if self._trace is not None:
+                self._trace.failed(endpoint, "network", type(exc).__name__)
             # requests puts the full URL (token included) in its messages: never use str(exc).
             return NetworkError(f"{type(exc).__name__} while talking to {self._host}",
                                 endpoint=endpoint), Usage()
@@ -323,7 +361,17 @@ class GraphSession:
                           success=callback, failure=callback)
             with self._lock:
                 self.stats.batches += 1
-            self._with_retries(batch.execute, "POST / (batch)")
+            try:
+                self._with_retries(functools.partial(_execute_batch, batch), BATCH_ENDPOINT)
+            except GraphError as exc:
+                # The batch request itself failed (token refused, throttled or transient past
+                # the retry budget, timeout, an answer that is not a batch answer): every item
+                # in it failed that way, exactly as each would have alone, and collection goes
+                # on with that error recorded per read.
+                log.info("the batch request failed (%s): %s", exc.kind, exc.message)
+                for index in pending:
+                    results[index] = _for_item(exc, calls[index].endpoint)
+                return
             # Items the server did not finish (null) and throttled/transient items go again,
             # after the longest wait any of them asks for (bounded like single calls).
             waits: list[float] = []
@@ -367,3 +415,27 @@ class GraphSession:
                 item_usage[index] = parse_usage(response.headers())
                 results[index] = error
         return callback
+
+
+def _execute_batch(batch: FacebookAdsApiBatch) -> Any:
+    """``batch.execute()``, with an answer that is not a batch answer made an InvalidResponse.
+
+    The SDK reads the body of ``POST /`` as a list of ``{code, headers, body}`` objects
+    (``FacebookAdsApiBatch.execute`` in facebook_business/api.py); an HTML page or a JSON
+    object there (a proxy's error page, a truncated answer) makes it index a string or a
+    dict, which raises TypeError / AttributeError inside the SDK.
+    """
+    try:
+        return batch.execute()
+    except (TypeError, AttributeError, KeyError, IndexError):
+        raise InvalidResponse("the batch answer is not a list of results",
+                              endpoint=BATCH_ENDPOINT) from None
+
+
+def _for_item(error: GraphError, endpoint: str) -> GraphError:
+    """The batch's error, as the error of one item of it (its own endpoint, same class)."""
+    item = type(error)(error.message, code=error.code, subcode=error.subcode,
+                       http_status=error.http_status, endpoint=endpoint,
+                       fbtrace_id=error.fbtrace_id, retry_after=error.retry_after)
+    item.retryable = error.retryable
+    return item
