@@ -293,9 +293,10 @@ def _emq_fix(fixes: list[MatchKey]) -> str:
     who = ("For the client's web developer (or whoever runs the Conversions API "
            "integration): ")
     if not fixes:
-        return (who + "send more customer information parameters with server events "
-                "(hashed email and phone, external_id, fbp/fbc, client IP address and user "
-                "agent), then check the score again in Events Manager after 48 hours.")
+        return (who + "send more customer details with server events (hashed email address "
+                "and phone number, the customer's ID in your own systems, the Meta browser and "
+                "click IDs, the visitor's IP address and browser user agent), then check the "
+                "score again in Events Manager after 48 hours.")
     steps = "; ".join(f"{i}) {key_advice(k)}" for i, k in enumerate(fixes, 1))
     return (who + "send these customer details with the server events, most valuable "
             f"first: {steps}. The estimates are Meta's, from similar advertisers. Then "
