@@ -388,6 +388,16 @@ DOMAINS = [
          {**HOSTS, "business/owned_domains": []},
          {"acme.co.uk": WARN}, {"acme.co.uk": "(AEM mode relaxed"},
          client={"aem_mode": "relaxed"}),
+    # auto, with the data showing the relaxed model (nine delivering events on www.acme.com):
+    # an unverified domain is a warning there too, as when relaxed is configured.
+    Case("domains_traffic_verified", "not_verified_auto_shown_relaxed", {
+        "pixel/p1": px(), "pixel/p1/stats/host": stats(("www.acme.com", 100)),
+        "pixel/p1/stats/event": stats(*[(e, 100) for e in NINE]),
+        f"adaccount/{ACT}/adsets": [adset(i, kind) for i, kind in enumerate(NINE_TYPES, 1)],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": str(i), "spend": "10"}
+                                         for i in range(1, 10)],
+        "business/owned_domains": []},
+         {"acme.com": WARN}, {"acme.com": "(AEM mode relaxed"}, ACCOUNT),
     # owned_domains is only used: each domain is skipped, the check is not.
     Case("domains_traffic_verified", "owned_domains_unreadable",
          {**HOSTS, "business/owned_domains": failed("owned_domains", kind="unsupported",
