@@ -307,6 +307,10 @@ class WindowsConfig(_Strict):
 
     date_preset: DatePreset = "last_28d"
     levels: list[InsightsLevel] = Field(default_factory=lambda: list(LEVELS), min_length=1)
+    # Reported, not confirmed by Meta: from March 2026 click-through attribution counts
+    # link clicks only (other clicks move to a 1-day engage-through window). Periods that
+    # straddle this date are marked as not like-for-like; adjust it if Meta's date differs.
+    click_redefined_on: date = date(2026, 3, 1)
 
 
 # Where automated rules move to. Meta documents ACCOUNT_DEFAULT as the only value of a rule's

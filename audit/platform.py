@@ -19,11 +19,15 @@ class PlatformChange:
     title: str
     meaning: str
     confirmed: bool = True
+    source: str = ""  # a public page saying so, where there is one
 
     def to_dict(self) -> dict[str, object]:
         """Serialisable form for run.json."""
-        return {"id": self.id, "date": self.date, "title": self.title,
-                "meaning": self.meaning, "confirmed": self.confirmed}
+        out: dict[str, object] = {"id": self.id, "date": self.date, "title": self.title,
+                                  "meaning": self.meaning, "confirmed": self.confirmed}
+        if self.source:
+            out["source"] = self.source
+        return out
 
 
 CHANGES: dict[str, PlatformChange] = {c.id: c for c in (
@@ -76,6 +80,45 @@ CHANGES: dict[str, PlatformChange] = {c.id: c for c in (
         "The audit calls it through the generic request API and, when it is unavailable, "
         "reads the verification markers the domains publish (DNS record, meta tag, file) "
         "and compares their codes with the client's.", confirmed=False),
+    PlatformChange(
+        "offline-capi", "2025-05-14",
+        "The Offline Conversions API (offline event sets) was shut down",
+        "Offline events now reach Meta through a dataset and the Conversions API (store "
+        "sales sent as physical-store events); an offline event set still used by an ad "
+        "account receives nothing new.",
+        source="https://developers.facebook.com/docs/marketing-api/offline-conversions"),
+    PlatformChange(
+        "dq-metrics-2025", "2025-05-28",
+        "Dataset Quality API reports the extra conversions each missing customer key "
+        "would bring",
+        "Per event and per customer information key (email, phone …), Meta estimates the "
+        "additional conversions reported if the key were sent: match-quality fixes are "
+        "ranked by it.",
+        source="https://developers.facebook.com/docs/marketing-api/conversions-api/"
+               "dataset-quality-api"),
+    PlatformChange(
+        "sensitive-cc", "2025-09-02",
+        "Reported: custom conversions suggesting health or financial status are restricted",
+        "Meta flags such custom conversions and stops matching events to them, so ad sets "
+        "optimising for one stop receiving conversions; the API marks a flagged custom "
+        "conversion as unavailable.", confirmed=False,
+        source="https://developers.facebook.com/docs/marketing-api/reference/"
+               "custom-conversion"),
+    PlatformChange(
+        "click-link-only", "2026-03",
+        "Reported: click-through attribution counts link clicks only; 1-day engage-through "
+        "added",
+        "Likes, comments, shares and short video views moved from click-through to a 1-day "
+        "engaged-view (engage-through) window, now part of Meta's default attribution: "
+        "click figures before and after the change are not like-for-like.", confirmed=False),
+    PlatformChange(
+        "system-user-60d", "2026",
+        "System-user tokens can expire after 60 days and must be refreshed before they do",
+        "Meta suggests expiring system-user tokens (valid 60 days, refreshed before expiry; "
+        "an expired one can only be replaced); a token that reports no expiry never "
+        "expires.",
+        source="https://developers.facebook.com/docs/marketing-api/system-users/"
+               "install-apps-and-generate-tokens"),
 )}
 
 

@@ -39,6 +39,7 @@ def client_record(config: Config, client: ClientConfig) -> ClientRecord:
         priorities=client.priorities.model_dump(),
         rules_target_window=config.rules.target_window,
         token_env=config.token_env_for(client),
+        click_redefined_on=config.windows.click_redefined_on.isoformat(),
         domain_verification_codes=tuple(client.domain_verification_codes),
     )
 
@@ -178,6 +179,39 @@ def pixel_reads(snap: Snapshot, now: datetime) -> list[Read]:
     return out
 
 
+def offline_set_ids(snap: Snapshot) -> list[str]:
+    """Offline event sets the client's custom conversions or ad sets point at.
+
+    SDK 26 has no ad-account or business edge listing offline event sets, so these
+    references are the audit's way to find the ones still in use.
+    """
+    ids: list[str] = []
+    for account in snap.record.ad_accounts:
+        refs: list[object] = []
+        conversions = snap.get(f"adaccount/{account}/customconversions")
+        for item in conversions.items() if conversions is not None else []:
+            ref = item.get("offline_conversion_data_set")
+            refs.append(ref.get("id") if isinstance(ref, dict) else ref)
+        adsets = snap.get(f"adaccount/{account}/adsets")
+        for item in adsets.items() if adsets is not None else []:
+            promoted = item.get("promoted_object")
+            if isinstance(promoted, dict):
+                refs.append(promoted.get("offline_conversion_data_set_id"))
+        for ref in refs:
+            if isinstance(ref, (str, int)) and not isinstance(ref, bool) and str(ref) not in ids:
+                ids.append(str(ref))
+    return ids
+
+
+def offline_reads(snap: Snapshot) -> list[Read]:
+    """Phase 3 (with the pixels): each referenced offline event set and its ad accounts."""
+    out: list[Read] = []
+    for set_id in offline_set_ids(snap):
+        out += [reads.offline_set(set_id),
+                reads.offline_set_accounts(set_id, snap.record.business_id)]
+    return out
+
+
 def collect(
     config: Config,
     client: ClientConfig,
@@ -222,7 +256,7 @@ def collect(
     _pixel_nodes_from_edges(snap)
 
     say("pixels")
-    _store(snap, graph.fetch_all(pixel_reads(snap, now)))
+    _store(snap, graph.fetch_all([*pixel_reads(snap, now), *offline_reads(snap)]))
 
     if not config.network.enabled:
         mark_offline(snap)

@@ -51,6 +51,8 @@ class ClientRecord:
     priorities: Mapping[str, Any] = field(default_factory=dict)
     rules_target_window: str = "ACCOUNT_DEFAULT"
     token_env: str | None = None
+    # ISO date from which click-through counts link clicks only (windows.click_redefined_on)
+    click_redefined_on: str = "2026-03-01"
     domain_verification_codes: tuple[str, ...] = ()
 
     @classmethod
@@ -75,6 +77,7 @@ class ClientRecord:
             priorities=dict(priorities) if isinstance(priorities, Mapping) else {},
             rules_target_window=str(data.get("rules_target_window", "ACCOUNT_DEFAULT")),
             token_env=str(token_env) if token_env else None,
+            click_redefined_on=str(data.get("click_redefined_on", "2026-03-01")),
             domain_verification_codes=strings("domain_verification_codes"),
         )
 
@@ -85,6 +88,7 @@ class ClientRecord:
                 "domains": list(self.domains), "aem_mode": self.aem_mode,
                 "priorities": dict(self.priorities),
                 "rules_target_window": self.rules_target_window, "token_env": self.token_env,
+                "click_redefined_on": self.click_redefined_on,
                 "domain_verification_codes": list(self.domain_verification_codes)}
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from audit.collect.collector import client_record
 from audit.collect.snapshot import Snapshot
 from audit.config import Config
+from audit.evaluate.affected import platform_data
 from audit.evaluate.analysis import Analysis
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.engine import apply_mutes, run_checks
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env",
-                       "domain_verification_codes")
+                       "click_redefined_on", "domain_verification_codes")
 
 
 def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:
@@ -71,6 +72,7 @@ def evaluate_snapshot(snap: Snapshot, config: Config, run_id: str, started: date
         not_audited=snap.not_audited,
         collection_stats=dict(stats or {}),
         sections=build_sections(analysis),
+        platform_data=platform_data(analysis),
         missing_fields=with_checks(snap.missing_fields(), REGISTRY.all()),
     )
     assets = {} if snap.not_audited else inventory.snapshot_assets(analysis.facts)

@@ -17,7 +17,7 @@ from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
 from audit.models import CollectionError, Finding, MissingFields, Severity, Status
-from audit.platform import changes_for
+from audit.platform import CHANGES, changes_for
 from audit.redact import redact, redact_obj
 
 # 1.1 adds who acts (``actor``) to findings and checks, and the score's ``capped_by``;
@@ -45,6 +45,9 @@ class RunResult:
     missing_fields: list[MissingFields] = field(default_factory=list)
     tool: dict[str, Any] = field(default_factory=lambda: {"name": "ios14-audit",
                                                           "version": __version__})
+    # Platform change id → how the client's own data shows the change (view-through
+    # conversions while view windows came back empty, a period across a change …).
+    platform_data: dict[str, str] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -75,8 +78,32 @@ class RunResult:
         """The run.json document."""
         return redact_obj(self._plain())
 
+    def affected_changes(self) -> list[dict[str, Any]]:
+        """The platform changes that affected this client, in date order: those named by
+        findings that need attention (FAIL or WARN) and those the client's data shows."""
+        named: dict[str, int] = {}
+        for f in self.findings:
+            if f.status in (Status.FAIL, Status.WARN):
+                for pc in f.platform_changes:
+                    named[pc] = named.get(pc, 0) + 1
+        ids = [*named, *(i for i in self.platform_data if i in CHANGES)]
+        out = []
+        for change in changes_for(ids):
+            entry = change.to_dict()
+            why = []
+            if change.id in named:
+                n = named[change.id]
+                why.append(f"{n} finding{'s' if n != 1 else ''} that need"
+                           f"{'s' if n == 1 else ''} attention rest{'s' if n == 1 else ''} "
+                           "on it.")
+            if change.id in self.platform_data:
+                entry["data"] = self.platform_data[change.id]
+                why.append(self.platform_data[change.id])
+            entry["why"] = why
+            out.append(entry)
+        return out
+
     def _plain(self) -> dict[str, Any]:
-        changes = [pc for f in self.findings for pc in f.platform_changes]
         return {
             "kind": RUN_KIND,
             "schema_version": SCHEMA_VERSION,
@@ -97,7 +124,7 @@ class RunResult:
             "missing_fields": [m.to_dict() for m in self.missing_fields],
             "collection_stats": self.collection_stats,
             "checks": self.checks,
-            "platform_changes": [c.to_dict() for c in changes_for(changes)],
+            "platform_changes": self.affected_changes(),
             "sections": self.sections,
         }
 
@@ -119,6 +146,8 @@ class RunResult:
             sections=dict(data.get("sections") or {}),
             missing_fields=[MissingFields.from_dict(m) for m in data.get("missing_fields") or []],
             tool=dict(data.get("tool") or {}),
+            platform_data={str(c["id"]): str(c["data"]) for c in data.get("platform_changes")
+                           or [] if isinstance(c, Mapping) and c.get("data") and c.get("id")},
         )
 
     def to_json(self) -> str:

@@ -53,6 +53,8 @@ class AdSet:
     event: str | None
     custom_conversion_id: str | None
     spend: float
+    # promoted_object.offline_conversion_data_set_id: optimises for an offline event set
+    offline_set_id: str | None = None
 
     @property
     def active(self) -> bool:
@@ -80,6 +82,10 @@ class CustomConversion:
     event: str | None
     last_fired: datetime | None
     archived: bool
+    # is_unavailable: True once Meta flagged it (restricted); None when not reported
+    unavailable: bool | None = None
+    offline_set_id: str | None = None  # built on an offline event set
+    action_source: str | None = None  # action_source_type (website, physical_store …)
 
 
 @dataclass
@@ -143,6 +149,7 @@ def read_adsets(view: SnapshotView) -> list[AdSet]:
                 event=event_name(po.get("custom_event_type"), po.get("custom_event_str")),
                 custom_conversion_id=to_str(po.get("custom_conversion_id")),
                 spend=round(spend.get(adset_id, 0.0), 2),
+                offline_set_id=to_str(po.get("offline_conversion_data_set_id")),
             ))
     out.sort(key=lambda a: a.id)
     return out
@@ -158,11 +165,15 @@ def read_custom_conversions(view: SnapshotView) -> dict[str, CustomConversion]:
             if cc_id is None:
                 continue
             archived = item.get("is_archived")
+            unavailable = item.get("is_unavailable")
             out[cc_id] = CustomConversion(
                 id=cc_id, name=to_str(item.get("name")), pixel_id=ref_id(item.get("pixel")),
                 event=event_name(item.get("custom_event_type")),
                 last_fired=parse_time(item.get("last_fired_time")),
                 archived=archived is True,
+                unavailable=unavailable if isinstance(unavailable, bool) else None,
+                offline_set_id=ref_id(item.get("offline_conversion_data_set")),
+                action_source=to_str(item.get("action_source_type")),
             )
     return out
 

@@ -20,6 +20,7 @@ from audit.facts.ads import (
     read_event_usage,
 )
 from audit.facts.domains import DomainRow, read_domain_rows
+from audit.facts.offline import OfflineSet, read_offline_sets
 from audit.facts.quality import EventQuality, read_dataset_quality
 from audit.facts.view import SnapshotView
 
@@ -51,6 +52,11 @@ class Facts:
     def custom_conversions(self) -> dict[str, CustomConversion]:
         """Custom conversions by id."""
         return read_custom_conversions(self.view)
+
+    @cached_property
+    def offline_sets(self) -> list[OfflineSet]:
+        """Offline event sets the client's custom conversions or ad sets still point at."""
+        return read_offline_sets(self.view, self.adsets, self.custom_conversions)
 
     @cached_property
     def domain_rows(self) -> dict[str, DomainRow]:

@@ -1,7 +1,9 @@
 """Dataset Quality API results (event match quality, coverage, dedup, freshness), parsed.
 
 The API answers ``{"web": [{"event_name", "event_match_quality": {"composite_score",
-"match_key_feedback": [{"identifier", "coverage": {"percentage"}}]}, "event_coverage":
+"match_key_feedback": [{"identifier", "coverage": {"percentage"},
+"potential_aly_acr_increase": {"percentage"}}]}, "event_potential_aly_acr_increase":
+{"percentage"}, "event_coverage":
 {"percentage", "goal_percentage"}, "dedupe_key_feedback": [{"dedupe_key",
 "browser_events_with_dedupe_key": {"percentage"}, …}], "data_freshness":
 {"upload_frequency"}}]}``, as documented (with examples) at
@@ -66,6 +68,22 @@ class DedupFeedback:
 
 
 @dataclass(frozen=True)
+class MatchKey:
+    """One customer information key (email, phone …) of an event's match quality.
+
+    ``coverage_percent`` is the share of server events that carry it (None: not reported,
+    which for a key Meta lists with an uplift means it is not sent). ``uplift_percent`` is
+    Meta's ``potential_aly_acr_increase``: the median increase in additional conversions
+    reported that similar advertisers saw when they sent this key (Dataset Quality API,
+    2025-05-28). It is Meta's estimate for comparable advertisers, not a promise.
+    """
+
+    identifier: str
+    coverage_percent: float | None
+    uplift_percent: float | None
+
+
+@dataclass(frozen=True)
 class EventQuality:
     """Dataset Quality figures for one event of one pixel."""
 
@@ -75,6 +93,23 @@ class EventQuality:
     coverage_goal_percent: float | None
     dedup: DedupFeedback | None
     freshness: str | None
+    match_keys: tuple[MatchKey, ...] = ()
+    # event_potential_aly_acr_increase: Meta's estimate for the event as a whole
+    potential_uplift_percent: float | None = None
+
+
+def _match_keys(emq: Any) -> tuple[MatchKey, ...]:
+    feedback = emq.get("match_key_feedback") if isinstance(emq, Mapping) else None
+    entries = feedback if isinstance(feedback, list) else []
+    out = []
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
+        name = to_str(entry.get("identifier"))
+        if name:
+            out.append(MatchKey(name, _pct(entry.get("coverage")),
+                                _pct(entry.get("potential_aly_acr_increase"))))
+    return tuple(out)
 
 
 def _dedup(value: Any) -> DedupFeedback | None:
@@ -145,5 +180,7 @@ def read_dataset_quality(view: SnapshotView, pixel_id: str) -> dict[str, EventQu
             if isinstance(coverage, Mapping) else None,
             dedup=_dedup(item.get("dedupe_key_feedback")),
             freshness=_freshness(item.get("data_freshness")),
+            match_keys=_match_keys(emq),
+            potential_uplift_percent=_pct(item.get("event_potential_aly_acr_increase")),
         )
     return out

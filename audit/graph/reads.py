@@ -38,21 +38,32 @@ CAMPAIGN_FIELDS = (
     "id", "name", "objective", "status", "effective_status", "is_skadnetwork_attribution",
     "buying_type",
 )
+# is_unavailable: Meta's custom-conversion reference says it returns true once Meta has
+# flagged the custom conversion under its September 2025 restrictions (health, financial
+# status); offline_conversion_data_set: the offline event set a custom conversion is built on
+# (https://developers.facebook.com/docs/marketing-api/reference/custom-conversion; SDK
+# CustomConversion.Field).
 CUSTOM_CONVERSION_FIELDS = (
     "id", "name", "custom_event_type", "rule", "pixel", "event_source_type", "is_archived",
-    "last_fired_time",
+    "last_fired_time", "is_unavailable", "offline_conversion_data_set", "action_source_type",
 )
+# An offline event set (SDK OfflineConversionDataSet): no ad-account or business edge lists
+# them in SDK 26, so the audit reads the ones its custom conversions and ad sets point at.
+OFFLINE_SET_FIELDS = ("id", "name", "is_unavailable", "last_fired_time", "owner_business")
 RULE_FIELDS = (
     "id", "account_id", "name", "status", "evaluation_spec", "execution_spec", "schedule_spec",
     "created_time", "updated_time",
 )
 DA_CHECK_FIELDS = ("key", "title", "description", "result", "user_message", "action_uri")
+# Since 2025-05-28 each match key also reports ``potential_aly_acr_increase``: the median
+# increase in additional conversions reported by similar advertisers who sent it (same page).
 # The Dataset Quality API's own examples spell the dedup field ``dedupe_key_feedback`` (its
 # field table says ``dedup_key_feedback``, which the API refuses with #100, failing the whole
 # request): https://developers.facebook.com/docs/marketing-api/conversions-api/dataset-quality-api
 DATASET_QUALITY_FIELDS = (
     "web{event_name,event_match_quality{composite_score,match_key_feedback{identifier,"
-    "coverage{percentage}}},event_coverage{percentage,goal_percentage},"
+    "coverage{percentage},potential_aly_acr_increase{percentage}}},"
+    "event_potential_aly_acr_increase{percentage},event_coverage{percentage,goal_percentage},"
     "dedupe_key_feedback{dedupe_key,browser_events_with_dedupe_key{percentage},"
     "server_events_with_dedupe_key{percentage},"
     "overall_browser_coverage_from_dedupe_key{percentage}},data_freshness{upload_frequency}}",
@@ -224,7 +235,9 @@ def adset_spend(account_id: str, since: str, until: str) -> Read:
                 async_fallback=True)
 
 
-WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+# 1d_ev: the 1-day engaged-view (engage-through) window, part of Meta's default attribution
+# since the March 2026 click redefinition (AdsInsights.ActionAttributionWindows).
+WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "1d_ev")
 INSIGHTS_FIELDS = {
     "campaign": ("account_id", "campaign_id", "campaign_name", "spend", "actions",
                  "action_values", "date_start", "date_stop"),
@@ -244,6 +257,17 @@ def insights(account_id: str, level: str, date_preset: str) -> Read:
                 {"level": level, "date_preset": date_preset,
                  "action_attribution_windows": list(WINDOWS)},
                 async_fallback=True)
+
+
+def offline_set(set_id: str) -> Read:
+    """An offline event set a custom conversion or ad set of the client points at."""
+    return Read(f"offline_set/{set_id}", set_id, fields=OFFLINE_SET_FIELDS)
+
+
+def offline_set_accounts(set_id: str, business_id: str) -> Read:
+    """Ad accounts of ``business_id`` the offline event set is still attached to."""
+    return Read(f"offline_set/{set_id}/shared_accounts", set_id, "shared_accounts",
+                ("id", "account_id", "name"), {"business": business_id})
 
 
 def ad_rules(account_id: str) -> Read:

@@ -27,6 +27,7 @@ from .world.load import demo_config_path, demo_world_path, load_world
 DEMO_TOKENS = {
     "IOS14_DEMO_AGENCY_TOKEN": "sandbox-agency-token",
     "IOS14_DEMO_CLIENT2_TOKEN": "sandbox-client2-token",
+    "IOS14_DEMO_NOEXPIRY_TOKEN": "sandbox-agency-noexpiry-token",
 }
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from audit.collect.collector import discovery_reads, pixel_reads, preflight_reads
+from audit.collect.collector import discovery_reads, offline_reads, pixel_reads, preflight_reads
 from audit.collect.shared import agency_reads
 from audit.graph import reads
 from tests.helpers import AGENCY_ID, CLIENT_ID, make_snapshot
@@ -16,9 +16,11 @@ NOW = datetime(2026, 11, 28, 12, tzinfo=timezone.utc)
 
 def collected_keys() -> list[str]:
     """Every key one collection writes for a client with two accounts and two pixels."""
-    snap = make_snapshot(ad_accounts=["act_1", "act_2"], pixels=["111", "222"])
+    snap = make_snapshot({"adaccount/act_1/customconversions": [
+        {"id": "9", "offline_conversion_data_set": {"id": "333"}}]},
+        ad_accounts=["act_1", "act_2"], pixels=["111", "222"])
     built = [*preflight_reads("token", CLIENT_ID), *agency_reads(AGENCY_ID),
-             *discovery_reads(snap, NOW), *pixel_reads(snap, NOW)]
+             *discovery_reads(snap, NOW), *pixel_reads(snap, NOW), *offline_reads(snap)]
     return [r.key for r in built]
 
 

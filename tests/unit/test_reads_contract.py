@@ -24,12 +24,15 @@ from audit.sandbox.wire import schema
 from audit.sandbox.wire.errors import SandboxError
 
 BUSINESS, AGENCY, PIXEL, ACCOUNT, RUN = "1001", "1002", "2001", "act_3001", "6001"
+OFFLINE_SET = "4001"
 NODE_TYPES = {BUSINESS: "Business", AGENCY: "Business", PIXEL: "AdsPixel",
-              ACCOUNT: "AdAccount", RUN: "AdReportRun", "me": "User"}
+              ACCOUNT: "AdAccount", RUN: "AdReportRun", "me": "User",
+              OFFLINE_SET: "OfflineConversionDataSet"}
 ROOTS = ("debug_token", "dataset_quality")
 # Sample values by parameter name; a tuple means "each of these" (they shape the read).
 SAMPLES: dict[str, Any] = {
     "business_id": BUSINESS, "agency_id": AGENCY, "pixel_id": PIXEL, "account_id": ACCOUNT,
+    "set_id": OFFLINE_SET,
     "token": "sample-token", "start": 1_700_000_000, "end": 1_700_600_000,
     "since": "2026-01-01", "until": "2026-01-28", "date_preset": "last_28d",
     "aggregation": ("event", "host"), "event_source": (None, *reads.EVENT_SOURCES),

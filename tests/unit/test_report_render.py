@@ -547,5 +547,4 @@ def test_token_problems_are_a_banner_at_the_top():
                     collection_errors=[], checks=[], snapshot={})
     html = render_report(run)
     banner = html.index("Audit access:</b> The agency&#39;s audit access is invalid or about")
-    # the pixel's line in the report's words, naming the agency
-    assert banner < html.index('id="checklist"') < html.index("Not shared with N.")
+    assert banner < html.index('id="checklist"') < html.index("Pixel X is not shared.")

@@ -59,7 +59,9 @@ def test_view_windows_missing_are_unavailable_not_zero():
     result = Analysis.of(s).windows
     [c] = result.rows["campaign"]
     assert c.figures.counts["7d_view"] is None and c.figures.counts["28d_view"] is None
-    assert result.unavailable == ["7d_view", "28d_view"]
+    # 1-day engaged view was not returned either: unavailable too, never zero
+    assert result.unavailable == ["7d_view", "28d_view", "1d_ev"]
+    assert c.figures.counts["1d_ev"] is None
     assert any("unavailable" in n and "2026-01-12" in n for n in result.notes)
     assert c.metrics()["old_default"] == 15.0
 
@@ -152,6 +154,10 @@ def test_adset_attribution_and_ios_skan_checks():
         {"id": "a5", "campaign_id": "c2",
          "promoted_object": {"object_store_url": "https://apps.apple.com/app/id1"}},
         {"id": "a6", "campaign_id": "c3", "targeting": {"user_os": ["Android"]}},
+        {"id": "a7", "attribution_spec": [{"event_type": "CLICK_THROUGH", "window_days": 7},
+                                          {"event_type": "VIEW_THROUGH", "window_days": 1},
+                                          {"event_type": "ENGAGED_VIDEO_VIEW",
+                                           "window_days": 1}]},
     ]
     campaigns = [{"id": "c1", "objective": "APP_INSTALLS", "is_skadnetwork_attribution": False},
                  {"id": "c2", "objective": "OUTCOME_APP_PROMOTION",
@@ -162,7 +168,8 @@ def test_adset_attribution_and_ios_skan_checks():
     found = run_checks(Analysis.of(s))
     attr = {f.resource.id: f.status for f in found
             if f.check_id == "windows_adset_attribution_supported"}
-    assert attr == {"a1": Status.FAIL, "a2": Status.WARN, "a3": Status.PASS}
+    # a3 is on the 2021-2026 default (no engaged view), a7 on Meta's default today
+    assert attr == {"a1": Status.FAIL, "a2": Status.WARN, "a3": Status.WARN, "a7": Status.PASS}
     skan = {f.resource.id: f.status for f in found if f.check_id == "windows_ios_app_skan"}
     assert skan == {"c1": Status.FAIL, "c2": Status.PASS}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from audit.evaluate.checks import (  # noqa: F401  (registration)
     access,
     capi,
+    conversions,
     domains,
     events,
+    offline,
     pixels,
     priorities,
     rules,

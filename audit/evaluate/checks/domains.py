@@ -131,7 +131,8 @@ def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Find
 
 
 def _relaxed(ctx: CheckContext) -> bool:
-    return ctx.view.client.aem_mode == "relaxed"
+    """The AEM model that applies: configured, or for ``auto`` shown by the client's data."""
+    return ctx.analysis.priorities.effective_mode == "relaxed"
 
 
 @check(

@@ -28,12 +28,17 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
     """Under Aggregated Event Measurement each domain had 8 prioritised events, and ad
     sets optimising for any other event were paused. Whether the limit still applies
     depends on Meta's relaxed-AEM rollout for the account, so the finding is worded by the
-    configured AEM mode."""
+    AEM mode: the configured one, or with mode auto the one the audit's data shows (more
+    than 8 distinct events with active ad sets that spent in the last 28 days on one domain
+    means the relaxed model); without such evidence the limit is worded as a possibility."""
     result = ctx.analysis.priorities
     for d in result.domains:
         res = Resource("domain", d.domain)
         spend = round(sum(a["spend_28d"] for a in d.affected_adsets), 2)
         evidence = {"mode": result.mode, "effective_mode": result.effective_mode,
+                    "mode_basis": result.mode_basis,
+                    "mode_evidence": (result.mode_evidence.to_dict()
+                                      if result.mode_evidence else None),
                     "recommended": [r.label for r in d.recommended], "slots_used": d.slots_used,
                     "affected_adsets": d.affected_adsets[:25],
                     "affected_count": len(d.affected_adsets), "affected_spend_28d": spend}
@@ -41,6 +46,9 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.passed(res, f"{d.domain}: every active ad set optimises for one of the "
                              f"{len(d.recommended)} recommended events.", evidence=evidence)
             continue
+        relaxed_because = (" (this audit's data shows the account is on it: more than 8 "
+                           "events have delivering ad sets on one domain)"
+                           if result.mode_basis == "evidence" else "")
         events = sorted({a["event"] for a in d.affected_adsets})
         spent = money(spend, client_currency(ctx.view))
         message = (f"{d.domain}: {len(d.affected_adsets)} active ad set(s) ({spent} spent "
@@ -55,8 +63,8 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.warned(res, message + " If the account is still on the 8-event model "
                              "they would be paused.", evidence=evidence, remediation=fix)
         else:
-            yield ctx.passed(res, message + " On the relaxed model nothing is paused; kept "
-                             "for reference.", evidence=evidence)
+            yield ctx.passed(res, message + f" On the relaxed model{relaxed_because} nothing "
+                             "is paused; kept for reference.", evidence=evidence)
 
 
 @check(

@@ -6,7 +6,8 @@ report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
@@ -23,6 +24,46 @@ def _token_resource(ctx: CheckContext) -> Resource:
 def _iso(timestamp: float | None) -> str | None:
     when = parse_time(timestamp) if timestamp else None
     return when.isoformat() if when else None
+
+
+# Meta's system-user tokens are either non-expiring or "expiring access tokens", valid for 60
+# days and refreshed before they expire; an expired one cannot be refreshed, only replaced.
+# https://developers.facebook.com/docs/marketing-api/system-users/install-apps-and-generate-tokens
+REFRESH_DOC = ("https://developers.facebook.com/docs/marketing-api/system-users/"
+               "install-apps-and-generate-tokens")
+REFRESH_CALL = ("GET /oauth/access_token with grant_type fb_exchange_token, "
+                "set_token_expires_in_60_days true, fb_exchange_token (the current, still valid "
+                "token) and the app's client_id and client_secret; the answer is a new token, "
+                "valid 60 days")
+SIXTY_DAYS = 60.0
+LIFETIME_SLACK_DAYS = 3.0
+
+
+def _expiry(value: float | None) -> str | None:
+    """A debug_token expiry for evidence: ``expires_at: 0`` means it never expires."""
+    if value is None:
+        return None
+    return "never" if value == 0 else _iso(value)
+
+
+def sixty_day_system_user(data: Mapping[str, Any]) -> bool:
+    """A system-user token issued to expire after about 60 days (Meta's expiring kind)."""
+    if str(data.get("type") or "").upper() != "SYSTEM_USER":
+        return False
+    issued, expires = to_float(data.get("issued_at")), to_float(data.get("expires_at"))
+    if not issued or not expires:
+        return False
+    return abs((expires - issued) / 86400 - SIXTY_DAYS) <= LIFETIME_SLACK_DAYS
+
+
+def _refresh(ctx: CheckContext) -> str:
+    var = ctx.view.client.token_env or "the configured token variable"
+    return (f"For {ctx.view.agency_name}'s Business Manager admin (or whoever runs the audit): "
+            "refresh the token before it expires. Meta exchanges a still-valid 60-day "
+            "system-user token for a new one valid another 60 days, using the app's ID and "
+            f"secret; store the new token in the environment variable {var} where the audit "
+            "runs. A token that has already expired cannot be refreshed: generate a new one in "
+            f"Business Settings ({SETTINGS_URL}) → Users → System users → Generate new token.")
 
 
 def _renew(ctx: CheckContext) -> str:
@@ -42,13 +83,14 @@ def _renew(ctx: CheckContext) -> str:
     # Not a need: when the client could not be audited this check reports why.
     uses=("token/debug",),
     params={"warn_days": 14},
-    platform_changes=("token-expiry",),
+    platform_changes=("token-expiry", "system-user-60d"),
     when_not_audited=True,
 )
 def token_valid(ctx: CheckContext) -> Iterator[Finding]:
     """A periodic audit that runs on an expired token silently stops: system-user tokens
-    are now issued with 60- or 90-day expiry, so the audit checks expiry up front and warns
-    while there is still time to renew."""
+    are now often issued to expire after 60 days and must be refreshed before they do, so
+    the audit checks expiry up front and warns while there is still time. A token whose
+    expiry Meta reports as 0 never expires."""
     res = _token_resource(ctx)
     debug = ctx.view.get("token/debug")
     reason = ctx.view.snap.not_audited
@@ -64,11 +106,17 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
     now = ctx.view.now
     expires = to_float(data.get("expires_at"))
     data_expires = to_float(data.get("data_access_expires_at"))
+    sixty = sixty_day_system_user(data)
     evidence: dict[str, object] = {
         "is_valid": data.get("is_valid"), "type": to_str(data.get("type")),
-        "expires_at": "never" if expires == 0 else _iso(expires),
-        "data_access_expires_at": _iso(data_expires),
+        "expires_at": _expiry(expires),
+        "data_access_expires_at": _expiry(data_expires),
+        "issued_at": _iso(to_float(data.get("issued_at"))),
+        "sixty_day_system_user_token": sixty,
     }
+    if sixty:
+        evidence |= {"refresh": REFRESH_CALL, "refresh_doc": REFRESH_DOC}
+    fix = _refresh(ctx) if sixty else _renew(ctx)
     if data.get("is_valid") is False:
         err = data.get("error")
         detail = to_str(err.get("message")) if isinstance(err, dict) else None
@@ -76,9 +124,10 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
                          evidence=evidence, remediation=_renew(ctx))
         return
     warn_days = float(ctx.params["warn_days"])
+    # 0 (or nothing) means "never": only real timestamps count towards the soonest expiry
     soonest = [t for t in (expires, data_expires) if t]
     if not soonest:
-        yield ctx.passed(res, "The access token is valid and does not expire.",
+        yield ctx.passed(res, "The access token is valid and never expires.",
                          evidence=evidence)
         return
     when = parse_time(min(soonest))
@@ -87,16 +136,19 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
         return
     days = (when - now).total_seconds() / 86400
     evidence["days_left"] = round(days, 1)
+    kind = " (a system-user token that expires every 60 days)" if sixty else ""
     if days <= 0:
-        yield ctx.failed(res, f"The access token expired on {when:%Y-%m-%d}.",
+        yield ctx.failed(res, f"The access token{kind} expired on {when:%Y-%m-%d}.",
                          evidence=evidence, remediation=_renew(ctx))
     elif days < warn_days:
-        yield ctx.warned(res, f"The access token expires in {days:.0f} day(s), on "
-                         f"{when:%Y-%m-%d}: renew it before the next scheduled run.",
-                         evidence=evidence, remediation=_renew(ctx))
+        step = "refresh" if sixty else "renew"
+        yield ctx.warned(res, f"The access token{kind} expires in {days:.0f} day(s), on "
+                         f"{when:%Y-%m-%d}: {step} it before the next scheduled run.",
+                         evidence=evidence, remediation=fix)
     else:
+        later = " It is a 60-day system-user token: refresh it before then." if sixty else ""
         yield ctx.passed(res, f"The access token is valid until {when:%Y-%m-%d} "
-                         f"({days:.0f} days).", evidence=evidence)
+                         f"({days:.0f} days).{later}", evidence=evidence)
 
 
 @check(

@@ -11,7 +11,25 @@ from audit.facts.view import str_list, to_float, to_str
 from audit.models import Actor, Finding, Resource, Severity
 
 SUPPORTED = {"1d_click", "7d_click", "1d_view", "1d_ev"}
+# Meta's default ad-set attribution today: 7-day click + 1-day view + 1-day engaged view
+# (ENGAGED_VIDEO_VIEW, window 1 in attribution_spec; 1d_ev in insights), reported since the
+# March 2026 click redefinition. https://www.facebook.com/business/help/460276478298895
+META_DEFAULT = ["1d_ev", "1d_view", "7d_click"]
+# Meta's default from 2021 until the engaged-view window joined it.
+OLD_META_DEFAULT = ["1d_view", "7d_click"]
 APP_OBJECTIVES = {"APP_INSTALLS", "OUTCOME_APP_PROMOTION", "MOBILE_APP_INSTALLS"}
+WINDOW_WORDS = {"1d_click": "1-day click", "7d_click": "7-day click", "28d_click": "28-day click",
+                "1d_view": "1-day view", "7d_view": "7-day view", "28d_view": "28-day view",
+                "1d_ev": "1-day engaged view"}
+_ORDER = ("click", "view", "ev")
+
+
+def in_words(tokens: list[str]) -> str:
+    """``["1d_view", "7d_click"]`` → ``7-day click + 1-day view`` (click, view, engaged)."""
+    def key(token: str) -> tuple[int, str]:
+        kind = token.split("_", 1)[-1]
+        return (_ORDER.index(kind) if kind in _ORDER else len(_ORDER), token)
+    return " + ".join(WINDOW_WORDS.get(t, t) for t in sorted(tokens, key=key))
 
 
 def spec_tokens(spec: Any) -> list[str] | None:
@@ -39,7 +57,7 @@ def spec_tokens(spec: Any) -> list[str] | None:
     # Account totals fall back to the ad-set level insights.
     uses=("adaccount/*/insights/campaign",),
     params={"warn_drop_percent": 20.0, "min_conversions": 10.0},
-    platform_changes=("attr-2021", "unified-attr", "view-windows-gone"),
+    platform_changes=("attr-2021", "unified-attr", "view-windows-gone", "click-link-only"),
 )
 def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
     """Clients compare this month's results with last year's. When the reporting window
@@ -54,7 +72,8 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
         res = Resource("account_event", f"{total.account}:{total.action_type}", total.label)
         old = m["old_default"]
         evidence = {"conversions": dict(total.figures.counts), "spend": total.spend, **m,
-                    "period": f"{result.date_start} to {result.date_stop}"}
+                    "period": f"{result.date_start} to {result.date_stop}",
+                    "like_for_like": result.like_for_like, "breaks": list(result.breaks)}
         if total.inconsistent:
             yield ctx.skipped(res, f"{total.label} in {total.account}: the figures Meta "
                               "returned do not add up (a shorter attribution window shows "
@@ -80,6 +99,10 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
         text = (f"{total.label} in {total.account}: {old:,.0f} conversions under 28-day click "
                 f"+ 1-day view become {m['new_default']:,.0f} under 7-day click + 1-day view "
                 f"({change:+.0%}).")
+        if result.breaks:
+            dates = " and ".join(b["date"] for b in result.breaks)
+            text += (f" The period includes {dates}, when Meta changed how it counts "
+                     "conversions, so this is not a like-for-like comparison.")
         if change <= -threshold:
             yield ctx.warned(res, text, evidence=evidence, remediation=(
                 "Tell the client before their reports change; compare periods only on the "
@@ -96,13 +119,16 @@ def conversions_drop(ctx: CheckContext) -> Iterator[Finding]:
     area="windows",
     actor=Actor.AGENCY,
     needs=("adaccount/*/adsets",),
-    params={"standard": ["1d_view", "7d_click"]},
-    platform_changes=("attr-2021",),
+    params={"standard": list(META_DEFAULT)},
+    platform_changes=("attr-2021", "click-link-only"),
 )
 def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
     """28-day click, 28-day view and 7-day view are no longer selectable; ad sets still
     carrying them report on a basis nobody can reproduce, and ad sets that differ from the
-    agency's standard make results incomparable across campaigns."""
+    agency's standard make results incomparable across campaigns. The default standard is
+    Meta's own default today (7-day click + 1-day view + 1-day engaged view); an ad set on
+    Meta's default is always acceptable, even when the agency configured another
+    standard, because it is what Meta reports and optimises on unless told otherwise."""
     standard = sorted(str(s) for s in ctx.params["standard"])
     spend = {a.id: a.spend for a in ctx.facts.adsets}  # weighs each ad set in the score
     for account in ctx.view.client.ad_accounts:
@@ -113,27 +139,36 @@ def adset_attribution(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             adset_id = to_str(item.get("id")) or "?"
             res = Resource("adset", adset_id, to_str(item.get("name")))
-            evidence = {"attribution": tokens, "standard": standard, "account": account,
-                        "spend_28d": spend.get(adset_id)}
+            name = res.name or adset_id
+            evidence = {"attribution": tokens, "standard": standard,
+                        "meta_default": META_DEFAULT, "account": account,
+                        "spend_28d": spend.get(adset_id),
+                        "setting": "checks.windows_adset_attribution_supported.standard"}
             bad = [t for t in tokens if t not in SUPPORTED]
             if bad:
-                yield ctx.failed(res, f"Ad set {res.name or adset_id} uses retired attribution "
-                                 f"windows: {', '.join(bad)}.", evidence=evidence,
+                yield ctx.failed(res, f"Ad set {name} uses attribution windows Meta retired: "
+                                 f"{in_words(bad)}.", evidence=evidence,
                                  remediation=_fix(standard))
-            elif tokens != standard:
-                yield ctx.warned(res, f"Ad set {res.name or adset_id} uses {' + '.join(tokens)}, "
-                                 f"not the agency standard {' + '.join(standard)}.",
-                                 evidence=evidence, remediation=_fix(standard))
+            elif tokens == standard:
+                yield ctx.passed(res, f"Ad set {name} uses the agency standard "
+                                 f"{in_words(tokens)}.", evidence=evidence)
+            elif tokens == META_DEFAULT:
+                yield ctx.passed(res, f"Ad set {name} uses Meta's default attribution "
+                                 f"({in_words(tokens)}), which is always acceptable.",
+                                 evidence=evidence)
             else:
-                yield ctx.passed(res, f"Ad set {res.name or adset_id} uses the standard "
-                                 f"{' + '.join(tokens)}.", evidence=evidence)
+                was = (" (Meta's default before the 1-day engaged view joined it in March "
+                       "2026)" if tokens == OLD_META_DEFAULT else "")
+                yield ctx.warned(res, f"Ad set {name} uses {in_words(tokens)}{was}, not the "
+                                 f"agency standard {in_words(standard)}.",
+                                 evidence=evidence, remediation=_fix(standard))
 
 
 def _fix(standard: list[str]) -> str:
-    return ("In Ads Manager, duplicate the ad set (the attribution setting cannot be edited "
-            f"once published) with Attribution setting = {' + '.join(standard)}, then turn "
-            "the old one off. If the agency works to another standard, it sets that "
-            "standard in the audit's settings.")
+    return ("In Ads Manager, duplicate the ad set (the attribution setting cannot be "
+            f"edited once published) with Attribution setting = {in_words(standard)}, "
+            "then turn the old one off. If the agency works to another standard, it sets "
+            "that standard in the audit's settings.")
 
 
 def _targets_ios(adsets: list[Mapping[str, Any]]) -> bool:

@@ -150,6 +150,24 @@ class DomainPriorities:
                 "rare_events": self.rare_events, "problems": self.problems}
 
 
+@dataclass(frozen=True)
+class RelaxedEvidence:
+    """What shows an account is on Meta's relaxed model: on one domain, more distinct
+    events than the 8-event model allowed have ad sets that are active and spent in the
+    last 28 days. Under that model an ad set optimising for an event outside the domain's
+    8 was paused, so more than 8 events cannot all be delivering."""
+
+    domain: str
+    events: tuple[str, ...]
+    adsets: int
+    spend_28d: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable form for run.json."""
+        return {"domain": self.domain, "events": list(self.events), "adsets": self.adsets,
+                "spend_28d": self.spend_28d}
+
+
 @dataclass
 class PriorityResult:
     """Every domain's recommendation and the AEM mode that applied."""
@@ -158,26 +176,67 @@ class PriorityResult:
     effective_mode: str
     mode_reason: str
     domains: list[DomainPriorities]
+    # config (the mode was set), evidence (auto, decided from what the audit read) or
+    # unknown (auto without evidence: planned as the 8-event model, worded as a possibility)
+    mode_basis: str = "config"
+    mode_evidence: RelaxedEvidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Serialisable form for run.json."""
         return {"mode": self.mode, "effective_mode": self.effective_mode,
-                "mode_reason": self.mode_reason, "domains": [d.to_dict() for d in self.domains]}
+                "mode_reason": self.mode_reason, "mode_basis": self.mode_basis,
+                "mode_evidence": self.mode_evidence.to_dict() if self.mode_evidence else None,
+                "domains": [d.to_dict() for d in self.domains]}
 
 
-def resolve_mode(mode: str) -> tuple[str, str]:
-    """The mode that applies and why (``auto`` cannot be read from any API)."""
+def relaxed_evidence(candidates: Mapping[str, Mapping[str, Candidate]]
+                     ) -> RelaxedEvidence | None:
+    """The strongest domain where more than 8 distinct events (custom conversions count
+    as events, as they took a slot each) have ad sets that are active and spent in the last
+    28 days; None when no domain does. Each event counts once, whatever its value slots, so
+    the evidence never rests on how value optimisation was configured."""
+    found: list[RelaxedEvidence] = []
+    for domain, cands in sorted(candidates.items()):
+        delivering = {c.key: (c.label, [a for a in c.adsets if a.active and a.spend > 0])
+                      for c in cands.values()}
+        events = {key: pair for key, pair in delivering.items() if pair[1]}
+        if len(events) > SLOTS:
+            sets = {a.id: a for _, group in events.values() for a in group}
+            found.append(RelaxedEvidence(domain, tuple(sorted(lbl for lbl, _ in events.values())),
+                                         len(sets),
+                                         round(sum(a.spend for a in sets.values()), 2)))
+    return max(found, key=lambda e: (len(e.events), e.domain), default=None)
+
+
+def resolve_mode(mode: str, evidence: RelaxedEvidence | None = None) -> tuple[str, str]:
+    """The mode that applies and why, in words for the report.
+
+    ``auto`` is decided from evidence the audit has (:func:`relaxed_evidence`); without
+    it the mode stays ``auto``: planned as the 8-event model and worded as a possibility,
+    never presented as a fact. No API reports Meta's relaxed rollout itself.
+    """
     if mode == "legacy":
-        return "legacy", ("aem_mode legacy (set in the config): 8 prioritised events per "
-                          "domain; ad sets outside them would be paused.")
+        return "legacy", ("Set to the 8-event model in the audit settings: 8 prioritised "
+                          "events per domain; ad sets outside them would be paused.")
     if mode == "relaxed":
-        return "relaxed", ("aem_mode relaxed (set in the config): Meta's relaxed model no "
-                           "longer ranks 8 web events per domain; the list is the recommended "
-                           "event hierarchy and nothing fails for lacking it.")
-    return "auto", ("aem_mode auto: no API tells whether this account has Meta's 2025 relaxed "
-                    "AEM rollout, so limits are reported as warnings, not failures. Set "
-                    "aem_mode: legacy if Events Manager still shows Aggregated Event "
-                    "Measurement for the domain, or relaxed if it does not.")
+        return "relaxed", ("Set to Meta's relaxed model in the audit settings: Meta no longer "
+                           "ranks 8 web events per domain; the list is the recommended event "
+                           "hierarchy and nothing fails for lacking it.")
+    if evidence is not None:
+        shown = ", ".join(evidence.events[:12]) + (" …" if len(evidence.events) > 12 else "")
+        return "relaxed", (
+            f"Decided from this audit's data: on {evidence.domain}, {evidence.adsets} ad "
+            f"sets that are active and spent in the last 28 days optimise for "
+            f"{len(evidence.events)} different events ({shown}). The 8-event model paused ad "
+            "sets optimising for events outside a domain's 8, so this account is on Meta's "
+            "relaxed model: the list is the recommended event hierarchy and nothing fails "
+            "for lacking it.")
+    return "auto", ("Not known: no API reports whether this account has Meta's 2025 relaxed "
+                    "model, and nothing in this audit's data shows it (no domain has more "
+                    "than 8 events with delivering ad sets). The list is planned as if the "
+                    "8-event limit still applied, and limits are reported as possibilities "
+                    "(warnings), not failures. If Events Manager still shows Aggregated Event "
+                    "Measurement for the domain, the account is on the 8-event model.")
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -376,11 +435,14 @@ def _affected(a: AdSet, c: Candidate) -> dict[str, Any]:
 
 def recommend(facts: Facts) -> PriorityResult:
     """The top-8 recommendation for every domain of the client."""
-    mode = facts.client.aem_mode
-    effective, reason = resolve_mode(mode if mode in MODES else "auto")
+    mode = facts.client.aem_mode if facts.client.aem_mode in MODES else "auto"
+    candidates = candidates_by_domain(facts)
+    evidence = relaxed_evidence(candidates) if mode == "auto" else None
+    effective, reason = resolve_mode(mode, evidence)
+    basis = "config" if mode != "auto" else "evidence" if evidence else "unknown"
     settings = PrioritySettings.from_mapping(facts.client.priorities)
     # Plan value-set slots unless the account is known to be on the relaxed model.
     legacy = effective in ("legacy", "auto")
     domains = [rank_domain(d, cands, settings, legacy)
-               for d, cands in sorted(candidates_by_domain(facts).items()) if cands]
-    return PriorityResult(mode, effective, reason, domains)
+               for d, cands in sorted(candidates.items()) if cands]
+    return PriorityResult(facts.client.aem_mode, effective, reason, domains, basis, evidence)

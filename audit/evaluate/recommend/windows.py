@@ -4,7 +4,11 @@ For each conversion event and object (campaign, ad set), the conversions and val
 every window the API returned; how much of 28-day click 7-day click keeps; how much 1-day
 view adds; and the projected change in reported conversions, cost per result and ROAS when
 moving from the old default (28-day click + 1-day view) to the new one (7-day click + 1-day
-view). A window the API did not return is *unavailable* (None), never zero.
+view), and what the 1-day engaged-view window (``1d_ev``, part of Meta's default since the
+reported March 2026 click redefinition) adds on top. A window the API did not return is
+*unavailable* (None), never zero. A period that straddles a change in how Meta counts
+(2025-06-10 unified attribution; the click redefinition, on a configurable date) is marked
+as not like-for-like.
 
 Only conversions count: insights rows carry click and view windows on engagement actions
 too (link clicks, post engagement, video views …), and those never enter the comparison
@@ -24,15 +28,18 @@ from typing import Any
 from audit.facts.facts import Facts
 from audit.facts.view import SnapshotView, to_float, to_str
 
-WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "1d_ev")
 OLD_DEFAULT = ("28d_click", "1d_view")
 NEW_DEFAULT = ("7d_click", "1d_view")
+ENGAGED_VIEW = "1d_ev"
 UNIFIED_ATTRIBUTION = date(2025, 6, 10)
 VIEW_WINDOWS_GONE = date(2026, 1, 12)
+# Reported default; the config's windows.click_redefined_on overrides it per run.
+CLICK_REDEFINED = date(2026, 3, 1)
 NESTS = (("1d_click", "7d_click", "28d_click"), ("1d_view", "7d_view", "28d_view"))
 METRICS = ("kept_7d_of_28d_click", "kept_1d_of_7d_click", "view_share_new_default",
            "old_default", "new_default", "change", "cost_per_result_old",
-           "cost_per_result_new", "roas_old", "roas_new")
+           "cost_per_result_new", "roas_old", "roas_new", "engaged_view_adds")
 
 # Conversion action types, by prefix, from the action types Meta documents for the
 # ``actions`` field (https://developers.facebook.com/docs/marketing-api/reference/
@@ -152,6 +159,8 @@ class Comparison:
             "kept_1d_of_7d_click": _ratio(c.get("1d_click"), c.get("7d_click")),
             "view_share_new_default": _ratio(c.get("1d_view"), new),
             "old_default": old, "new_default": new, "change": change,
+            # what 1-day engaged view adds on top of 7-day click + 1-day view
+            "engaged_view_adds": _ratio(c.get(ENGAGED_VIEW), new),
             "cost_per_result_old": _ratio(self.spend, old) if old else None,
             "cost_per_result_new": _ratio(self.spend, new) if new else None,
             "roas_old": _ratio(old_value, self.spend) if self.spend and has_value else None,
@@ -181,6 +190,13 @@ class WindowsResult:
     client_totals: list[Comparison]
     currencies: dict[str, str]
     errors: dict[str, str]
+    # Changes in how Meta counts that fall inside the period: {"change", "date", "what"}.
+    breaks: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def like_for_like(self) -> bool:
+        """False when the period straddles a change in how Meta counts conversions."""
+        return not self.breaks
 
     def ratio(self, account: str, action_type: str, num: str, den: str) -> float | None:
         """A measured ratio between two windows for an account and event (rules use it)."""
@@ -200,6 +216,7 @@ class WindowsResult:
             "account_totals": [c.to_dict() for c in self.account_totals],
             "client_totals": [c.to_dict() for c in self.client_totals],
             "currencies": self.currencies, "errors": self.errors,
+            "like_for_like": self.like_for_like, "breaks": list(self.breaks),
         }
 
 
@@ -295,7 +312,9 @@ def compare(facts: Facts) -> WindowsResult:
     currencies = _currencies(view)
     client_totals = _client_totals(account_totals, currencies)
     start, stop = _span(every)
+    breaks = period_breaks(start, stop, click_redefined_on(facts))
     notes = _notes(start, stop, sorted(set(WINDOWS) - available), bool(kinds), view)
+    notes += [b["what"] for b in breaks]
     odd = [c for rows in result_rows.values() for c in rows if c.inconsistent]
     if odd:
         notes.append(f"{len(odd)} row(s) returned by Meta have windows that do not nest (a "
@@ -303,7 +322,8 @@ def compare(facts: Facts) -> WindowsResult:
                      "shown as inconsistent data and not projected.")
     return WindowsResult(start, stop, [w for w in WINDOWS if w in available],
                          [w for w in WINDOWS if w not in available], notes,
-                         result_rows, account_totals, client_totals, currencies, errors)
+                         result_rows, account_totals, client_totals, currencies, errors,
+                         breaks)
 
 
 def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
@@ -380,13 +400,39 @@ def _notes(start: str | None, stop: str | None, missing: list[str], any_conversi
                "the API did not return them")
         notes.append(f"{', '.join(gone)}: unavailable ({why}); shown as unavailable, not "
                      "as zero.")
-    other = [w for w in missing if w not in ("7d_view", "28d_view")]
+    other = [w for w in missing if w not in ("7d_view", "28d_view", ENGAGED_VIEW)]
     if other:
         notes.append(f"{', '.join(other)}: not returned by the API for this period; "
                      "shown as unavailable.")
-    s, e = _parse_date(start), _parse_date(stop)
-    if s and e and s < UNIFIED_ATTRIBUTION <= e:
-        notes.append("The period straddles 2025-06-10, when Insights switched to the ad "
-                     "sets' unified attribution setting: figures before and after are not "
-                     "like-for-like.")
+    if ENGAGED_VIEW in missing:
+        notes.append("1d_ev (1-day engaged view): not returned by the API for this period "
+                     "(Meta reportedly added this window with the March 2026 change to "
+                     "click-through attribution); shown as unavailable, not as zero.")
     return notes
+
+
+def click_redefined_on(facts: Facts) -> date:
+    """The configured date of the click-through redefinition (reported: March 2026)."""
+    return _parse_date(facts.client.click_redefined_on) or CLICK_REDEFINED
+
+
+def period_breaks(start: str | None, stop: str | None, click_date: date
+                  ) -> list[dict[str, str]]:
+    """The changes in how Meta counts that fall inside [start, stop] (first day after the
+    start, on or before the stop): figures across them are not like-for-like."""
+    s, e = _parse_date(start), _parse_date(stop)
+    if not (s and e):
+        return []
+    out = []
+    if s < UNIFIED_ATTRIBUTION <= e:
+        out.append({"change": "unified-attr", "date": UNIFIED_ATTRIBUTION.isoformat(),
+                    "what": "The period straddles 2025-06-10, when Insights switched to the "
+                            "ad sets' unified attribution setting: figures before and after "
+                            "are not like-for-like."})
+    if s < click_date <= e:
+        out.append({"change": "click-link-only", "date": click_date.isoformat(),
+                    "what": f"The period straddles {click_date.isoformat()}, when Meta "
+                            "reportedly started counting only link clicks as click-through "
+                            "(other clicks and short video views moved to 1-day engaged "
+                            "view): click figures before and after are not like-for-like."})
+    return out

@@ -107,10 +107,22 @@ CHECKS: dict[str, Plain] = {
         _("Event match quality (0 to 10) says how well Meta can match server events to "
           "people; below about 6 many conversions cannot be attributed."),
         _("Send more customer details with server events (hashed email and phone number, "
-          "external ID, IP address and browser ID)."),
+          "external ID, IP address and browser ID); where Meta estimates how many more "
+          "conversions each detail would bring, they are listed per event, most valuable "
+          "first."),
         _("We could not read your pixels' data-quality report, so match quality was not "
           "checked."),
-        _("Server events reach good event match quality")),
+        _("Server events reach good event match quality"), per_item_fix=True),
+    "capi_offline_set_migrated": Plain(
+        ngettext("A retired offline event set is still in use",
+                 "{n} retired offline event sets are still in use"),
+        _("Meta shut offline event sets down on 14 May 2025: store and CRM sales sent there "
+          "no longer arrive, so ad sets optimising for them learn from nothing and those "
+          "sales stop being reported."),
+        _("Send store and CRM sales to your dataset through the Conversions API instead; the "
+          "agency then moves the custom conversions and ad sets to it."),
+        _("We could not read your ad sets, so this was not checked."),
+        _("No retired offline event set is still in use"), per_item_fix=True),
     "domains_traffic_verified": Plain(
         ngettext("A website domain with pixel traffic is not verified by you",
                  "{n} website domains with pixel traffic are not verified by you"),
@@ -156,6 +168,17 @@ CHECKS: dict[str, Plain] = {
           "arrives."),
         _("We could not read your custom conversions, so this was not checked."),
         _("The events behind your custom conversions arrive")),
+    "events_custom_conversion_available": Plain(
+        ngettext("Meta has restricted a custom conversion your ad sets optimise for",
+                 "Meta has restricted {n} custom conversions your ad sets optimise for"),
+        _("Since September 2025 Meta flags custom conversions that suggest health or "
+          "financial details and stops counting them: ad sets optimising for one stop "
+          "receiving conversions, without being paused."),
+        _("The agency creates a custom conversion that names the step, not a health "
+          "condition or financial status, and moves the ad sets to it."),
+        _("We could not read your custom conversions, so this was not checked."),
+        _("No custom conversion your ad sets optimise for is restricted by Meta"),
+        per_item_fix=True),
     "events_pixel_diagnostics": Plain(
         ngettext("Meta's diagnostics report a problem with a pixel",
                  "Meta's diagnostics report {n} problems with your pixels"),
@@ -229,7 +252,8 @@ CHECKS: dict[str, Plain] = {
         ngettext("The agency's audit access is invalid or about to expire",
                  "The agency's audit access is invalid or about to expire"),
         _("The regular audit stops when its access expires."),
-        _("The agency renews the access of its audit account."),
+        _("The agency renews the access of its audit account, or refreshes it before it "
+          "expires when Meta issued it for 60 days."),
         _("We could not check the agency's audit access."),
         _("The agency's audit access is valid")),
     "token_permissions_granted": Plain(
@@ -307,6 +331,10 @@ AEM_MODES = {
     "relaxed": _("Meta's relaxed model applies to your account: events are no longer ranked "
                  "8 per domain, so the list below is the recommended order, and nothing "
                  "fails for lacking it."),
+    "relaxed_evidence": _("Meta's relaxed model applies to your account, as the audit's own "
+                          "data shows: more different events than the old limit of 8 have "
+                          "ad sets delivering on one domain. The list below is the "
+                          "recommended order, and nothing fails for lacking it."),
     "auto": _("Meta does not say whether your account has its relaxed model, so limits are "
               "shown as points to check rather than failures; the agency will confirm it in "
               "Events Manager."),
@@ -349,6 +377,27 @@ MISSING_FIELDS = _("Meta no longer provides a few details this audit reads, so s
 
 PRIORITIES_PROBLEM = _("The events the agency pinned or ordered need more than the 8 slots; "
                        "the list below is what fits.")
+
+# Customer information keys as the Dataset Quality API names them, for the people who add
+# them (https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/
+# customer-information-parameters).
+MATCH_KEYS = {
+    "email": _("the customer's email address (hashed)"),
+    "phone": _("the customer's phone number (hashed)"),
+    "external_id": _("the customer's ID in your own systems (hashed)"),
+    "first_name": _("the customer's first name (hashed)"),
+    "last_name": _("the customer's last name (hashed)"),
+    "date_of_birth": _("the customer's date of birth (hashed)"),
+    "gender": _("the customer's gender (hashed)"),
+    "city": _("the customer's city (hashed)"),
+    "state": _("the customer's state or region (hashed)"),
+    "zip": _("the customer's postcode (hashed)"),
+    "country": _("the customer's country (hashed)"),
+    "ip_address": _("the visitor's IP address (from the visit, not the server's)"),
+    "user_agent": _("the visitor's browser user agent"),
+    "fbp": _("the Meta browser ID (the _fbp cookie)"),
+    "fbc": _("the Meta click ID (the _fbc cookie or fbclid in the landing URL)"),
+}
 
 # The pixel (dataset) tasks a partner can hold, as Business Settings names them.
 TASKS = {"ANALYZE": _("Analyze"), "ADVERTISE": _("Advertise"), "UPLOAD": _("Upload"),
@@ -455,4 +504,27 @@ PLATFORM = {
         _("Reported: Meta no longer lists a business's verified domains to audit tools"),
         _("The audit reads the verification codes the domains themselves publish and "
           "compares them with yours.")),
+    "offline-capi": (
+        _("Offline event sets were shut down"),
+        _("Store and CRM sales now reach Meta through a dataset and the Conversions API; an "
+          "offline event set still in use receives nothing new.")),
+    "dq-metrics-2025": (
+        _("Meta estimates the extra conversions each missing customer detail would bring"),
+        _("Per event, Meta says how many more conversions similar advertisers saw reported "
+          "once they sent a detail such as the email address: the fixes are listed in that "
+          "order.")),
+    "sensitive-cc": (
+        _("Reported: custom conversions suggesting health or financial status are "
+          "restricted"),
+        _("Meta flags such custom conversions and stops counting them, so ad sets "
+          "optimising for one stop receiving conversions.")),
+    "click-link-only": (
+        _("Reported: clicks count link clicks only; a 1-day engaged-view window is added"),
+        _("Likes, comments, shares and short video views moved from clicks to a 1-day "
+          "engaged-view window, now part of Meta's default attribution: click figures before "
+          "and after the change are not like-for-like.")),
+    "system-user-60d": (
+        _("Access keys for automated audits can expire after 60 days"),
+        _("Meta suggests keys that expire after 60 days and are refreshed before they do; "
+          "the agency keeps the audit's key fresh.")),
 }

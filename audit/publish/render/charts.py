@@ -21,6 +21,7 @@ from .i18n import gettext as _
 
 CLICK = "#2f6fd6"
 VIEW = "#e08a1e"
+ENGAGED = "#7c4dcc"  # the 1-day engaged-view (engage-through) window
 NA = "#8a94a6"
 INK = "#1d2433"
 MUTED = "#5b6577"
@@ -62,10 +63,18 @@ def nice_max(value: float) -> float:
 
 
 def window_label(window: str) -> str:
-    """``7d_click`` → ``7d click`` (in the report's language)."""
+    """``7d_click`` → ``7d click``; ``1d_ev`` → ``1d engaged view`` (in the report's
+    language)."""
     from .catalogue import WINDOW_SHORT  # the catalogue's words, in the active language
 
     return str(WINDOW_SHORT.get(window, window.replace("_", " ")))
+
+
+def window_colour(window: str) -> str:
+    """Click, view or engaged-view colour of a window's bar."""
+    if window.endswith("_ev"):
+        return ENGAGED
+    return VIEW if window.endswith("view") else CLICK
 
 
 def _hatch(x: float, y: float, w: float, h: float) -> str:
@@ -111,7 +120,7 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
         value = None if raw is None else float(raw)
         cx = left + slot * i + slot / 2
         x = cx - bar_w / 2
-        colour = VIEW if window.endswith("view") else CLICK
+        colour = window_colour(window)
         if value is None:
             h = plot_h * 0.35
             parts.append(_hatch(x, top + plot_h - h, bar_w, h))
@@ -125,7 +134,9 @@ def window_chart(title: str, conversions: Mapping[str, float | None],
             label, label_y = compact(value), top + plot_h - h - 4
         parts.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" font-size="10" fill="{INK}" '
                      f'text-anchor="middle">{esc(label)}</text>')
-        days, kind = [*window_label(window).split(" "), ""][:2]
+        days, _sep, kind = window.partition("_")
+        # one short word under each bar
+        kind = {"click": _("click"), "view": _("view"), "ev": _("engaged")}.get(kind, kind)
         parts.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14:.1f}" font-size="10" '
                      f'fill="{INK}" text-anchor="middle">{esc(days)}</text>'
                      f'<text x="{cx:.1f}" y="{top + plot_h + 26:.1f}" font-size="10" '
@@ -144,9 +155,10 @@ def _text_width(text: str, size: float = 11) -> float:
 
 def window_legend() -> Markup:
     """The legend shared by the window charts: click, view, unavailable."""
-    items = [(_("Click window"), CLICK), (_("View window"), VIEW)]
+    items = [(_("Click window"), CLICK), (_("View window"), VIEW),
+             (_("Engaged view"), ENGAGED)]
     # Gettext calls stay outside f-strings: pybabel cannot see into them.
-    legend = _("Legend: click window, view window, unavailable (n/a)")
+    legend = _("Legend: click window, view window, engaged-view window, unavailable (n/a)")
     unavailable = _("n/a: not returned by Meta")
     x = 0.0
     parts = []

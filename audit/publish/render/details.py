@@ -1,10 +1,12 @@
 """What the client report says about each affected object, in the report's language.
 
-The checks write their messages and remediations in English for run.json, the CSV and the
-agency's technical page. The client report rebuilds the sentence about each object ("what
-we found") and, where the steps carry names and ids, the click path to fix it, from the
-finding's structured evidence, so both read in the client's language (:mod:`.i18n`). A
-check without an entry here (one added later) falls back to its own message.
+The checks write their messages and remediations in English, for run.json, the CSV, the
+technical page and the English report. A report in another language rebuilds the
+sentence about each object ("what we found") and, where the steps carry names and ids,
+the click path to fix it, from the finding's structured evidence, so both read in the
+client's language (:mod:`.i18n`). The English messages here are the translators' source
+and say what the check's own message says. A check without an entry here (one added
+later) falls back to its own message until it has one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from audit.models import Finding, Status
 
-from . import catalogue
+from . import catalogue, i18n
 from .formatting import fmt_count, fmt_date, fmt_money, fmt_num, fmt_pct
 from .i18n import gettext as _
 from .i18n import ngettext
@@ -60,9 +62,17 @@ def _tasks(values: Any) -> str:
     return ", ".join(str(catalogue.TASKS.get(str(t).upper(), str(t).title())) for t in items)
 
 
+_KINDS = ("click", "view", "ev")
+
+
 def _windows(tokens: Sequence[Any]) -> str:
-    return " + ".join(str(catalogue.WINDOW_WORDS.get(str(t), str(t).replace("_", " ")))
-                      for t in tokens)
+    """``["1d_view", "7d_click"]`` → "7-day click + 1-day view" (click, view, engaged)."""
+    def order(token: str) -> tuple[int, str]:
+        kind = token.split("_", 1)[-1]
+        return (_KINDS.index(kind) if kind in _KINDS else len(_KINDS), token)
+
+    return " + ".join(str(catalogue.WINDOW_WORDS.get(t, t.replace("_", " ")))
+                      for t in sorted((str(t) for t in tokens), key=order))
 
 
 def _num(ev: Mapping[str, Any], key: str) -> float | None:
@@ -135,8 +145,64 @@ def _capi_event_dedup(f: Finding, ctx: Context) -> str:
 
 def _capi_event_match_quality(f: Finding, ctx: Context) -> str:
     ev = f.evidence
-    return _("Event match quality {score} out of 10 (good is {threshold} or more).").format(
+    text = _("Event match quality {score} out of 10 (good is {threshold} or more).").format(
         score=fmt_num(_num(ev, "match_quality")), threshold=fmt_num(_num(ev, "threshold")))
+    fixes = [k for k in ev.get("match_key_fixes") or [] if isinstance(k, Mapping)]
+    if fixes:
+        text += " " + _("Sending {key} would help most: Meta estimates {uplift} more "
+                        "attributed conversions.").format(
+            key=_key(fixes[0]), uplift=_uplift(fixes[0]))
+    return text
+
+
+def _key(fix: Mapping[str, Any]) -> str:
+    key = str(fix.get("key") or "")
+    return str(catalogue.MATCH_KEYS.get(key, key.replace("_", " ")))
+
+
+def _uplift(fix: Mapping[str, Any]) -> str:
+    value = _num(fix, "uplift_percent")
+    return fmt_pct(value / 100 if value is not None else None)
+
+
+def _capi_offline_set_migrated(f: Finding, ctx: Context) -> str:
+    ev = f.evidence
+    parts = []
+    sets = [a for a in ev.get("adsets") or [] if isinstance(a, Mapping)
+            and (a.get("status") == "ACTIVE" or (_num(a, "spend_28d") or 0) > 0)]
+    if sets:
+        parts.append(ngettext("{n} ad set optimises for it ({spend} spent in 28 days)",
+                              "{n} ad sets optimise for it ({spend} spent in 28 days)",
+                              len(sets)).format(
+            n=fmt_count(len(sets)), spend=fmt_money(_num(ev, "spend_28d"), ctx.currency)))
+    names = [str(c.get("name") or c.get("id")) for c in ev.get("custom_conversions") or []
+             if isinstance(c, Mapping)]
+    if names:
+        parts.append(ngettext("custom conversion {names} is built on it",
+                              "custom conversions {names} are built on it", len(names)).format(
+            names=_list(names, 3)))
+    accounts = ev.get("attached_ad_accounts") or []
+    if accounts:
+        parts.append(ngettext("it is still attached to ad account {accounts}",
+                              "it is still attached to ad accounts {accounts}",
+                              len(accounts)).format(accounts=_list(accounts)))
+    if not parts:
+        return _("Still in use, although Meta shut offline event sets down on 14 May 2025.")
+    return _("Still in use: {uses}. Meta shut offline event sets down on 14 May 2025, so "
+             "nothing new arrives there.").format(uses="; ".join(parts))
+
+
+def _events_custom_conversion_available(f: Finding, ctx: Context) -> str:
+    ev = f.evidence
+    n = int(_num(ev, "adset_count") or 0)
+    return ngettext(
+        "Meta has flagged it, as it does custom conversions that suggest health or financial "
+        "information: {n} ad set ({spend} spent in 28 days) optimises for it and no longer "
+        "receives its conversions.",
+        "Meta has flagged it, as it does custom conversions that suggest health or financial "
+        "information: {n} ad sets ({spend} spent in 28 days) optimise for it and no longer "
+        "receive its conversions.", n).format(
+        n=fmt_count(n), spend=fmt_money(_num(ev, "spend_28d"), ctx.currency))
 
 
 def _how(ev: Mapping[str, Any]) -> str:
@@ -293,10 +359,16 @@ def _split_windows(raw: str) -> list[str]:
 
 def _windows_conversions_drop(f: Finding, ctx: Context) -> str:
     ev = f.evidence
-    return _("{old} conversions under 28-day click + 1-day view become {new} under 7-day "
+    text = _("{old} conversions under 28-day click + 1-day view become {new} under 7-day "
              "click + 1-day view ({change}).").format(
         old=fmt_count(_num(ev, "old_default")), new=fmt_count(_num(ev, "new_default")),
         change=fmt_pct(_num(ev, "change"), signed=True))
+    dates = [fmt_date(b.get("date")) for b in ev.get("breaks") or [] if isinstance(b, Mapping)]
+    if dates:
+        text += " " + _("The period includes {dates}, when Meta changed how it counts "
+                        "conversions, so this is not a like-for-like comparison.").format(
+            dates=(" " + _("and") + " ").join(dates))
+    return text
 
 
 def _windows_adset_attribution_supported(f: Finding, ctx: Context) -> str:
@@ -327,6 +399,8 @@ DETAILS: dict[str, Callable[[Finding, Context], str]] = {
     "capi_event_server": _capi_event_server,
     "capi_event_dedup": _capi_event_dedup,
     "capi_event_match_quality": _capi_event_match_quality,
+    "capi_offline_set_migrated": _capi_offline_set_migrated,
+    "events_custom_conversion_available": _events_custom_conversion_available,
     "domains_traffic_verified": _domains_traffic_verified,
     "domains_owner_client": _domains_owner_client,
     "domains_declared_traffic": _domains_declared_traffic,
@@ -344,17 +418,21 @@ DETAILS: dict[str, Callable[[Finding, Context], str]] = {
     "windows_adset_attribution_supported": _windows_adset_attribution_supported,
     "windows_ios_app_skan": _windows_ios_app_skan,
     "token_access_valid": _token,
+    "token_permissions_granted": lambda f, ctx: _("The audit's access lacks permissions it "
+                                                  "needs."),
+    "token_business_visible": lambda f, ctx: _("The audit cannot read your business."),
 }
 
 
 def detail(f: Finding, ctx: Context | None = None) -> str:
     """What the report says about the finding's object, in the active language.
 
-    Problems only: a passing or skipped finding, or a check without an entry here, shows
-    the check's own message.
+    In English, and for a passing or skipped finding or a check without an entry here, the
+    check's own message.
     """
     build = DETAILS.get(f.check_id)
-    if build is None or f.status not in (Status.FAIL, Status.WARN):
+    if build is None or f.status not in (Status.FAIL, Status.WARN) or \
+            i18n.current() == i18n.SOURCE_LANGUAGE:
         return f.message
     try:
         return build(f, ctx or Context())
@@ -396,18 +474,65 @@ def _fix_accounts(f: Finding, ctx: Context) -> str:
         accounts=_list(f.evidence.get("missing") or []))
 
 
+def _fix_match_quality(f: Finding, ctx: Context) -> str:
+    fixes = [k for k in f.evidence.get("match_key_fixes") or [] if isinstance(k, Mapping)]
+    if not fixes:
+        return _("For your web developer (or whoever runs the Conversions API integration): "
+                 "send more customer details with server events (hashed email address and "
+                 "phone number, the customer's ID in your own systems, the Meta browser and "
+                 "click IDs, the visitor's IP address and browser user agent), then check the "
+                 "score again in Events Manager after 48 hours.")
+    steps = "; ".join(f"{i}) " + _key_advice(k) for i, k in enumerate(fixes, 1))
+    return _("For your web developer (or whoever runs the Conversions API integration): "
+             "send these customer details with the server events, most valuable first: "
+             "{steps}. The estimates are Meta's, from similar advertisers. Then check the "
+             "score again in Events Manager after 48 hours.").format(steps=steps)
+
+
+def _key_advice(fix: Mapping[str, Any]) -> str:
+    coverage = _num(fix, "coverage_percent")
+    if coverage:
+        return _("send {key} with every event (today {share} of them): Meta estimates "
+                 "{uplift} more attributed conversions").format(
+            key=_key(fix), share=fmt_pct(coverage / 100), uplift=_uplift(fix))
+    return _("send {key}: Meta estimates {uplift} more attributed conversions").format(
+        key=_key(fix), uplift=_uplift(fix))
+
+
+def _fix_offline_set(f: Finding, ctx: Context) -> str:
+    return _("For whoever uploads your store or CRM sales (your developer or your "
+             "point-of-sale or CRM partner), with the agency: send those sales to your "
+             "dataset with the Conversions API as physical-store events instead of to the "
+             "offline event set; in Events Manager check that {set} is connected to that "
+             "dataset; then the agency rebuilds the custom conversions on the dataset's "
+             "events, moves the ad sets to them and removes the offline event set from the "
+             "ad accounts.").format(set=f.resource.name or f.resource.id)
+
+
+def _fix_custom_conversion(f: Finding, ctx: Context) -> str:
+    return _("The agency, with you: create a new custom conversion whose name and rules "
+             "describe the step (for example 'Consultation booked') without naming a health "
+             "condition or financial status, or optimise for a standard event; move the ad "
+             "sets to it and turn the old ones off. Events Manager → Custom conversions shows "
+             "{name} as flagged and the options Meta offers for it.").format(
+        name=f.resource.name or f.resource.id)
+
+
 FIXES: dict[str, Callable[[Finding, Context], str]] = {
     "access_pixel_shared": _fix_shared,
     "access_pixel_tasks": _fix_tasks,
     "access_pixel_accounts": _fix_accounts,
+    "capi_event_match_quality": _fix_match_quality,
+    "capi_offline_set_migrated": _fix_offline_set,
+    "events_custom_conversion_available": _fix_custom_conversion,
 }
 
 
 def item_fix(f: Finding, ctx: Context | None = None) -> str:
-    """The steps for this one object, with its names and ids, in the active language
-    (the check's own remediation when there is no entry here)."""
+    """The steps for this one object, with its names and ids, in the active language (the
+    check's own remediation in English, or when there is no entry here)."""
     build = FIXES.get(f.check_id)
-    if build is None:
+    if build is None or i18n.current() == i18n.SOURCE_LANGUAGE:
         return f.remediation
     try:
         return build(f, ctx or Context())

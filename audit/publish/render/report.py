@@ -25,8 +25,10 @@ from audit.models import Finding, Severity, Status
 
 from . import catalogue, i18n
 from .branding import Branding
+from .charts import window_label
 from .details import Context, detail
 from .findings import group_findings, sort_findings, worst_status
+from .formatting import fmt_count, fmt_date
 from .items import (
     action_items,
     not_applicable,
@@ -86,14 +88,61 @@ def report_language(run: RunResult, language: str | None = None) -> str:
 
 
 def _platform(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The run's platform changes, titled and explained in the report's language."""
+    """The run's platform changes: as the audit words them (run.json) in English, titled,
+    explained and tied to the client's own data in the catalogue's words otherwise."""
     out = []
     for change in data.get("platform_changes") or []:
         words = catalogue.PLATFORM.get(str(change.get("id")))
-        title, meaning = (str(words[0]), str(words[1])) if words else (
-            str(change.get("title", "")), str(change.get("meaning", "")))
-        out.append({**change, "title": title, "meaning": meaning})
+        if i18n.current() == i18n.SOURCE_LANGUAGE or words is None:
+            out.append(dict(change))
+            continue
+        entry = {**change, "title": str(words[0]), "meaning": str(words[1])}
+        if change.get("data"):
+            entry["data"] = platform_data_words(str(change.get("id")), data)
+        out.append(entry)
     return out
+
+
+def platform_data_words(change: str, data: Mapping[str, Any]) -> str:
+    """How the client's data shows a platform change, rebuilt from run.json's figures in
+    the report's language (the audit writes the sentence in English)."""
+    sections = data.get("sections") or {}
+    windows = _mapping(sections.get("windows")) or {}
+    start, stop = fmt_date(windows.get("date_start")), fmt_date(windows.get("date_stop"))
+    totals = [t for t in windows.get("account_totals") or []
+              if isinstance(t, Mapping) and not t.get("inconsistent")]
+
+    def total(window: str) -> float:
+        return sum(float((t.get("conversions") or {}).get(window) or 0.0) for t in totals)
+
+    gone = [w for w in ("7d_view", "28d_view") if w in (windows.get("unavailable") or [])]
+    if change == "view-windows-gone" and gone and total("1d_view") > 0:
+        return i18n.gettext(
+            "{n} view-through conversions under 1-day view from {start} to {stop}, but Meta "
+            "returned no figures for {windows}.").format(
+            n=fmt_count(total("1d_view")), start=start, stop=stop,
+            windows=", ".join(window_label(w) for w in gone))
+    if change == "click-link-only" and total("1d_ev") > 0:
+        return i18n.gettext(
+            "Meta reports {n} conversions under the 1-day engaged-view window from {start} to "
+            "{stop}: interactions that counted as clicks before the change.").format(
+            n=fmt_count(total("1d_ev")), start=start, stop=stop)
+    if change in ("click-link-only", "unified-attr"):
+        return i18n.gettext("The period of your figures runs across this change, so they are "
+                            "not like-for-like.")
+    if change == "aem-relaxed":
+        evidence = (_mapping(sections.get("priorities")) or {}).get("mode_evidence")
+        if isinstance(evidence, Mapping) and evidence.get("events"):
+            return i18n.gettext(
+                "On {domain}, {n} different events have active ad sets that spent in the last "
+                "28 days: more than the 8-event model allowed, so you are on Meta's relaxed "
+                "model.").format(domain=evidence.get("domain", ""),
+                                 n=fmt_count(len(evidence["events"])))
+        return i18n.gettext("The audit settings put you on Meta's relaxed model.")
+    if change == "system-user-60d":
+        return i18n.gettext("The audit's access for you is a system-user token that expires "
+                            "60 days after it is issued.")
+    return i18n.gettext("Your own data shows this change.")
 
 
 def _finding_line(f: Finding, ctx: Context) -> str:

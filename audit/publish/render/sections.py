@@ -17,7 +17,7 @@ from audit.models import Finding
 from audit.platform import CHANGES
 
 from . import catalogue, charts
-from .formatting import fmt_count, fmt_money, fmt_value
+from .formatting import fmt_count, fmt_date, fmt_money, fmt_value
 from .i18n import gettext as _
 
 
@@ -80,17 +80,36 @@ def event_label(action_type: Any, label: Any) -> str:
 UNIFIED_ATTRIBUTION = str(CHANGES["unified-attr"].date)
 
 
+def break_note(change: str, day: str) -> str:
+    """A change in how Meta counts that falls inside the compared period, in words."""
+    when = fmt_date(day)
+    if change == "unified-attr":
+        return _("The period straddles {date}, when Meta's reports switched to each ad set's "
+                 "own attribution setting: figures before and after are not "
+                 "like-for-like.").format(date=when)
+    if change == "click-link-only":
+        return _("The period straddles {date}, when Meta reportedly started counting only "
+                 "link clicks as clicks (other interactions moved to the 1-day engaged "
+                 "view): click figures before and after are not like-for-like.").format(
+            date=when)
+    return _("The period straddles {date}, when Meta changed how it counts conversions: "
+             "figures before and after are not like-for-like.").format(date=when)
+
+
 def window_notes(raw: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> list[str]:
     """The client report's notes on the comparison, from its figures (run.json's ``notes``
     are the agency's, in English, on the technical page)."""
     notes: list[str] = []
     if not events:
         return notes
-    start, stop = str(raw.get("date_start") or ""), str(raw.get("date_stop") or "")
-    if start and stop and start < UNIFIED_ATTRIBUTION <= stop:
-        notes.append(_("The period straddles 10 June 2025, when Meta's reports switched to "
-                       "each ad set's own attribution setting: figures before and after are "
-                       "not like-for-like."))
+    breaks = raw.get("breaks")
+    if isinstance(breaks, list):
+        notes += [break_note(str(b.get("change")), str(b.get("date")))
+                  for b in breaks if isinstance(b, Mapping)]
+    else:  # a run.json from before the breaks were recorded
+        start, stop = str(raw.get("date_start") or ""), str(raw.get("date_stop") or "")
+        if start and stop and start < UNIFIED_ATTRIBUTION <= stop:
+            notes.append(break_note("unified-attr", UNIFIED_ATTRIBUTION))
     odd = sum(len(e["total"].get("inconsistent") or []) for e in events)
     if odd:
         notes.append(_("{n} rows returned by Meta have windows that do not add up (a shorter "

@@ -4,7 +4,9 @@ Every metric over days ``[a, b]`` is ``round(rate * active_days_up_to(b)) -
 round(rate * active_days_up_to(a - 1))``, so any split of a range sums exactly to the whole.
 Campaign and account rows add up their ad sets; engagement actions (``link_click``,
 ``post_engagement``, ``page_engagement``) come with click and view windows, as real rows do.
-``value`` follows the ad set's attribution setting; when a row aggregates ad sets with
+``value`` follows the ad set's attribution setting (click + view, plus the 1-day engaged
+view, ``1d_ev``, when its ``attribution_spec`` has ``ENGAGED_VIDEO_VIEW``); when a row
+aggregates ad sets with
 different settings the conversion ``value`` is not available (as Graph documents), only the
 explicitly requested windows are.
 """
@@ -54,6 +56,14 @@ def attribution_setting(adset: AdSet) -> tuple[int, int, str]:
     return click, view, label
 
 
+def engaged_view_days(adset: AdSet) -> int:
+    """The ``ENGAGED_VIDEO_VIEW`` window of an ad set's ``attribution_spec`` (0: none)."""
+    for item in adset.fields.get("attribution_spec") or []:
+        if item.get("event_type") == "ENGAGED_VIDEO_VIEW":
+            return int(item.get("window_days", 0))
+    return 0
+
+
 def _active_days(adset: AdSet, day: date, today: date) -> int:
     d = adset.delivery
     start = d.active_from or today
@@ -73,18 +83,19 @@ def _adset_totals(adset: AdSet, since: date, until: date, today: date) -> Totals
                clicks=_scaled(d.clicks_per_day, adset, since, until, today),
                reach=_scaled(d.reach_per_day, adset, since, until, today))
     click, view, label = attribution_setting(adset)
-    t.settings.add(label)
+    ev = engaged_view_days(adset)
+    t.settings.add(label + (f"_{ev}d_ev" if ev else ""))
+    counted = (f"{click}d_click", f"{view}d_view", f"{ev}d_ev")
     for conv in d.conversions:
         counts = {w: _scaled(r, adset, since, until, today) for w, r in conv.windows.items()}
-        counts["value"] = counts.get(f"{click}d_click", 0) + counts.get(f"{view}d_view", 0)
+        counts["value"] = sum(counts.get(w, 0) for w in counted)
         t.actions[conv.action_type] = counts
         if conv.value_per_conversion:
             t.values[conv.action_type] = {
                 w: _scaled(r * conv.value_per_conversion * 100, adset, since, until, today)
                 for w, r in conv.windows.items()}
-            t.values[conv.action_type]["value"] = (
-                t.values[conv.action_type].get(f"{click}d_click", 0)
-                + t.values[conv.action_type].get(f"{view}d_view", 0))
+            t.values[conv.action_type]["value"] = sum(
+                t.values[conv.action_type].get(w, 0) for w in counted)
     if t.clicks:
         # Engagement actions carry click and view windows too in real rows (recorded by other
         # Marketing API clients), though only conversions are meant to be compared by window.

@@ -1,9 +1,12 @@
 """Dataset Quality API: ``GET /{version}/dataset_quality?dataset_id=…&fields=web{…}``.
 
 One ``web`` entry per event that fired in the last 7 days. Events with server (CAPI) traffic
-carry ``event_match_quality``, ``dedupe_key_feedback`` (the spelling the real API, the page's
-examples and the SDK use; ``dedup_key_feedback`` is refused), ``data_freshness`` and ``acr``;
-browser-only events carry ``event_potential_aly_acr_increase`` instead.
+carry ``event_match_quality`` (each match key with its coverage and, where the world gives
+one, ``potential_aly_acr_increase``: keys listed only with an uplift are not sent),
+``dedupe_key_feedback`` (the spelling the real API, the page's examples and the SDK use;
+``dedup_key_feedback`` is refused), ``data_freshness`` and ``acr``; browser-only events
+carry ``event_potential_aly_acr_increase`` instead (server events too when the world sets
+it).
 """
 
 from __future__ import annotations
@@ -79,6 +82,25 @@ def _pick(value: dict[str, Any], children: list[Selection], kind: str) -> dict[s
     return out
 
 
+def _match_keys(event: str, coverage: dict[str, float], uplift: dict[str, float]
+                ) -> list[dict[str, Any]]:
+    """``match_key_feedback``: keys sent (with coverage), then keys only with an uplift."""
+    out: list[dict[str, Any]] = []
+    for key in [*coverage, *(k for k in uplift if k not in coverage)]:
+        entry: dict[str, Any] = {"identifier": key}
+        if key in coverage:
+            entry["coverage"] = {"percentage": coverage[key]}
+        if key in uplift:
+            words = key.replace("_", " ").title()
+            entry["potential_aly_acr_increase"] = {
+                "percentage": uplift[key],
+                "description": f"Similar advertisers who sent valid {words} for {event} saw a "
+                               f"{uplift[key]}% median increase in their existing additional "
+                               "conversions reported."}
+        out.append(entry)
+    return out
+
+
 def _entry(call: Call, pixel: Pixel, event: PixelEvent) -> dict[str, Any] | None:
     browser = sum(hourly(event, "browser", call.now).values())
     server = sum(hourly(event, "server", call.now).values())
@@ -100,9 +122,16 @@ def _entry(call: Call, pixel: Pixel, event: PixelEvent) -> dict[str, Any] | None
         return entry
     entry["event_match_quality"] = {
         "composite_score": q.get("emq", 6.0),
-        "match_key_feedback": [{"identifier": k, "coverage": {"percentage": v}}
-                               for k, v in q.get("match_keys", {}).items()],
+        "match_key_feedback": _match_keys(event.name, q.get("match_keys", {}),
+                                          q.get("key_uplift", {})),
         "diagnostics": q.get("diagnostics", [])}
+    if "potential_acr" in q:
+        pct = q["potential_acr"]
+        entry["event_potential_aly_acr_increase"] = {
+            "percentage": pct,
+            "description": f"Similar advertisers who improved their Conversions API setup for "
+                           f"{event.name} saw a median of {pct}% additional conversions "
+                           "reported."}
     dedup = [{"dedupe_key": key, **{name: {"percentage": pct, "description": DEDUP_TEXT[name]}
                                     for name, pct in zip(DEDUP_TEXT, triple, strict=True)}}
              for key, triple in q.get("dedup", {}).items()]

@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Any
 
-from ..handlers import access, ads, business, insights, misc, pixel, quality, rules
+from ..handlers import access, ads, business, insights, misc, offline, pixel, quality, rules
 from ..world.model import FaultSpec, World
 from . import schema
 from .batch import run_batch
@@ -277,6 +277,8 @@ def _visible(call: Call, node_type: str, node_id: str) -> bool:
         return access.can_see_pixel(token, world.pixels[node_id])
     if node_type == "OwnedDomain":
         return access.can_see_business(world, token, world.domains[node_id].owner_business)
+    if node_type == offline.NODE_TYPE:
+        return offline.visible(world, token, node_id)
     owner: dict[str, Any] = {"Campaign": world.campaigns, "AdSet": world.adsets,
                              "AdRule": world.rules, "CustomConversion": world.custom_conversions,
                              "AdReportRun": world.runtime.report_runs}
@@ -289,10 +291,11 @@ def _dispatch(call: Call, node_type: str, node_id: str, edge: str | None) -> Any
              "AdAccount": ads.account_node, "Campaign": ads.campaign_node,
              "AdSet": ads.adset_node, "CustomConversion": ads.custom_conversion_node,
              "AdRule": rules.rule_node, "AdReportRun": insights.report_node,
-             "OwnedDomain": misc.domain_node}
+             "OwnedDomain": misc.domain_node, offline.NODE_TYPE: offline.node}
     edges = {"Business": business.edge, "AdsPixel": pixel.edge,
              "AdAccount": ads.account_edge, "Campaign": ads.campaign_edge,
-             "AdSet": ads.adset_edge, "AdReportRun": insights.report_edge}
+             "AdSet": ads.adset_edge, "AdReportRun": insights.report_edge,
+             offline.NODE_TYPE: offline.edge}
     if edge is None:
         if call.method == "GET" and node_type in edges:
             return read_with_expansion(call, node_type, node_id, nodes[node_type],

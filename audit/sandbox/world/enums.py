@@ -30,7 +30,8 @@ SDK_ENUMS: dict[str, tuple[str, str]] = {
 }
 
 # Windows the sandbox models with numbers; the other enum values are accepted and return nothing.
-MODELLED_WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view")
+MODELLED_WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view",
+                    "1d_ev")
 # AdsInsights.Level, broadest first (the order decides which level a request may ask for).
 INSIGHTS_LEVELS = ("account", "campaign", "adset", "ad")
 

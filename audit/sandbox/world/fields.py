@@ -46,6 +46,7 @@ NESTED_TYPES = _NestedTypes()
 # Default fields returned when a request has no ``fields`` parameter (``id`` is always added).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "AdsPixel": ("id", "name"),
+    "OfflineConversionDataSet": ("id", "name"),
     "Business": ("id", "name"),
     "User": ("id", "name"),
     "AssignedUser": ("id", "name"),

@@ -1,8 +1,9 @@
 """Load and validate a world file (YAML) into the typed model in ``model.py``.
 
-Top-level keys: ``app``, ``settings``, ``tokens``, ``businesses``, ``pixels``, ``ad_accounts``,
-``faults``, ``domains`` (served by the DNS and web doubles in ``sites/``). The format is
-documented in ``docs/sandbox.md``; errors name the key path.
+Top-level keys: ``app``, ``settings``, ``tokens``, ``businesses``, ``pixels``,
+``offline_event_sets``, ``ad_accounts``, ``faults``, ``domains`` (served by the DNS and
+web doubles in ``sites/``). The format is documented in ``docs/sandbox.md``; errors name
+the key path.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yaml
 
 from . import fields as F
 from .load_ads import parse_ad_account
+from .load_offline import parse_offline_set
 from .load_pixels import parse_pixel
 from .load_sites import parse_sites
 from .model import (
@@ -46,7 +48,8 @@ from .validate import (
     req,
 )
 
-_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults", "domains")
+_TOP = ("app", "settings", "tokens", "businesses", "pixels", "ad_accounts", "faults", "domains",
+        "offline_event_sets")
 _SCOPES_KNOWN = ("ads_read", "ads_management", "business_management", "pages_show_list",
                  "pages_read_engagement", "read_insights", "catalog_management",
                  "public_profile", "email")
@@ -101,6 +104,10 @@ def parse_world(data: Any) -> World:
         pixel = parse_pixel(raw, now, f"pixels[{i}]")
         _claim_id(world, pixel.id, f"pixels[{i}].id")
         world.pixels[pixel.id] = pixel
+    for i, raw in enumerate(as_list(root.get("offline_event_sets"), "offline_event_sets")):
+        offline = parse_offline_set(raw, now, f"offline_event_sets[{i}]")
+        _claim_id(world, offline.id, f"offline_event_sets[{i}].id")
+        world.offline_event_sets[offline.id] = offline
     for i, raw in enumerate(as_list(root.get("ad_accounts"), "ad_accounts")):
         parse_ad_account(world, raw, now, f"ad_accounts[{i}]", _claim_id)
     for i, raw in enumerate(as_list(root.get("faults"), "faults")):
@@ -230,8 +237,9 @@ def _parse_token(raw: Any, now: datetime, path: str) -> Token:
         declined=as_str_list(data.get("declined"), f"{path}.declined"),
         issued_at=as_time(data.get("issued", "-30d"), now, f"{path}.issued"),
         expires_at=None if expires == "never" else as_time(expires, now, f"{path}.expires"),
-        data_access_expires_at=as_time(data.get("data_access_expires", "+90d"), now,
-                                       f"{path}.data_access_expires"),
+        # "never": debug_token reports data_access_expires_at 0, as for expires_at
+        data_access_expires_at=None if data.get("data_access_expires") == "never" else as_time(
+            data.get("data_access_expires", "+90d"), now, f"{path}.data_access_expires"),
         valid=as_bool(data.get("valid", True), f"{path}.valid"),
         businesses=None if businesses is None else [
             as_id(b, f"{path}.businesses[{i}]")
@@ -346,6 +354,13 @@ def _check_references(world: World) -> None:
                 raise fail(f"{where}.ad_accounts", f"unknown ad account {account_id!r}")
             if pixel.id not in world.ad_accounts[account_id].pixels:
                 world.ad_accounts[account_id].pixels.append(pixel.id)
+    for offline in world.offline_event_sets.values():
+        where = f"offline_event_sets[{offline.id}]"
+        if offline.owner_business and offline.owner_business not in world.businesses:
+            raise fail(f"{where}.owner_business", f"unknown business {offline.owner_business!r}")
+        for account_id in offline.ad_accounts:
+            if account_id not in world.ad_accounts:
+                raise fail(f"{where}.ad_accounts", f"unknown ad account {account_id!r}")
     for account in world.ad_accounts.values():
         for pixel_id in account.pixels:
             if pixel_id not in world.pixels:

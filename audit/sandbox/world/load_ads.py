@@ -143,11 +143,16 @@ def _adset(world: World, account: AdAccount, campaign: Campaign, raw: Any, now: 
         if "custom_event_type" in promoted:
             as_enum(promoted["custom_event_type"], E.CUSTOM_EVENT_TYPES,
                     f"{ppath}.custom_event_type")
-        for key in ("pixel_id", "application_id", "custom_conversion_id"):
+        for key in ("pixel_id", "application_id", "custom_conversion_id",
+                    "offline_conversion_data_set_id"):
             if key in promoted:
                 promoted[key] = as_id(promoted[key], f"{ppath}.{key}")
         if "pixel_id" in promoted and promoted["pixel_id"] not in world.pixels:
             raise fail(f"{ppath}.pixel_id", f"unknown pixel {promoted['pixel_id']!r}")
+        offline = promoted.get("offline_conversion_data_set_id")
+        if offline is not None and offline not in world.offline_event_sets:
+            raise fail(f"{ppath}.offline_conversion_data_set_id",
+                       f"unknown offline event set {offline!r}")
     spec = as_list(extra.setdefault("attribution_spec", [
         {"event_type": "CLICK_THROUGH", "window_days": 7},
         {"event_type": "VIEW_THROUGH", "window_days": 1}]), f"{path}.attribution_spec")
@@ -214,10 +219,21 @@ def _custom_conversion(world: World, account: AdAccount, raw: Any, now: datetime
         if pixel_id not in world.pixels:
             raise fail(f"{path}.pixel", f"unknown pixel {pixel_id!r}")
         extra["pixel"] = {"id": pixel_id}
+    if "offline_conversion_data_set" in extra:
+        set_id = as_id(extra["offline_conversion_data_set"],
+                       f"{path}.offline_conversion_data_set")
+        if set_id not in world.offline_event_sets:
+            raise fail(f"{path}.offline_conversion_data_set",
+                       f"unknown offline event set {set_id!r}")
+        extra["offline_conversion_data_set"] = {
+            "id": set_id, "name": world.offline_event_sets[set_id].name}
+    if "is_unavailable" in extra:
+        as_bool(extra["is_unavailable"], f"{path}.is_unavailable")
     if isinstance(extra.get("rule"), (dict, list)):
         extra["rule"] = json.dumps(extra["rule"], separators=(",", ":"))
     extra.setdefault("event_source_type", "pixel")
     extra.setdefault("is_archived", False)
+    extra.setdefault("is_unavailable", False)
     world.custom_conversions[cc_id] = CustomConversion(
         id=cc_id, account_id=account.id, name=as_str(req(data, "name", path), f"{path}.name"),
         fields=extra)

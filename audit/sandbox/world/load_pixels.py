@@ -31,8 +31,8 @@ _SPECIAL = ("id", "name", "owner_business", "last_fired", "shared_with", "assign
             "ad_accounts", "hosts", "events", "da_checks", "dataset_quality")
 _EVENT_KEYS = ("browser_per_day", "server_per_day", "last_fired", "server_last_fired", "hosts",
                "url_path", "quality")
-_QUALITY_KEYS = ("emq", "match_keys", "diagnostics", "coverage", "coverage_goal", "dedup",
-                 "freshness", "acr", "potential_acr")
+_QUALITY_KEYS = ("emq", "match_keys", "key_uplift", "diagnostics", "coverage",
+                 "coverage_goal", "dedup", "freshness", "acr", "potential_acr")
 _TIME_FIELDS = ("creation_time", "last_upload_app_changed_time", "event_time_max",
                 "event_time_min")
 _DEFAULT_PATHS = {
@@ -171,6 +171,9 @@ def _quality(raw: Any, path: str) -> dict[str, Any] | None:
         out["emq"] = emq
     keys = as_map(data.get("match_keys"), f"{path}.match_keys")
     out["match_keys"] = {k: _pct(v, f"{path}.match_keys.{k}") for k, v in keys.items()}
+    # Per match key: Meta's potential_aly_acr_increase (a key listed only here is not sent).
+    uplift = as_map(data.get("key_uplift"), f"{path}.key_uplift")
+    out["key_uplift"] = {k: _pct(v, f"{path}.key_uplift.{k}") for k, v in uplift.items()}
     for key in ("coverage", "coverage_goal", "acr", "potential_acr"):
         if data.get(key) is not None:
             out[key] = _pct(data[key], f"{path}.{key}")

@@ -193,6 +193,17 @@ class CustomConversion:
 
 
 @dataclass
+class OfflineEventSet:
+    """An ``OfflineConversionDataSet`` (offline event set; its API was shut down in May 2025)."""
+
+    id: str
+    name: str
+    owner_business: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+    ad_accounts: list[str] = field(default_factory=list)  # attached: its shared_accounts
+
+
+@dataclass
 class Rule:
     """An automated rule (``AdRule``); edit it through ``srv.state.rules[id]``."""
 
@@ -323,6 +334,7 @@ class World:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     adsets: dict[str, AdSet] = field(default_factory=dict)
     custom_conversions: dict[str, CustomConversion] = field(default_factory=dict)
+    offline_event_sets: dict[str, OfflineEventSet] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     faults: list[FaultSpec] = field(default_factory=list)
     sites: dict[str, Site] = field(default_factory=dict)  # by lower-case domain name
@@ -340,6 +352,7 @@ class World:
             (self.rules, "AdRule"),
             (self.custom_conversions, "CustomConversion"),
             (self.domains, "OwnedDomain"),
+            (self.offline_event_sets, "OfflineConversionDataSet"),
         ]
         for table, name in tables:
             if node_id in table:

@@ -141,6 +141,8 @@ ACME_COM: dict[str, Any] = {
     f"adaccount/{ACT}/adsets": [adset(1, "PURCHASE"), adset(2, "LEAD")]}
 NINE = ("Purchase", "Lead", "AddToCart", "ViewContent", "Search", "Contact", "Schedule",
         "Subscribe", "StartTrial")
+NINE_TYPES = ("PURCHASE", "LEAD", "ADD_TO_CART", "CONTENT_VIEW", "SEARCH", "CONTACT", "SCHEDULE",
+              "SUBSCRIBE", "START_TRIAL")  # the promoted_object names of NINE
 TOKEN = {"token_env": "ACME_TOKEN"}  # the token findings' resource id
 DENIED = "could not be read (permission error 200)"
 
@@ -304,12 +306,68 @@ CAPI = [
              Purchase={"event_match_quality": {"composite_score": 7.5}})},
          {"p1:Purchase": WARN}, {"p1:Purchase": "7.5/10, below 8.0"},
          params={"min_match_quality": 8}),
+    # email is sent with 95% of events (not missing); phone with 12% (+12); external_id not
+    # at all (+15); fbp has no uplift. Ranked: external_id (15), then phone (12).
+    Case("capi_event_match_quality", "poor_match_with_key_uplift",
+         {**ONE_PIXEL, "pixel/p1/dataset_quality": dq(Lead={"event_match_quality": {
+             "composite_score": 4.8, "match_key_feedback": [
+                 {"identifier": "email", "coverage": {"percentage": 95},
+                  "potential_aly_acr_increase": {"percentage": 20}},
+                 {"identifier": "phone", "coverage": {"percentage": 12},
+                  "potential_aly_acr_increase": {"percentage": 12}},
+                 {"identifier": "external_id", "potential_aly_acr_increase": {"percentage": 15}},
+                 {"identifier": "fbp", "coverage": {"percentage": 50}}]}})},
+         {"p1:Lead": WARN},
+         {"p1:Lead": "event match quality 4.8/10, below 6.0. Sending the customer's ID in your "
+                     "own systems (hashed) would help most: Meta estimates +15% attributed "
+                     "conversions."}),
     Case("capi_event_match_quality", "one_pixel_unavailable",
          {**ONE_PIXEL, "pixel/p1/dataset_quality": failed("p1/dataset_quality"),
           "pixel/p2": px("p2"), "pixel/p2/dataset_quality": dq(
               Purchase={"event_match_quality": {"composite_score": 8}})},
          {"p1": SKIPPED, "p2:Purchase": PASS},
          {"p1": "Dataset Quality API unavailable for Pixel p1 (p1) (permission error 200)"}),
+]
+
+
+OFFLINE_SET = {"id": "os1", "name": "Store sales", "last_fired_time": "2025-05-13T20:00:00+0000"}
+IN_STORE = {"id": "c9", "name": "In-store purchase", "custom_event_type": "PURCHASE",
+            "offline_conversion_data_set": {"id": "os1"}, "action_source_type": "physical_store"}
+
+OFFLINE = [
+    Case("capi_offline_set_migrated", "nothing_points_at_one",
+         {f"adaccount/{ACT}/adsets": [adset(1)], f"adaccount/{ACT}/customconversions": []},
+         {CLIENT_ID: PASS},
+         {CLIENT_ID: "No custom conversion or ad set relies on an offline event set."}, ACCOUNT),
+    # Ad set 1 optimises for the set directly and spent 300; c9 is built on it; the set is
+    # still shared with act_1 (the only client account in shared_accounts).
+    Case("capi_offline_set_migrated", "optimised_for",
+         {f"adaccount/{ACT}/adsets": [{"id": "1", "name": "Store buyers",
+                                       "effective_status": "ACTIVE", "promoted_object": {
+                                           "offline_conversion_data_set_id": "os1",
+                                           "custom_event_type": "PURCHASE"}}],
+          f"adaccount/{ACT}/adset_spend": [{"adset_id": "1", "spend": "300"}],
+          f"adaccount/{ACT}/customconversions": [IN_STORE],
+          "offline_set/os1": OFFLINE_SET,
+          "offline_set/os1/shared_accounts": [{"id": "act_1", "account_id": "1"},
+                                              {"id": "act_77", "account_id": "77"}]},
+         {"os1": FAIL},
+         {"os1": "The offline event set Store sales (os1) is still used: 1 ad set optimises "
+                 "for it (300.00 spent in 28 days), custom conversion In-store purchase is "
+                 "built on it and it is still attached to ad account act_1. Meta shut offline "
+                 "event sets down on 14 May 2025"}, ACCOUNT),
+    # Only a custom conversion (used by no ad set) points at it; the set's own node and its
+    # accounts could not be read, so its name is unknown and the id labels it.
+    Case("capi_offline_set_migrated", "custom_conversion_only",
+         {f"adaccount/{ACT}/adsets": [adset(1)],
+          f"adaccount/{ACT}/customconversions": [IN_STORE],
+          "offline_set/os1": failed("os1"), "offline_set/os1/shared_accounts": failed("os1")},
+         {"os1": WARN},
+         {"os1": "The offline event set os1 is still in use: custom conversion In-store "
+                 "purchase is built on it."}, ACCOUNT),
+    Case("capi_offline_set_migrated", "adsets_unreadable",
+         {f"adaccount/{ACT}/adsets": failed("act_1/adsets")},
+         {CLIENT: SKIPPED}, {CLIENT: f"Skipped: GET /act_1/adsets {DENIED}"}, ACCOUNT),
 ]
 
 
@@ -330,6 +388,16 @@ DOMAINS = [
          {**HOSTS, "business/owned_domains": []},
          {"acme.co.uk": WARN}, {"acme.co.uk": "(AEM mode relaxed"},
          client={"aem_mode": "relaxed"}),
+    # auto, with the data showing the relaxed model (nine delivering events on www.acme.com):
+    # an unverified domain is a warning there too, as when relaxed is configured.
+    Case("domains_traffic_verified", "not_verified_auto_shown_relaxed", {
+        "pixel/p1": px(), "pixel/p1/stats/host": stats(("www.acme.com", 100)),
+        "pixel/p1/stats/event": stats(*[(e, 100) for e in NINE]),
+        f"adaccount/{ACT}/adsets": [adset(i, kind) for i, kind in enumerate(NINE_TYPES, 1)],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": str(i), "spend": "10"}
+                                         for i in range(1, 10)],
+        "business/owned_domains": []},
+         {"acme.com": WARN}, {"acme.com": "(AEM mode relaxed"}, ACCOUNT),
     # owned_domains is only used: each domain is skipped, the check is not.
     Case("domains_traffic_verified", "owned_domains_unreadable",
          {**HOSTS, "business/owned_domains": failed("owned_domains", kind="unsupported",
@@ -452,6 +520,43 @@ EVENTS = [
 ]
 
 
+def _cc(unavailable: object = None, **fields: Any) -> dict[str, Any]:
+    """A custom conversion c1 (is_unavailable as given; omitted when None)."""
+    flag = {} if unavailable is None else {"is_unavailable": unavailable}
+    return {"id": "c1", "name": "Credit score 700+", "custom_event_type": "LEAD", **flag,
+            **fields}
+
+
+CC_SETS = {f"adaccount/{ACT}/adsets": [adset(1, custom_conversion_id="c1"),
+                                       adset(2, custom_conversion_id="c1", status="PAUSED"),
+                                       adset(3, custom_conversion_id="c2", status="PAUSED")],
+           f"adaccount/{ACT}/adset_spend": [{"adset_id": "1", "spend": "200"},
+                                            {"adset_id": "2", "spend": "50"}]}
+
+CONVERSIONS = [
+    # Ad sets 1 (active, 200) and 2 (paused, but spent 50) use c1; 3 (paused, no spend)
+    # does not count. Spend at stake: 250.
+    Case("events_custom_conversion_available", "flagged",
+         {**CC_SETS, f"adaccount/{ACT}/customconversions": [_cc(True)]},
+         {"c1": FAIL},
+         {"c1": "Meta has flagged the custom conversion Credit score 700+ as unavailable, as "
+                "it does with custom conversions that suggest health or financial "
+                "information: 2 ad set(s) optimise for it (250.00 spent in 28 days)"}, ACCOUNT),
+    Case("events_custom_conversion_available", "not_flagged",
+         {**CC_SETS, f"adaccount/{ACT}/customconversions": [_cc(False)]},
+         {"c1": PASS}, {"c1": "Custom conversion Credit score 700+ (2 ad set(s) optimise for "
+                              "it) is not flagged by Meta."}, ACCOUNT),
+    Case("events_custom_conversion_available", "flag_not_reported",
+         {**CC_SETS, f"adaccount/{ACT}/customconversions": [_cc()]},
+         {"c1": SKIPPED}, {"c1": "Meta did not say whether custom conversion Credit score "
+                                 "700+ is restricted."}, ACCOUNT),
+    Case("events_custom_conversion_available", "custom_conversions_unreadable",
+         {**CC_SETS, f"adaccount/{ACT}/customconversions": failed("act_1/customconversions")},
+         {CLIENT: SKIPPED}, {CLIENT: f"Skipped: GET /act_1/customconversions {DENIED}"},
+         ACCOUNT),
+]
+
+
 # ------------------------------------------------------------------ pixels
 
 PIXELS = [
@@ -509,6 +614,29 @@ PRIORITIES = [
     Case("priorities_adsets_within_top8", "excluded_event_in_use_relaxed", ACME_COM,
          {"acme.com": PASS}, {"acme.com": "On the relaxed model nothing is paused"},
          {**ACCOUNT, "aem_mode": "relaxed", "priorities": {"exclude": ["Lead"]}}),
+    # Nine events on www.acme.com, each with an active ad set that spent 10: more than the 8
+    # the 8-event model allowed, so auto means relaxed; one event is left out of the 8 but
+    # nothing is paused.
+    Case("priorities_adsets_within_top8", "auto_with_relaxed_evidence", {
+        "pixel/p1": px(), "pixel/p1/stats/host": stats(("www.acme.com", 100)),
+        "pixel/p1/stats/event": stats(*[(e, 100) for e in NINE]),
+        f"adaccount/{ACT}/adsets": [adset(i, kind) for i, kind in enumerate(NINE_TYPES, 1)],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": str(i), "spend": "10"}
+                                         for i in range(1, 10)]},
+         {"acme.com": PASS},
+         {"acme.com": "On the relaxed model (this audit's data shows the account is on it: "
+                      "more than 8 events have delivering ad sets on one domain) nothing is "
+                      "paused"}, ACCOUNT),
+    # The same, but the ninth ad set spent nothing: 8 delivering events are no evidence, so
+    # the limit stays a possibility.
+    Case("priorities_adsets_within_top8", "auto_without_evidence", {
+        "pixel/p1": px(), "pixel/p1/stats/host": stats(("www.acme.com", 100)),
+        "pixel/p1/stats/event": stats(*[(e, 100) for e in NINE]),
+        f"adaccount/{ACT}/adsets": [adset(i, kind) for i, kind in enumerate(NINE_TYPES, 1)],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": str(i), "spend": "10"}
+                                         for i in range(1, 9)]},
+         {"acme.com": WARN}, {"acme.com": "If the account is still on the 8-event model they "
+                                          "would be paused."}, ACCOUNT),
     Case("priorities_adsets_within_top8", "adsets_unreadable",
          {**ACME_COM, f"adaccount/{ACT}/adsets": failed("act_1/adsets")},
          {CLIENT: SKIPPED}, {CLIENT: f"Skipped: GET /act_1/adsets {DENIED}"}, ACCOUNT),
@@ -589,7 +717,30 @@ RULES = [
 
 TOKENS = [
     Case("token_access_valid", "never_expires", {"token/debug": debug(expires_at=0)},
-         {"ACME_TOKEN": PASS}, {"ACME_TOKEN": "valid and does not expire"}, TOKEN),
+         {"ACME_TOKEN": PASS}, {"ACME_TOKEN": "valid and never expires"}, TOKEN),
+    # Both expiries 0: "never" for each, so nothing counts towards the soonest expiry.
+    Case("token_access_valid", "never_expires_nor_data_access",
+         {"token/debug": debug(expires_at=0, data_access_expires_at=0)},
+         {"ACME_TOKEN": PASS}, {"ACME_TOKEN": "The access token is valid and never expires."},
+         TOKEN),
+    # expires_at 0 is "never", but data access ends in 5 days (NOW + 5 = 2026-12-03).
+    Case("token_access_valid", "never_expires_but_data_access_does",
+         {"token/debug": debug(expires_at=0, data_access_expires_at=in_days(5))},
+         {"ACME_TOKEN": WARN}, {"ACME_TOKEN": "expires in 5 day(s), on 2026-12-03: renew it"},
+         TOKEN),
+    # Issued 55 days before NOW, expiring 5 days after: a 60-day system-user token.
+    Case("token_access_valid", "sixty_day_system_user_near_expiry",
+         {"token/debug": debug(issued_at=in_days(-55), expires_at=in_days(5))},
+         {"ACME_TOKEN": WARN},
+         {"ACME_TOKEN": "The access token (a system-user token that expires every 60 days) "
+                        "expires in 5 day(s), on 2026-12-03: refresh it before the next "
+                        "scheduled run."}, TOKEN),
+    # Issued 10 days ago, 50 days left (NOW + 50 = 2027-01-17).
+    Case("token_access_valid", "sixty_day_system_user_far_from_expiry",
+         {"token/debug": debug(issued_at=in_days(-10), expires_at=in_days(50))},
+         {"ACME_TOKEN": PASS},
+         {"ACME_TOKEN": "valid until 2027-01-17 (50 days). It is a 60-day system-user token: "
+                        "refresh it before then."}, TOKEN),
     # NOW + 60 days = 2027-01-27.
     Case("token_access_valid", "valid_60_days", {"token/debug": debug(expires_at=in_days(60))},
          {"ACME_TOKEN": PASS}, {"ACME_TOKEN": "valid until 2027-01-27 (60 days)"}, TOKEN),
@@ -666,20 +817,57 @@ WINDOWS = [
          {f"adaccount/{ACT}/insights/campaign": [purchases(**{
              "28d_click": 100, "7d_click": 50, "1d_view": 10})]},
          {TOTAL: PASS}, client=ACCOUNT, params={"warn_drop_percent": 50}),
+    # The same row over 2026-02-15 to 2026-03-14: across the (configurable, reported)
+    # click redefinition of 2026-03-01, so not like-for-like.
+    Case("windows_conversions_drop", "period_across_click_redefinition",
+         {f"adaccount/{ACT}/insights/campaign": [{
+             **purchases(**{"28d_click": 40, "7d_click": 36, "1d_view": 4}),
+             "date_start": "2026-02-15", "date_stop": "2026-03-14"}]},
+         {TOTAL: PASS}, {TOTAL: "(-9%). The period includes 2026-03-01, when Meta changed how "
+                                "it counts conversions, so this is not a like-for-like "
+                                "comparison."}, ACCOUNT),
+    # The date is configurable: on 2026-03-20 it falls outside the period.
+    Case("windows_conversions_drop", "click_redefinition_date_from_config",
+         {f"adaccount/{ACT}/insights/campaign": [{
+             **purchases(**{"28d_click": 40, "7d_click": 36, "1d_view": 4}),
+             "date_start": "2026-02-15", "date_stop": "2026-03-14"}]},
+         {TOTAL: PASS}, {TOTAL: "under 7-day click + 1-day view (-9%)."},
+         {**ACCOUNT, "click_redefined_on": "2026-03-20"}),
     Case("windows_conversions_drop", "28d_click_missing",
          {f"adaccount/{ACT}/insights/campaign": [purchases(**{"7d_click": 9, "1d_view": 3})]},
          {TOTAL: SKIPPED}, {TOTAL: "28d_click unavailable"}, ACCOUNT),
 
+    # The default standard is Meta's default today: 7-day click + 1-day view + 1-day
+    # engaged view (ENGAGED_VIDEO_VIEW, 1 day).
     Case("windows_adset_attribution_supported", "standard",
+         {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 7), ("VIEW_THROUGH", 1),
+                                                  ("ENGAGED_VIDEO_VIEW", 1))]},
+         {"s1": PASS}, {"s1": "uses the agency standard 7-day click + 1-day view + 1-day "
+                              "engaged view"}, ACCOUNT),
+    # Meta's own default passes even when the agency configured another standard.
+    Case("windows_adset_attribution_supported", "meta_default_beside_another_standard",
+         {f"adaccount/{ACT}/adsets": [attribution(("ENGAGED_VIDEO_VIEW", 1),
+                                                  ("VIEW_THROUGH", 1), ("CLICK_THROUGH", 7))]},
+         {"s1": PASS}, {"s1": "uses Meta's default attribution (7-day click + 1-day view + "
+                              "1-day engaged view), which is always acceptable"},
+         client=ACCOUNT, params={"standard": ["1d_view", "7d_click"]}),
+    # The 2021-2026 default, without engaged view: an old standard.
+    Case("windows_adset_attribution_supported", "old_default",
          {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 7), ("VIEW_THROUGH", 1))]},
-         {"s1": PASS}, {"s1": "uses the standard 1d_view + 7d_click"}, ACCOUNT),
+         {"s1": WARN}, {"s1": "uses 7-day click + 1-day view (Meta's default before the 1-day "
+                              "engaged view joined it in March 2026), not the agency standard "
+                              "7-day click + 1-day view + 1-day engaged view."}, ACCOUNT),
+    Case("windows_adset_attribution_supported", "old_default_as_the_agency_standard",
+         {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 7), ("VIEW_THROUGH", 1))]},
+         {"s1": PASS}, {"s1": "uses the agency standard 7-day click + 1-day view."},
+         client=ACCOUNT, params={"standard": ["7d_click", "1d_view"]}),
     Case("windows_adset_attribution_supported", "retired_window",
          {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 28))]},
-         {"s1": FAIL}, {"s1": "uses retired attribution windows: 28d_click"}, ACCOUNT),
+         {"s1": FAIL}, {"s1": "uses attribution windows Meta retired: 28-day click"}, ACCOUNT),
     Case("windows_adset_attribution_supported", "not_the_standard",
          {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 1))]},
-         {"s1": WARN}, {"s1": "uses 1d_click, not the agency standard 1d_view + 7d_click"},
-         ACCOUNT),
+         {"s1": WARN}, {"s1": "uses 1-day click, not the agency standard 7-day click + 1-day "
+                              "view + 1-day engaged view"}, ACCOUNT),
     Case("windows_adset_attribution_supported", "standard_from_config",
          {f"adaccount/{ACT}/adsets": [attribution(("CLICK_THROUGH", 1))]},
          {"s1": PASS}, client=ACCOUNT, params={"standard": ["1d_click"]}),
@@ -708,5 +896,6 @@ WINDOWS = [
 ]
 
 
-CASES: list[Case] = [*ACCESS, *CAPI, *DOMAINS, *EVENTS, *PIXELS, *PRIORITIES, *RULES, *TOKENS,
+CASES: list[Case] = [*ACCESS, *CAPI, *OFFLINE, *CONVERSIONS, *DOMAINS, *EVENTS, *PIXELS,
+                     *PRIORITIES, *RULES, *TOKENS,
                      *WINDOWS]
