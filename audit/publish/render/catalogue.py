@@ -8,7 +8,10 @@ id, lets checks evolve without rewording the report, and gives translators one m
 every string here is a lazy gettext message (``_``, ``ngettext``), translated when a
 report is rendered, in the client's language (:mod:`.i18n`; the catalogues are in
 ``audit/publish/locale``). Click paths name the menus as Meta shows them in English;
-each catalogue renders them as Meta's interface does in its language.
+each catalogue renders them as Meta's interface does in its language. What the audit
+itself words in English (each object's sentence and steps, the platform changes) is shown
+as written in an English report; :mod:`.details` and :data:`PLATFORM` give the other
+languages the same content.
 """
 
 from __future__ import annotations
@@ -465,8 +468,8 @@ OPERATORS = {"GREATER_THAN": ">", "LESS_THAN": "<", "EQUAL": "=", "NOT_EQUAL": "
              "NOT_IN": _("not in")}
 AND = _("and")
 
-# The dated platform changes the checks rest on, in plain words, by their id
-# (audit/platform.py keeps the agency's technical wording).
+# The dated platform changes the checks rest on, by their id: the translators' source for
+# reports in other languages (the English report shows audit/platform.py's own words).
 PLATFORM = {
     "ios14-att": (
         _("iOS 14.5: Apple's App Tracking Transparency"),
