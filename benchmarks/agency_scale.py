@@ -51,8 +51,10 @@ def _rule(rule_id: str) -> dict[str, Any]:
             "schedule_spec": {"schedule_type": "DAILY"}}
 
 
-def _account(i: int, k: int, biz: str, px: list[str], adsets: int) -> dict[str, Any]:
-    act = f"act_{100000000000 + 1000 * i + k}"
+def _account(i: int, k: int, accounts: int, biz: str, px: list[str], adsets: int
+             ) -> dict[str, Any]:
+    # The sandbox derives campaign and ad set ids from an account id's last five digits.
+    act = f"act_{100000000000 + accounts * i + k}"
     return {
         "id": act, "name": f"Client {i:04d} account {k}", "owner_business": biz,
         "agencies": [AGENCY], "pixels": px, "currency": "AUD", "timezone_offset_hours_utc": 10,
@@ -83,7 +85,7 @@ def client_world(i: int, pixels: int, accounts: int, adsets: int
     business = {"id": biz, "name": f"Client {i:04d} Pty Ltd", "verification_status": "verified",
                 "owned_domains": [{"id": f"{310000000000000 + i}", "domain_name": domain,
                                    "status": "verified"}]}
-    acts = [_account(i, k, biz, px, max(PER_CAMPAIGN, adsets // accounts))
+    acts = [_account(i, k, accounts, biz, px, max(PER_CAMPAIGN, adsets // accounts))
             for k in range(accounts)]
     pixel_list = [{
         "id": pid, "name": f"Client {i:04d} pixel {k}", "owner_business": biz,
@@ -224,8 +226,8 @@ def main() -> None:
         runs.append(measure("batched, 4 clients at a time (default)", world, config, small))
         runs.append(measure("plain: unbatched, one client at a time", world, config, small,
                             use_batch=False, concurrency=1))
-    print(f"\n{args.clients} clients x {args.pixels} pixels x {args.accounts} ad accounts x {args.adsets} "
-          f"ad sets, {args.latency_ms} ms latency per HTTP request\n")
+    print(f"\n{args.clients} clients x {args.pixels} pixels x {args.accounts} ad accounts x "
+          f"{args.adsets} ad sets, {args.latency_ms} ms latency per HTTP request\n")
     print(f"{'mode':<40}{'clients':>8}{'seconds':>9}{'HTTP/client':>12}{'reads':>8}"
           f"{'clients/min':>12}{'peak RSS MiB':>13}{'CPU ms/client':>14}")
     for r in runs:

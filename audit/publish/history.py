@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,7 @@ class History:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
@@ -259,6 +260,20 @@ class History:
             out[data["client"]] = (RunRow(**data), summary if isinstance(summary, dict)
                                    else None)
         return out
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the database's write lock while the caller reads and acts on what it read.
+
+        Processes sharing the database (shards) rebuild the index under it: each one records
+        its runs first, so whichever rebuilds last has seen every recorded run.
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                self._db.commit()
 
     def prune(self, client: str, keep: int) -> list[RunRow]:
         """Forget all but the client's ``keep`` latest runs (at least one); returns them.

@@ -211,6 +211,14 @@ class Writer:
         first; it is streamed from each run's archived findings.csv, so memory does not grow
         with the number of clients.
         """
+        if self.history is None:
+            return self._write_index(run_id, clients, current, agency, now)
+        with self.history.exclusive():
+            return self._write_index(run_id, clients, current, agency, now)
+
+    def _write_index(self, run_id: str, clients: Sequence[tuple[str, str]],
+                     current: Mapping[str, IndexEntry], agency: Mapping[str, Any],
+                     now: datetime | None) -> dict[str, Path]:
         entries = {**self.recorded_entries(), **current}
         rows: list[dict[str, Any]] = []
         for slug, name in clients:
