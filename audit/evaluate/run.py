@@ -7,7 +7,6 @@ reading and writing) is :mod:`audit.publish.runfile`.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
+from audit.files import compact_json
 from audit.models import CollectionError, Finding, Severity, Status
 from audit.platform import changes_for
 from audit.redact import redact, redact_obj
@@ -119,12 +119,11 @@ class RunResult:
     def to_json(self) -> str:
         """run.json as text (credentials scrubbed in one pass over the text).
 
-        Compact on purpose: with ``indent`` the json module falls back to its pure-Python
+        Compact on purpose: indented, the json module falls back to its pure-Python
         encoder, which cost more CPU per client than the rest of writing a run
         (``python -m json.tool run.json`` shows it indented).
         """
-        return redact(json.dumps(self._plain(), ensure_ascii=False,
-                                 separators=(",", ":"))) + "\n"
+        return redact(compact_json(self._plain())) + "\n"
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:

@@ -282,6 +282,11 @@ class History:
         the same time never see half a run; the caller deletes the archived files after.
         """
         keep = max(1, keep)
+        with self._lock:
+            count = self._db.execute("SELECT COUNT(*) FROM runs WHERE client=?",
+                                     (client,)).fetchone()[0]
+        if count <= keep:  # the usual case: no write, no lock
+            return []
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             rows = [RunRow(**dict(r)) for r in self._db.execute(

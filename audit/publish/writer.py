@@ -25,7 +25,7 @@ import jinja2
 from audit.collect.snapshot import Snapshot
 from audit.evaluate.assemble import Evaluation
 from audit.evaluate.run import RunResult
-from audit.files import write_chunks_atomic, write_text_atomic
+from audit.files import link_atomic, write_chunks_atomic, write_text_atomic
 from audit.publish.history import History, RunRow
 from audit.publish.render import (
     Branding,
@@ -80,6 +80,7 @@ def compiled_environment(templates_dir: Path | None) -> jinja2.Environment:
     env = environment(templates_dir)
     for name in env.list_templates():
         env.get_template(name)
+    env.auto_reload = False  # compiled once: no stat() of every template on every render
     return env
 
 
@@ -114,7 +115,8 @@ class Writer:
         slug = snap.record.slug
         files = SnapshotFiles(self.client_dir(slug) / "snapshot.json",
                               self.archive_dir(slug, run_id) / "snapshot.json")
-        snap.save(files.archive, files.latest)
+        snap.save(files.archive)
+        link_atomic(files.archive, files.latest)
         return files
 
     def write_client(self, evaluation: Evaluation) -> WrittenClient:
@@ -131,10 +133,10 @@ class Writer:
         if self.history is not None:
             changes = self.history.changes(slug, run.run_id, run.findings, evaluation.assets)
             run.sections["changes"] = changes.to_dict()
-        save_run(run, archive / "run.json", folder / "run.json")
-        csv_text = findings_csv(run.findings)
-        for path in (archive / "findings.csv", folder / "findings.csv"):
-            write_text_atomic(path, csv_text)
+        save_run(run, archive / "run.json")
+        write_text_atomic(archive / "findings.csv", findings_csv(run.findings))
+        for name in ("run.json", "findings.csv"):
+            link_atomic(archive / name, folder / name)
         summary = ClientSummary.from_run(run)
         if self.history is not None:
             self.history.record(RunRow(
