@@ -238,10 +238,13 @@ class NetworkConfig(_Strict):
 
 
 class OutputConfig(_Strict):
-    """Where reports, snapshots and history go."""
+    """Where reports, snapshots and history go (relative paths start at the config's folder)."""
 
     directory: Path = Path("reports/output")
     history_db: Path | None = None  # default: <directory>/history.sqlite
+    # Runs kept per client (archive folder and history rows together); the latest is always
+    # kept. 20 weekly runs are about five months of trend.
+    keep_runs: int = Field(default=20, ge=1, le=100000)
 
 
 class ReportConfig(_Strict):
@@ -262,6 +265,52 @@ class ReportConfig(_Strict):
                                                                ".gif", ".webp"):
             raise ValueError(f'"{value}" must be an image file (.png, .jpg, .svg, .gif, .webp)')
         return value
+
+
+Threshold = Literal["critical", "high", "medium", "low", "info"]
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def _alert_url(value: Any) -> str:
+    if not isinstance(value, str) or not _URL_SCHEME.match(value.strip()):
+        # Never echo the value: alert URLs carry webhook tokens and passwords.
+        raise ValueError("must be an Apprise URL such as json://host:port/path, "
+                         "slack://…, msteams://… or mailtos://… (value not shown: alert "
+                         "URLs may hold secrets)")
+    return value.strip()
+
+
+AlertUrl = Annotated[str, BeforeValidator(_alert_url)]
+
+
+class AlertTriggers(_Strict):
+    """What makes a run send an alert (``alerts.when``)."""
+
+    fail_at_or_above: Threshold | None = "high"
+    not_audited: bool = True
+    token_expires_within_days: int = Field(default=7, ge=0, le=365)
+
+
+class AlertsConfig(_Strict):
+    """Where to send one message per run when something needs attention (Apprise URLs)."""
+
+    urls: list[AlertUrl] = Field(default_factory=list)
+    urls_env: EnvName | None = None
+    when: AlertTriggers = Field(default_factory=AlertTriggers)
+    report_url: str | None = None
+
+    @field_validator("report_url")
+    @classmethod
+    def _report_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://\S+", value):
+            raise ValueError("must be an http(s) URL where the output directory is published, "
+                             "e.g. https://reports.agency.example/ios14/")
+        return value if value is None or value.endswith("/") else value + "/"
+
+    def all_urls(self, env: Mapping[str, str]) -> list[str]:
+        """The configured URLs plus those in ``urls_env`` (space or comma separated)."""
+        extra = env.get(self.urls_env, "") if self.urls_env else ""
+        return [*self.urls, *(u for u in re.split(r"[\s,]+", extra) if u)]
 
 
 BusinessType = Literal["ecommerce", "lead_generation", "app", "custom"]
@@ -397,6 +446,7 @@ class Config(_Strict):
     rules: RulesConfig = Field(default_factory=RulesConfig)
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     mute: list[MuteConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
     def client(self, slug: str) -> ClientConfig:
         """Return the client with this slug, or raise ConfigError naming the known slugs."""
@@ -420,10 +470,11 @@ class Config(_Strict):
         return value or None
 
     def relative_to(self, base: Path) -> Config:
-        """A copy whose relative file paths (logo, template folder) start at ``base``.
+        """A copy whose relative file paths (logo, template folder, output directory,
+        history database) start at ``base``.
 
         ``load_config`` applies it with the config file's folder, so every command finds
-        the same files whatever the current directory is.
+        the same files, and the same history, whatever the current directory is.
         """
         def resolve(path: Path | None) -> Path | None:
             return base / path if path is not None and not path.is_absolute() else path
@@ -431,7 +482,9 @@ class Config(_Strict):
         report = self.report.model_copy(update={"logo": resolve(self.report.logo),
                                                 "templates_dir": resolve(
                                                     self.report.templates_dir)})
-        return self.model_copy(update={"report": report})
+        output = self.output.model_copy(update={"directory": resolve(self.output.directory),
+                                                "history_db": resolve(self.output.history_db)})
+        return self.model_copy(update={"report": report, "output": output})
 
     def offline(self) -> Config:
         """A copy with the lookups on the clients' domains turned off (``--offline``)."""

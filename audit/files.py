@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -38,3 +42,53 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write ``data`` as indented JSON to ``path``, atomically."""
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write text pieces to ``path`` as they come (never all in memory), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def compact_json(data: Any) -> str:
+    """``data`` as compact JSON text with non-ASCII characters kept.
+
+    orjson encodes snapshots and runs about ten times faster than the standard library's C
+    encoder (and fifty times faster than its indented, pure-Python one), which is most of
+    the CPU a client's files cost. Integers beyond 64 bits, which orjson refuses, fall back
+    to the standard encoder.
+    """
+    try:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def link_atomic(src: Path, dst: Path) -> None:
+    """Make ``dst`` the same file as ``src`` (a hard link), replacing ``dst`` atomically.
+
+    The client folder's latest run.json, snapshot.json and findings.csv are the archived
+    run's files under another name: written once, stored once. Where hard links are not
+    possible (another file system), ``dst`` is a copy.
+    """
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=dst.parent)
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -5,6 +5,10 @@ Thin on purpose: :class:`~audit.collect.agency.Collector` reads snapshots,
 :class:`~audit.publish.writer.Writer` puts the files and the history in place. One client's
 failure never stops the others, and whatever was collected is saved before anything else.
 ``--from-snapshot`` skips collection: evaluation and publishing only, no API call.
+
+Memory stays flat with the number of clients: once a client's files are written, only its
+:class:`~audit.publish.summary.ClientSummary` is kept; the index is rebuilt from those and
+the history, and the alert (if any) is composed from the same summaries.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from audit.collect.agency import Clock, Collector, Progress, SessionFactory, sdk
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
 from audit.evaluate.assemble import evaluate_snapshot
-from audit.evaluate.run import RunResult
+from audit.publish.alerts import ClientState, Delivery, Notifier
 from audit.publish.history import History
 from audit.publish.render import Branding, branding_from_config
-from audit.publish.writer import Writer, compiled_environment
+from audit.publish.summary import ClientSummary
+from audit.publish.writer import IndexEntry, Writer, compiled_environment
 from audit.redact import redact
 
 log = logging.getLogger(__name__)
@@ -40,19 +45,19 @@ class ClientOutcome:
     """What happened to one client in one invocation."""
 
     slug: str
-    run: RunResult | None = None
+    summary: ClientSummary | None = None
     files: dict[str, Path] = field(default_factory=dict)
     not_audited: str | None = None  # set when the run could not be evaluated or written
 
     @property
     def reason(self) -> str | None:
         """Why the client was not audited (from the run or from this invocation), or None."""
-        return self.not_audited or (self.run.not_audited if self.run is not None else None)
+        return self.not_audited or (self.summary.reason if self.summary is not None else None)
 
     @property
     def audited(self) -> bool:
         """True when the client's run completed and is not marked not-audited."""
-        return self.run is not None and self.reason is None
+        return self.summary is not None and self.reason is None
 
 
 @dataclass
@@ -62,22 +67,24 @@ class AgencyRun:
     run_id: str
     outcomes: list[ClientOutcome]
     files: dict[str, Path] = field(default_factory=dict)
+    alerts: Delivery = field(default_factory=lambda: Delivery("off", "alerts disabled"))
 
     @property
-    def runs(self) -> list[RunResult]:
-        """Every client run that was produced."""
-        return [o.run for o in self.outcomes if o.run is not None]
+    def summaries(self) -> list[ClientSummary]:
+        """Every client run that was produced, summarised."""
+        return [o.summary for o in self.outcomes if o.summary is not None]
 
 
 class Auditor:
     """Runs collect → evaluate → publish for a set of clients into one output directory."""
 
     def __init__(self, config: Config, collector: Collector, writer: Writer,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, notifier: Notifier | None = None) -> None:
         self.config = config
         self.collector = collector
         self.writer = writer
         self.clock = clock
+        self.notifier = notifier
 
     def audit_client(self, client: ClientConfig, run_id: str) -> ClientOutcome:
         """Collect, save, evaluate and publish one client; never raises."""
@@ -94,8 +101,9 @@ class Auditor:
             outcome.files["snapshot"] = saved.latest
             evaluation = evaluate_snapshot(snap, self.config, run_id, started, self.clock(),
                                            saved.archive, stats)
-            outcome.run = evaluation.run
-            outcome.files.update(self.writer.write_client(evaluation))
+            written = self.writer.write_client(evaluation)
+            outcome.summary = written.summary
+            outcome.files.update(written.files)
         except Exception as exc:  # keep the other clients going; the snapshot is on disk
             log.exception("evaluating %s failed", outcome.slug)
             outcome.not_audited = redact(f"evaluation crashed: {type(exc).__name__}: {exc}")
@@ -119,33 +127,54 @@ class Auditor:
         return self.finish_agency(run_id, outcomes)
 
     def finish_agency(self, run_id: str, outcomes: list[ClientOutcome]) -> AgencyRun:
-        """Write index.html and the cross-client findings.csv."""
+        """Rebuild index.html and the agency findings.csv, then send the run's alert."""
         agency_run = AgencyRun(run_id, outcomes)
-        links = {o.slug: f"{o.slug}/report.html" for o in outcomes if "report" in o.files}
-        agency_run.files = self.writer.write_index(run_id, agency_run.runs, links,
-                                                   self.config.agency.model_dump())
+        current = {o.slug: IndexEntry(o.summary, o.files.get("report"),
+                                      o.files["archive"] / "findings.csv")
+                   for o in outcomes if o.summary is not None and "archive" in o.files}
+        agency_run.files = self.writer.write_index(
+            run_id, [(c.slug, c.name) for c in self.config.clients], current,
+            self.config.agency.model_dump(), now=self.clock())
+        if self.notifier is not None:
+            agency_run.alerts = self.notifier.notify(self.config.agency.name, run_id,
+                                                     self._states(outcomes))
         return agency_run
+
+    def _states(self, outcomes: Sequence[ClientOutcome]) -> list[ClientState]:
+        names = {c.slug: c.name for c in self.config.clients}
+        base = self.config.alerts.report_url
+        states = []
+        for o in outcomes:
+            report = o.files.get("report")
+            where = None
+            if report is not None:
+                where = (base + f"{o.slug}/report.html" if base
+                         else str(report.resolve()))
+            states.append(ClientState(o.slug, names.get(o.slug, o.slug), o.summary,
+                                      o.not_audited, where))
+        return states
 
 
 def build_auditor(config: Config, out_dir: Path, env: Mapping[str, str], *,
                   history: History | None = None, progress: Progress | None = None,
                   branding: Branding | None = None,
                   session_factory: SessionFactory = sdk_session, clock: Clock = utc_now,
-                  pdf: bool = False) -> Auditor:
+                  pdf: bool = False, notifier: Notifier | None = None) -> Auditor:
     """An auditor for ``config`` writing to ``out_dir``.
 
     ``branding`` defaults to the config's; preparing it raises
     :class:`~audit.publish.render.BrandingError` when the logo cannot be used. Each client's
-    report is in its configured language; ``pdf`` adds ``report.pdf`` beside each one.
+    report is in its configured language; ``pdf`` adds ``report.pdf`` beside each one. Old
+    runs are pruned (``output.keep_runs``) when there is a history.
     """
     branding = branding or branding_from_config(config.report, config.agency.name)
     writer = Writer(out_dir, templates=compiled_environment(config.report.templates_dir),
-                    branding=branding, history=history,
+                    branding=branding, history=history, keep_runs=config.output.keep_runs,
                     languages={c.slug: config.language_for(c) for c in config.clients},
                     language=config.report.language, pdf=pdf)
     collector = Collector(config, env, session_factory=session_factory, clock=clock,
                           progress=progress)
-    return Auditor(config, collector, writer, clock)
+    return Auditor(config, collector, writer, clock, notifier)
 
 
 def history_path(config: Config, out_dir: Path) -> Path:

@@ -17,6 +17,7 @@ import click
 
 from audit import __version__
 from audit.cli import (
+    alerts_cmd,
     capi_cmd,
     checks_cmd,
     config_cmd,
@@ -73,6 +74,7 @@ cli.add_command(run_cmd.run)
 cli.add_command(run_cmd.demo)
 cli.add_command(sandbox_cmd.sandbox)
 cli.add_command(doctor_cmd.doctor)
+cli.add_command(alerts_cmd.alerts_group)
 for _command in (inspect_cmd.domains, inspect_cmd.access, inspect_cmd.events,
                  inspect_cmd.priorities, inspect_cmd.windows, rules_cmd.rules,
                  history_cmd.history, history_cmd.diff, history_cmd.report):

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 
 import click
-from rich.table import Table
 
-from audit.cli.common import stdout
+from audit.cli.tables import print_table
 from audit.evaluate.checks import REGISTRY
 from audit.evaluate.checks.docs import REGENERATE, render_markdown
 
@@ -31,10 +30,7 @@ def checks(as_json: bool, as_markdown: bool) -> None:
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in metas], indent=2))
         return
-    table = Table(title=f"{len(metas)} checks")
-    for col in ("id", "severity", "area", "title", "parameters"):
-        table.add_column(col)
-    for m in metas:
-        params = ", ".join(f"{k}={v}" for k, v in m.params.items()) or "—"
-        table.add_row(m.id, m.severity.value, m.area, m.title, params)
-    stdout().print(table)
+    print_table(["id", "severity", "area", "title", "parameters"],
+                [[m.id, m.severity.value, m.area, m.title,
+                  ", ".join(f"{k}={v}" for k, v in m.params.items()) or "—"] for m in metas],
+                ids=("id",), title=f"{len(metas)} checks")

@@ -8,6 +8,8 @@ group in :mod:`audit.cli` (the only place that decides how the process exits).
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -33,8 +35,8 @@ def stdout() -> Console:
 
 
 def stderr() -> Console:
-    """A console for progress and messages on stderr."""
-    return Console(stderr=True, highlight=False)
+    """A console for progress and messages on stderr (no source locations on log lines)."""
+    return Console(stderr=True, highlight=False, log_path=False)
 
 
 def fail(message: str) -> NoReturn:
@@ -48,6 +50,10 @@ def load_checked_config(path: Path) -> Config:
     config = load_config(path)
     problems = (validate_overrides(config.checks) + validate_mutes(config.mute)
                 + validate_languages(config))
+    known = {c.slug for c in config.clients}
+    problems += [f'mute[{i}].client: no client "{m.client}" in the config; known: '
+                 f'{", ".join(sorted(known))}'
+                 for i, m in enumerate(config.mute) if m.client and m.client not in known]
     if problems:
         raise ConfigError(str(path), problems)
     return config
@@ -56,6 +62,43 @@ def load_checked_config(path: Path) -> Config:
 def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:
     """The clients named by ``--client`` (all when none); unknown slugs name the known ones."""
     return [config.client(s) for s in slugs] if slugs else list(config.clients)
+
+
+def check_slug(config: Config, slug: str | None) -> str | None:
+    """``slug`` if the config has that client (or None); else a usage error naming the known."""
+    if slug is not None:
+        config.client(slug)
+    return slug
+
+
+def shard_of(slug: str, count: int) -> int:
+    """The shard (1..count) a client belongs to: SHA-256 of its slug, modulo ``count``.
+
+    Stable across machines, Python versions and config order (unlike ``hash()``), so each
+    of N cron jobs or pods audits the same clients every time; a client added to the
+    config joins one shard without moving the others.
+    """
+    digest = hashlib.sha256(slug.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def parse_shard(_ctx: click.Context, _param: click.Parameter, value: str | None
+                ) -> tuple[int, int] | None:
+    """``--shard K/N`` → (K, N), with 1 <= K <= N."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)) <= 10000:
+        raise click.BadParameter(f"{value!r} must be K/N with 1 <= K <= N (e.g. 1/2 and 2/2; "
+                                 "a Kubernetes Indexed Job passes $((JOB_COMPLETION_INDEX+1))/N)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def select_shard(clients: Sequence[ClientConfig], shard: tuple[int, int]
+                 ) -> list[ClientConfig]:
+    """The clients of shard K of N (see :func:`shard_of`)."""
+    k, n = shard
+    return [c for c in clients if shard_of(c.slug, n) == k]
 
 
 def find_snapshots(path: Path, slugs: Sequence[str]) -> list[Snapshot]:

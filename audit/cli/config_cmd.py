@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.table import Table
 
-from audit.cli.common import config_option, load_checked_config, stdout
+from audit.cli.common import config_option, fail, load_checked_config
+from audit.cli.tables import echo_json, print_table
+from audit.publish.alerts import url_problems
 from audit.publish.render import branding_from_config
 
 
@@ -19,24 +21,47 @@ def config_group() -> None:
 
 @config_group.command("check")
 @config_option
-def check(config_path: Path) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print what the config audits as JSON.")
+def check(config_path: Path, as_json: bool) -> None:
     """Validate the config; every error names its key path and the fix.
 
-    Also checks that the report's logo can be read, and reports which token environment
-    variables are set (never their values).
+    Also checks that the report's logo can be read and that Apprise understands the alert
+    URLs, and reports which token environment variables are set (never their values, nor
+    the alert URLs).
     """
     config = load_checked_config(config_path)
     branding_from_config(config.report, config.agency.name)  # the logo must be usable too
-    table = Table(title=f"{config.agency.name} (business {config.agency.business_id})")
-    for col in ("client", "business", "ad accounts", "pixels", "domains", "aem mode",
-                "language", "token variable"):
-        table.add_column(col)
-    for c in config.clients:
-        var = config.token_env_for(c)
-        state = "set" if os.environ.get(var) else "NOT SET"
-        table.add_row(c.slug, c.business_id, ", ".join(c.ad_accounts) or "—",
-                      ", ".join(c.pixels) or "discover", ", ".join(c.domains) or "—",
-                      c.aem_mode, config.language_for(c), f"{var} ({state})")
-    stdout().print(table)
+    urls = config.alerts.all_urls(os.environ)
+    if urls:
+        problems = url_problems(urls)
+        if problems:
+            fail(f"{config_path}: " + "; ".join(problems))
+    clients: list[dict[str, Any]] = [
+        {"client": c.slug, "business": c.business_id, "ad_accounts": c.ad_accounts,
+         "pixels": c.pixels, "domains": c.domains, "aem_mode": c.aem_mode,
+         "language": config.language_for(c), "token_env": config.token_env_for(c),
+         "token_set": bool(os.environ.get(config.token_env_for(c)))}
+        for c in config.clients]
+    if as_json:
+        echo_json({"config": str(config_path), "ok": True,
+                   "agency": config.agency.model_dump(), "clients": clients,
+                   "graph": {"base_url": config.graph.base_url,
+                             "api_version": config.graph.api_version},
+                   "output": {"directory": str(config.output.directory),
+                              "history_db": str(config.output.history_db or
+                                                config.output.directory / "history.sqlite"),
+                              "keep_runs": config.output.keep_runs},
+                   "alerts": {"urls": len(urls)}})
+        return
+    print_table(["client", "business", "ad accounts", "pixels", "domains", "aem mode",
+                 "language", "token variable"],
+                [[c["client"], c["business"], ", ".join(c["ad_accounts"]) or "—",
+                  ", ".join(c["pixels"]) or "discover", ", ".join(c["domains"]) or "—",
+                  c["aem_mode"], c["language"],
+                  f"{c['token_env']} ({'set' if c['token_set'] else 'NOT SET'})"]
+                 for c in clients],
+                ids=("client",),
+                title=f"{config.agency.name} (business {config.agency.business_id})")
     click.echo(f"{config_path}: OK ({len(config.clients)} client(s); Graph "
-               f"{config.graph.api_version} at {config.graph.base_url})")
+               f"{config.graph.api_version} at {config.graph.base_url}; output "
+               f"{config.output.directory}; {len(urls)} alert URL(s))")

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.table import Table
 
-from audit.cli.common import config_option, fail, load_checked_config, pdf_option, stdout
+from audit.cli.common import (
+    check_slug,
+    config_option,
+    fail,
+    load_checked_config,
+    pdf_option,
+    stdout,
+)
+from audit.cli.tables import echo_json, print_table
 from audit.config import Config
 from audit.pipeline import history_path
 from audit.publish.history import Changes, History, HistoryError
 from audit.publish.render import Branding, branding_from_config
 from audit.publish.render.pdf import pdf_available
 from audit.publish.runfile import load_run
-from audit.publish.writer import Writer, compiled_environment
+from audit.publish.summary import ClientSummary
+from audit.publish.writer import IndexEntry, Writer, compiled_environment
 
 
-def _open(config_path: Path) -> History:
+def _open(config_path: Path, slug: str | None = None) -> History:
     config = load_checked_config(config_path)
+    check_slug(config, slug)
     path = history_path(config, config.output.directory)
     if not path.exists():
         fail(f"{path}: no history yet; run 'ios14-audit run -c {config_path}' first")
@@ -34,40 +43,49 @@ def _open(config_path: Path) -> History:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def history(config_path: Path, slug: str | None, limit: int, as_json: bool) -> None:
     """List recorded runs with their status and readiness score, newest first."""
-    with _open(config_path) as db:
+    with _open(config_path, slug) as db:
         rows = db.runs(slug, limit)
     if as_json:
-        click.echo(json.dumps([r.__dict__ for r in rows], indent=2))
+        echo_json([r.__dict__ for r in rows])
         return
-    table = Table(title=f"{len(rows)} run(s)")
-    for col in ("run", "client", "finished", "status", "score", "tool", "run.json"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r.run_id, r.client, r.finished_at or "", r.status or "",
-                      "—" if r.score is None else f"{r.score:.1f}", r.tool_version or "",
-                      r.run_path or "")
-    stdout().print(table)
+    print_table(["run", "client", "finished", "status", "score", "tool", "run.json"],
+                [[r.run_id, r.client, r.finished_at or "", r.status or "",
+                  "—" if r.score is None else f"{r.score:.1f}", r.tool_version or "",
+                  r.run_path or ""] for r in rows],
+                ids=("run", "client", "run.json"), right=("score",),
+                title=f"{len(rows)} run(s), newest first")
 
 
-def _print_changes(slug: str, changes: Changes, run_b: str) -> None:
-    console = stdout()
-    prev = changes.previous
-    console.rule(f"{slug}: {prev.run_id if prev else '?'} → {run_b}")
-    if not changes.count:
-        console.print("no changes")
-        return
+def _asset(item: Any) -> str:
+    """One changed asset in words: an id, or a rule as "name (id)"."""
+    if isinstance(item, dict):
+        name, rule_id = item.get("name"), item.get("rule_id")
+        return f"{name} ({rule_id})" if name and name != rule_id else str(rule_id)
+    return str(item)
+
+
+def change_lines(changes: Changes) -> list[str]:
+    """The changes as readable lines (ids whole, never a Python list)."""
+    lines = []
     for label, items in (("new", changes.new), ("regressed", changes.regressed),
                          ("improved", changes.improved), ("resolved", changes.resolved)):
         for f in items:
             was = f" (was {f['previous_status']})" if f.get("previous_status") else ""
             res = f.get("resource") or {}
             now = "GONE" if f.get("gone") else f["status"]
-            console.print(f"{label:>9}  {now:<7} {f['check_id']}  "
-                          f"{res.get('type')} {res.get('id')}{was}  {f['message']}",
-                          markup=False, highlight=False)
+            lines.append(f"{label:>9}  {now:<7} {f['check_id']}  "
+                         f"{res.get('type')} {res.get('id')}{was}  {f['message']}")
     for kind, items in changes.assets.items():
-        if items:
-            console.print(f"{kind.replace('_', ' ')}: {items}", markup=False, highlight=False)
+        for item in items:
+            lines.append(f"{kind.replace('_', ' ')}: {_asset(item)}")
+    return lines
+
+
+def _print_changes(slug: str, changes: Changes, run_b: str) -> None:
+    prev = changes.previous
+    stdout().rule(f"{slug}: {prev.run_id if prev else '?'} → {run_b}")
+    for line in change_lines(changes) or ["no changes"]:
+        click.echo(line)  # not wrapped: ids and messages stay on one line
 
 
 @click.command("diff")
@@ -85,10 +103,10 @@ def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | No
     if (run_a is None) != (run_b is None):
         fail("give two run ids (RUN_A RUN_B) or none")
     out: dict[str, object] = {}
-    with _open(config_path) as db:
-        clients = sorted({r.client for r in db.runs(slug, 100000)})
-        if slug and not clients:
-            fail(f"no runs recorded for client {slug}")
+    with _open(config_path, slug) as db:
+        clients = [slug] if slug else db.clients()
+        if slug and not db.runs(slug, 1):
+            fail(f"no runs recorded yet for client {slug}")
         for client in clients:
             runs = [r.run_id for r in db.runs(client, 2)]
             a, b = (run_a, run_b) if run_a and run_b else (
@@ -105,8 +123,10 @@ def diff(config_path: Path, run_a: str | None, run_b: str | None, slug: str | No
             out[client] = {"from": a, "to": b, **changes.to_dict()}
             if not as_json:
                 _print_changes(client, changes, b)
+    if run_a and not out:
+        fail(f"no client has both runs {run_a} and {run_b} recorded; see 'ios14-audit history'")
     if as_json:
-        click.echo(json.dumps(out, indent=2))
+        echo_json(out)
 
 
 @click.command("report")
@@ -138,17 +158,20 @@ def report(source: Path, out_dir: Path | None, config_path: Path | None, pdf: bo
     writer = Writer(base, branding=branding, templates=templates, pdf=pdf,
                     languages={c.slug: config.language_for(c) for c in config.clients}
                     if config else None, language=config.report.language if config else None)
-    links = {}
+    entries = {}
+    clients = []
     for path, run in runs:
         slug = str(run.client["slug"])
         folder = (out_dir / slug) if out_dir else path.parent
         folder.mkdir(parents=True, exist_ok=True)
         files_written = writer.write_reports(run, folder)
-        links[slug] = f"{slug}/report.html"
+        entries[slug] = IndexEntry(ClientSummary.from_run(run), files_written["report"],
+                                   files_written["csv"])
+        clients.append((slug, str(run.client.get("name", slug))))
         click.echo(str(files_written["report"]))
         if "pdf" in files_written:
             click.echo(str(files_written["pdf"]))
     if source.is_dir() or out_dir:
-        first = runs[0][1]
-        index = writer.write_index(first.run_id, [r for _, r in runs], links, first.agency)
+        first = max((r for _, r in runs), key=lambda r: r.run_id)
+        index = writer.write_index(first.run_id, clients, entries, first.agency)
         click.echo(str(index["index"]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from audit.cli.common import (
     config_option,
@@ -26,6 +23,7 @@ from audit.cli.common import (
     select_clients,
     stdout,
 )
+from audit.cli.tables import echo_json, print_table
 from audit.collect.agency import Collector
 from audit.config import Config
 from audit.evaluate.analysis import Analysis
@@ -71,8 +69,7 @@ def inspect_command(name: str, help_text: str, section: Callable[[Analysis], Any
             config = load_checked_config(config_path)
             views = load_analyses(config, slugs, from_snapshot, offline)
             if as_json:
-                click.echo(json.dumps({v.view.client_slug: section(v) for v in views}, indent=2,
-                                      default=str))
+                echo_json({v.view.client_slug: section(v) for v in views})
                 return
             console = stdout()
             for analysis in views:
@@ -107,17 +104,16 @@ def domains(console: Console, analysis: Analysis) -> None:
         console.print(f"[yellow]owned_domains unavailable ({err.get('kind')} "
                       f"{err.get('code') or ''}): verification {source}; declared domains "
                       "and pixel hosts shown.[/yellow]")
-    t = Table()
-    for col in ("domain", "events 7d", "hosts", "verified", "owner", "declared", "marker"):
-        t.add_column(col)
+    rows = []
     for r in data["rows"]:
         verified = {True: "yes", False: "NO", None: "listed"}[r["verified"]]
         if not data["owned_domains_available"]:
             verified = {True: "yes", False: "NO", None: "unknown"}[r["verified"]]
-        t.add_row(r["domain"], _num(r["events_7d"]), ", ".join(r["hosts"]) or "—", verified,
-                  r["owner_business_name"] or r["owner_business_id"] or "—",
-                  "yes" if r["declared"] else "", _marker_cell(r.get("markers")))
-    console.print(t)
+        rows.append([r["domain"], _num(r["events_7d"]), ", ".join(r["hosts"]) or "—", verified,
+                     r["owner_business_name"] or r["owner_business_id"] or "—",
+                     "yes" if r["declared"] else "", _marker_cell(r.get("markers"))])
+    print_table(["domain", "events 7d", "hosts", "verified", "owner", "declared", "marker"],
+                rows, ids=("domain",), right=("events 7d",), console=console)
 
 
 MARKER_WORDS = {"client": "client's code", "other": "ANOTHER code", "unknown_code": "a code",
@@ -131,44 +127,42 @@ def _marker_cell(markers: Any) -> str:
         return "—"
     words = MARKER_WORDS.get(str(markers.get("state")), str(markers.get("state")))
     codes = ", ".join(str(c) for c in markers.get("codes") or [])
-    return escape(f"{words} ({codes})" if codes else words)
+    return f"{words} ({codes})" if codes else words
 
 
 @inspect_command("access", "Pixel partners, the agency's tasks, assigned users, ad accounts.",
                  lambda a: sections(a.facts)["access"])
 def access(console: Console, analysis: Analysis) -> None:
     """Print the access table."""
-    t = Table()
-    for col in ("pixel", "shared with agency", "agency tasks", "agency users", "ad accounts"):
-        t.add_column(col)
+    rows = []
     for r in sections(analysis.facts)["access"]["rows"]:
         shared = {True: "yes", False: "NO", None: "unknown"}[r["agency_shared"]]
         if not r["readable"]:
             shared = "cannot read pixel"
         users = r["agency_users"]
-        t.add_row(f"{r['pixel_name'] or ''} {r['pixel_id']}".strip(), shared,
-                  ", ".join(r["agency_tasks"] or []) or "—",
-                  "unknown" if users is None else
-                  ", ".join(f"{u['name']} ({', '.join(u['tasks'])})" for u in users) or "none",
-                  ", ".join(r["ad_accounts"]) or "—")
-    console.print(t)
+        rows.append([r["pixel_id"], r["pixel_name"] or "", shared,
+                     ", ".join(r["agency_tasks"] or []) or "—",
+                     "unknown" if users is None else
+                     ", ".join(f"{u['name']} ({', '.join(u['tasks'])})" for u in users)
+                     or "none", ", ".join(r["ad_accounts"]) or "—"])
+    print_table(["pixel", "name", "shared with agency", "agency tasks", "agency users",
+                 "ad accounts"], rows, ids=("pixel",), console=console)
 
 
 @inspect_command("events", "Events per pixel over 7 days: browser, server, ad sets, quality.",
                  lambda a: sections(a.facts)["events"])
 def events(console: Console, analysis: Analysis) -> None:
     """Print the events table."""
-    t = Table()
-    for col in ("pixel", "event", "total 7d", "browser", "server", "server %", "last seen",
-                "ad sets", "spend 28d", "EMQ", "dedup %"):
-        t.add_column(col, justify="right" if col not in ("pixel", "event") else "left")
+    headers = ["pixel", "event", "total 7d", "browser", "server", "server %", "last seen",
+               "ad sets", "spend 28d", "EMQ", "dedup %"]
+    rows = []
     for r in sections(analysis.facts)["events"]["rows"]:
         share = r["server_share"]
-        t.add_row(r["pixel_id"], r["event"], _num(r["total_7d"]), _num(r["browser_7d"]),
-                  _num(r["server_7d"]), "—" if share is None else f"{share:.0%}",
-                  (r["last_seen"] or "—")[:16], _num(r["adsets"]), _num(r["spend_28d"]),
-                  _num(r["match_quality"]), _num(r["dedup_percent"]))
-    console.print(t)
+        rows.append([r["pixel_id"], r["event"], _num(r["total_7d"]), _num(r["browser_7d"]),
+                     _num(r["server_7d"]), "—" if share is None else f"{share:.0%}",
+                     (r["last_seen"] or "—")[:16], _num(r["adsets"]), _num(r["spend_28d"]),
+                     _num(r["match_quality"]), _num(r["dedup_percent"])])
+    print_table(headers, rows, ids=("pixel", "event"), right=headers[2:], console=console)
 
 
 @click.command("windows")
@@ -192,7 +186,7 @@ def windows(config_path: Path, slugs: tuple[str, ...], level: str, as_json: bool
             data = a.windows.to_dict()
             data["rows"] = {level: data["rows"][level]}
             out[a.view.client_slug] = data
-        click.echo(json.dumps(out, indent=2))
+        echo_json(out)
         return
     console = stdout()
     for analysis in analyses:
@@ -209,17 +203,16 @@ def _print_windows(console: Console, analysis: Analysis, level: str) -> None:
     console.print(f"period {result.date_start} to {result.date_stop}")
     for note in result.notes:
         console.print(f"[yellow]{note}[/yellow]")
-    t = Table()
-    for col in ("object", "event", *WINDOWS, "old → new", "change"):
-        t.add_column(col, justify="left" if col in ("object", "event") else "right")
+    headers = ["object", "event", *WINDOWS, "old → new", "change"]
+    rows = []
     for c in [*result.account_totals, *result.rows[level]]:
         m = c.metrics()
-        t.add_row(c.object_name or c.object_id, c.label,
-                  *("unavail." if c.figures.counts.get(w) is None else
-                    _num(c.figures.counts.get(w)) for w in WINDOWS),
-                  f"{_num(m['old_default'])} → {_num(m['new_default'])}",
-                  "—" if m["change"] is None else f"{m['change']:+.0%}")
-    console.print(t)
+        rows.append([c.object_name or c.object_id, c.label,
+                     *("unavail." if c.figures.counts.get(w) is None else
+                       _num(c.figures.counts.get(w)) for w in WINDOWS),
+                     f"{_num(m['old_default'])} → {_num(m['new_default'])}",
+                     "—" if m["change"] is None else f"{m['change']:+.0%}"])
+    print_table(headers, rows, ids=("object",), right=headers[2:], console=console)
 
 
 @click.command("priorities")
@@ -247,7 +240,7 @@ def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
                     for r in d.recommended:
                         w.writerow([slug, d.domain, r.rank, r.label, r.score, r.reason])
     if as_json:
-        click.echo(json.dumps({k: r.to_dict() for k, r in results.items()}, indent=2))
+        echo_json({k: r.to_dict() for k, r in results.items()})
         return
     console = stdout()
     for analysis in analyses:
@@ -259,15 +252,12 @@ def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
             continue
         console.print(found.mode_reason)
         for d in found.domains:
-            t = Table(title=f"{d.domain} · {d.slots_used}/8 slots")
-            for col in ("#", "event", "score", "funnel", "spend", "volume", "value", "reason"):
-                t.add_column(col)
-            for r in d.recommended:
-                c = r.components
-                t.add_row(str(r.rank), r.label, f"{r.score:.1f}", f"{c['funnel']:.0f}",
-                          f"{c['spend']:.0f}", f"{c['volume']:.0f}", f"{c['value']:.0f}",
-                          r.reason)
-            console.print(t)
+            rows = [[str(r.rank), r.label, f"{r.score:.1f}", f"{r.components['funnel']:.0f}",
+                     f"{r.components['spend']:.0f}", f"{r.components['volume']:.0f}",
+                     f"{r.components['value']:.0f}", r.reason] for r in d.recommended]
+            print_table(["#", "event", "score", "funnel", "spend", "volume", "value", "reason"],
+                        rows, ids=("event",), title=f"{d.domain} · {d.slots_used}/8 slots",
+                        console=console)
             for p in d.problems:
                 console.print(f"[red]{p}[/red]")
             if d.affected_adsets:

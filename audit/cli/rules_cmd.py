@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +25,7 @@ from audit.actions.rules import (
 )
 from audit.cli.common import fail, load_checked_config, stdout
 from audit.cli.inspect_cmd import load_analyses
+from audit.cli.tables import echo_json, print_table
 from audit.collect.agency import sdk_session
 from audit.config import Config
 from audit.errors import ActionFailed
@@ -72,19 +74,16 @@ def _graph(config: Config, slug: str) -> GraphClient:
 
 
 def _outcomes(outcomes: list[RuleOutcome], title: str) -> None:
-    t = Table(title=title)
-    for col in ("rule", "account", "result", "detail"):
-        t.add_column(col)
-    for o in outcomes:
-        t.add_row(f"{o.name or ''} ({o.rule_id})", o.account, o.result, o.detail)
-    stdout().print(t)
+    print_table(["rule", "name", "account", "result", "detail"],
+                [[o.rule_id, o.name or "", o.account, o.result, o.detail] for o in outcomes],
+                ids=("rule", "account"), title=title)
 
 
 def _stop_if_any_failed(outcomes: list[RuleOutcome], what: str) -> None:
     bad = [o for o in outcomes if o.result in ("failed", "refused")]
     if bad:
         raise ActionFailed(f"{len(bad)} of {len(outcomes)} rule(s) not {what}: "
-                           + "; ".join(f"{o.rule_id} {o.result}" for o in bad))
+                           + "; ".join(f"{o.rule_id} {o.result} ({o.detail})" for o in bad))
 
 
 @click.group("rules", invoke_without_command=True)
@@ -96,9 +95,11 @@ def _stop_if_any_failed(outcomes: list[RuleOutcome], what: str) -> None:
                    "client's slug is added to the name when several clients have changes).")
 @click.option("--from-snapshot", type=click.Path(exists=True, path_type=Path),
               help="Read saved snapshot(s) instead of calling the API.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every rule and its suggestion as JSON instead of tables.")
 @click.pass_context
 def rules(ctx: click.Context, config_path: Path | None, slugs: tuple[str, ...],
-          plan_path: Path | None, from_snapshot: Path | None) -> None:
+          plan_path: Path | None, from_snapshot: Path | None, as_json: bool) -> None:
     """Automated rules on retired attribution windows, with suggested specs (before/after).
 
     Subcommands apply a plan (dry run unless --yes) and roll it back.
@@ -108,17 +109,22 @@ def rules(ctx: click.Context, config_path: Path | None, slugs: tuple[str, ...],
     if config_path is None:
         fail("-c/--config is required")
     config = load_checked_config(config_path)
-    console = stdout()
+    # With --json the tables are not printed (the plan messages go to stderr instead).
+    console = Console(file=io.StringIO()) if as_json else stdout()
     plans = []
+    listing: dict[str, Any] = {}
     for analysis in load_analyses(config, slugs, from_snapshot):
         view = analysis.view
         console.rule(f"{view.client_name} ({view.client_slug})")
         if view.snap.not_audited:
+            listing[view.client_slug] = {"not_audited": view.snap.not_audited}
             console.print(f"not audited: {view.snap.not_audited}", markup=False)
             continue
         target = view.client.rules_target_window
         items = analysis.rules
         todo = [s for s in items if s.suggested is not None]
+        listing[view.client_slug] = {"target_window": target,
+                                     "rules": [s.to_dict() for s in items]}
         console.print(f"{len(items)} rule(s); {len(todo)} on a retired window; target "
                       f"{target}")
         for s in todo:
@@ -132,9 +138,11 @@ def rules(ctx: click.Context, config_path: Path | None, slugs: tuple[str, ...],
                 f"{plan_path.stem}.{plan['client']['slug']}{plan_path.suffix}")
             save_plan(path, plan)
             click.echo(f"plan written: {path} ({len(plan['rules'])} rule(s)); review it, then "
-                       f"ios14-audit rules apply {path} -c {config_path}")
+                       f"ios14-audit rules apply {path} -c {config_path}", err=as_json)
         if not plans:
-            click.echo("no rule needs an update; no plan written")
+            click.echo("no rule needs an update; no plan written", err=as_json)
+    if as_json:
+        echo_json(listing)
 
 
 @rules.command("apply")

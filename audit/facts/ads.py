@@ -188,8 +188,13 @@ def last_seen(view: SnapshotView, pixel_id: str) -> dict[str, datetime]:
         if start is None or not isinstance(rows, list):
             continue
         for row in rows:
-            name = to_str(row.get("value")) if isinstance(row, Mapping) else None
-            count = to_float(row.get("count")) if isinstance(row, Mapping) else None
+            if type(row) is dict and type(row.get("value")) is str \
+                    and type(row.get("count")) is int:  # the wire shape, without conversions
+                name, count = row["value"], row["count"]
+                name = name if name == name.strip() else to_str(name)
+            else:
+                name = to_str(row.get("value")) if isinstance(row, Mapping) else None
+                count = to_float(row.get("count")) if isinstance(row, Mapping) else None
             if name and count and (name not in out or start > out[name]):
                 out[name] = start
     return out

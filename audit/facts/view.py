@@ -279,6 +279,14 @@ def sum_buckets(buckets: Iterable[Mapping[str, Any]]) -> dict[str, int]:
         if not isinstance(rows, list):
             continue
         for row in rows:
+            if type(row) is dict:
+                # The wire shape, {"value": "Purchase", "count": 24}, taken in one step: a
+                # client has tens of thousands of these rows (hourly buckets over 7 days).
+                value, count = row.get("value"), row.get("count")
+                if type(value) is str and type(count) is int and count >= 0 and value \
+                        and value == value.strip():
+                    totals[value] = totals.get(value, 0) + count
+                    continue
             if not isinstance(row, Mapping):
                 continue
             value = to_str(row.get("value")) or to_str(row.get("event"))

@@ -1,16 +1,23 @@
 """Run history in an embedded SQLite database, and "what changed since the last run".
 
 Every run is recorded per client: run id, times, tool version, status, score, the paths of
-its archived run.json and snapshot.json, its findings by fingerprint, and a few assets
-(pixels, verified domains, rule specs) so that changed assets can be reported. Diffs work
-on fingerprints (check + client + resource), never on message text.
+its archived run.json and snapshot.json, a small summary (what the agency index and the
+alerts need, so neither has to re-read every client's run.json), its findings by
+fingerprint, and a few assets (pixels, verified domains, rule specs) so that changed assets
+can be reported. Diffs work on fingerprints (check + client + resource), never on message
+text. Old runs are pruned per client (``output.keep_runs``), never the latest.
+
+Several processes may share one database (shards of an agency in parallel cron jobs): each
+write is one transaction, and SQLite's file lock with a busy timeout serialises them.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +25,7 @@ from typing import Any
 from audit.errors import AuditError
 from audit.models import Finding, Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT NOT NULL, client TEXT NOT NULL, started_at TEXT, finished_at TEXT,
@@ -34,6 +41,10 @@ CREATE TABLE IF NOT EXISTS assets (
     value TEXT, PRIMARY KEY (run_id, client, kind, key));
 CREATE INDEX IF NOT EXISTS runs_by_client ON runs (client, finished_at);
 """
+# Schema 2: the client summary of each run (JSON), added to databases written by schema 1.
+_RUN_COLUMNS = ("run_id", "client", "started_at", "finished_at", "tool_version", "status",
+                "score", "run_path", "snapshot_path")
+_SELECT_RUNS = f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs"
 PROBLEM_RANK = {"PASS": 0, "WARN": 1, "FAIL": 2}
 
 
@@ -143,7 +154,7 @@ class History:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
@@ -153,6 +164,9 @@ class History:
                 raise HistoryError(f"{path}: written by a newer ios14-audit (schema {version}); "
                                    "upgrade the tool or use another output.history_db")
             self._db.executescript(_SCHEMA)
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(runs)")}
+            if "summary" not in columns:
+                self._db.execute("ALTER TABLE runs ADD COLUMN summary TEXT")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.commit()
         except sqlite3.DatabaseError as exc:
@@ -171,17 +185,21 @@ class History:
         self.close()
 
     def record(self, row: RunRow, findings: Iterable[Finding],
-               assets: Mapping[str, Mapping[str, str]]) -> None:
-        """Store one client's run (replacing a run with the same id)."""
+               assets: Mapping[str, Mapping[str, str]],
+               summary: Mapping[str, Any] | None = None) -> None:
+        """Store one client's run (replacing a run with the same id) and its summary."""
         with self._lock, self._db:
             self._db.execute("DELETE FROM findings WHERE run_id=? AND client=?",
                              (row.run_id, row.client))
             self._db.execute("DELETE FROM assets WHERE run_id=? AND client=?",
                              (row.run_id, row.client))
             self._db.execute(
-                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO runs ({', '.join(_RUN_COLUMNS)}, summary) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (row.run_id, row.client, row.started_at, row.finished_at, row.tool_version,
-                 row.status, row.score, row.run_path, row.snapshot_path))
+                 row.status, row.score, row.run_path, row.snapshot_path,
+                 None if summary is None else json.dumps(summary, ensure_ascii=False,
+                                                         separators=(",", ":"))))
             self._db.executemany(
                 "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(row.run_id, row.client, f.fingerprint, f.check_id, f.status.value,
@@ -194,7 +212,7 @@ class History:
 
     def runs(self, client: str | None = None, limit: int = 100) -> list[RunRow]:
         """Recorded runs, newest first."""
-        sql = "SELECT * FROM runs"
+        sql = _SELECT_RUNS
         args: tuple[Any, ...] = ()
         if client:
             sql += " WHERE client=?"
@@ -207,7 +225,7 @@ class History:
     def run(self, run_id: str, client: str) -> RunRow | None:
         """One run of one client."""
         with self._lock:
-            r = self._db.execute("SELECT * FROM runs WHERE run_id=? AND client=?",
+            r = self._db.execute(f"{_SELECT_RUNS} WHERE run_id=? AND client=?",
                                  (run_id, client)).fetchone()
         return RunRow(**dict(r)) if r else None
 
@@ -215,9 +233,69 @@ class History:
         """The client's latest run recorded before ``before_run_id``."""
         with self._lock:
             r = self._db.execute(
-                "SELECT * FROM runs WHERE client=? AND run_id<? ORDER BY run_id DESC LIMIT 1",
+                f"{_SELECT_RUNS} WHERE client=? AND run_id<? ORDER BY run_id DESC LIMIT 1",
                 (client, before_run_id)).fetchone()
         return RunRow(**dict(r)) if r else None
+
+    def clients(self) -> list[str]:
+        """Every client with at least one recorded run."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT client FROM runs ORDER BY client")
+            return [r[0] for r in rows.fetchall()]
+
+    def latest(self) -> dict[str, tuple[RunRow, dict[str, Any] | None]]:
+        """Each client's latest recorded run and its summary (None for older records)."""
+        sql = (f"SELECT {', '.join(_RUN_COLUMNS)}, summary FROM (SELECT *, ROW_NUMBER() "
+               "OVER (PARTITION BY client ORDER BY run_id DESC) AS n FROM runs) WHERE n = 1")
+        with self._lock:
+            rows = self._db.execute(sql).fetchall()
+        out: dict[str, tuple[RunRow, dict[str, Any] | None]] = {}
+        for r in rows:
+            data = dict(r)
+            raw = data.pop("summary")
+            try:
+                summary = json.loads(raw) if raw else None
+            except ValueError:
+                summary = None
+            out[data["client"]] = (RunRow(**data), summary if isinstance(summary, dict)
+                                   else None)
+        return out
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the database's write lock while the caller reads and acts on what it read.
+
+        Processes sharing the database (shards) rebuild the index under it: each one records
+        its runs first, so whichever rebuilds last has seen every recorded run.
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                self._db.commit()
+
+    def prune(self, client: str, keep: int) -> list[RunRow]:
+        """Forget all but the client's ``keep`` latest runs (at least one); returns them.
+
+        One write transaction (``BEGIN IMMEDIATE``), so processes pruning and recording at
+        the same time never see half a run; the caller deletes the archived files after.
+        """
+        keep = max(1, keep)
+        with self._lock:
+            count = self._db.execute("SELECT COUNT(*) FROM runs WHERE client=?",
+                                     (client,)).fetchone()[0]
+        if count <= keep:  # the usual case: no write, no lock
+            return []
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            rows = [RunRow(**dict(r)) for r in self._db.execute(
+                f"{_SELECT_RUNS} WHERE client=? ORDER BY run_id DESC LIMIT -1 OFFSET ?",
+                (client, keep)).fetchall()]
+            for table in ("findings", "assets", "runs"):
+                self._db.executemany(f"DELETE FROM {table} WHERE run_id=? AND client=?",
+                                     [(r.run_id, client) for r in rows])
+        return rows
 
     def findings(self, run_id: str, client: str) -> dict[str, dict[str, Any]]:
         """A run's findings by fingerprint, in run.json finding form."""

@@ -3,16 +3,22 @@
 Layout: ``OUT/<slug>/{report.html, technical.html, run.json, snapshot.json, findings.csv}``
 (and ``report.pdf`` when PDFs are asked for) hold the latest run, the report in the
 client's language (run.json records which); ``OUT/<slug>/runs/<run_id>/{run.json,
-snapshot.json}`` keep every run, referenced from the history database. ``OUT/index.html``
-and ``OUT/findings.csv`` cover every client. The snapshot is always written first:
-whatever fails afterwards, nothing collected is lost.
+snapshot.json, findings.csv}`` keep the last
+``output.keep_runs`` runs, referenced from the history database (older ones are pruned,
+files and rows together, never a client's latest). ``OUT/index.html`` and
+``OUT/findings.csv`` are the agency's state: every configured client's latest recorded run,
+whichever invocation (``--client``, ``--shard``) produced it. The snapshot is always
+written first: whatever fails afterwards, nothing collected is lost.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import os
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +27,25 @@ import jinja2
 from audit.collect.snapshot import Snapshot
 from audit.evaluate.assemble import Evaluation
 from audit.evaluate.run import RunResult
-from audit.files import write_bytes_atomic, write_text_atomic
+from audit.files import link_atomic, write_bytes_atomic, write_chunks_atomic, write_text_atomic
 from audit.publish.history import History, RunRow
 from audit.publish.render import (
     Branding,
     environment,
     findings_csv,
-    render_index,
+    i18n,
+    never_audited_row,
+    render_index_rows,
     render_report,
     render_technical,
+    run_age,
+    safe_link,
+    sort_rows,
 )
 from audit.publish.render.pdf import render_pdf
 from audit.publish.render.report import report_language
-from audit.publish.runfile import save_run
+from audit.publish.runfile import RunFileError, load_run, save_run
+from audit.publish.summary import ClientSummary
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +58,23 @@ class SnapshotFiles:
     archive: Path
 
 
-def trends(runs: Sequence[RunResult]) -> dict[str, dict[str, float | None]]:
-    """Per client: previous score and the change since then (from ``sections.changes``)."""
-    out: dict[str, dict[str, float | None]] = {}
-    for run in runs:
-        prev = run.sections.get("changes", {}).get("previous_score")
-        now = run.readiness()["score"]
-        delta = round(now - prev, 1) if isinstance(prev, (int, float)) and now is not None \
-            else None
-        out[str(run.client.get("slug"))] = {"previous_score": prev, "delta": delta}
-    return out
+@dataclass
+class WrittenClient:
+    """One client's files of this run, and its summary (all the pipeline keeps)."""
+
+    summary: ClientSummary
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A client's latest run as the index needs it: the summary and where its files are."""
+
+    summary: ClientSummary | None
+    report: Path | None = None
+    csv: Path | None = None  # that run's findings.csv
+    run_file: Path | None = None  # its run.json, to rebuild a missing CSV or summary
+    problem: str | None = None  # why the latest recorded run cannot be shown
 
 
 def compiled_environment(templates_dir: Path | None) -> jinja2.Environment:
@@ -67,15 +86,22 @@ def compiled_environment(templates_dir: Path | None) -> jinja2.Environment:
     env = environment(templates_dir)
     for name in env.list_templates():
         env.get_template(name)
+    env.auto_reload = False  # compiled once: no stat() of every template on every render
     return env
+
+
+def _csv_body(text: str) -> str:
+    """A findings.csv without its header line."""
+    return text.split("\n", 1)[1] if "\n" in text else ""
 
 
 class Writer:
     """Writes one output directory: per-client files, the archive, history and the index."""
 
     def __init__(self, out_dir: Path, *, templates: jinja2.Environment, branding: Branding,
-                 history: History | None = None, languages: Mapping[str, str] | None = None,
-                 language: str | None = None, pdf: bool = False) -> None:
+                 history: History | None = None, keep_runs: int | None = None,
+                 languages: Mapping[str, str] | None = None, language: str | None = None,
+                 pdf: bool = False) -> None:
         """``languages``: each client's report language by slug (from the config);
         ``language``: the agency's (the index, and clients without one); ``pdf``: write
         ``report.pdf`` beside each ``report.html`` (needs the ``pdf`` extra)."""
@@ -83,6 +109,7 @@ class Writer:
         self.templates = templates
         self.branding = branding
         self.history = history
+        self.keep_runs = keep_runs
         self.languages = dict(languages or {})
         self.language = language
         self.pdf = pdf
@@ -93,6 +120,11 @@ class Writer:
         slug = str(run.client.get("slug"))
         return self.languages.get(slug) or str(run.client.get("language") or "") or \
             report_language(run, self.language)
+
+    def summarise(self, run: RunResult) -> ClientSummary:
+        """The run's summary, its index row worded in the agency's language."""
+        with i18n.language(self.language):
+            return ClientSummary.from_run(run)
 
     def client_dir(self, slug: str) -> Path:
         """``OUT/<slug>``, created on demand."""
@@ -109,14 +141,16 @@ class Writer:
         slug = snap.record.slug
         files = SnapshotFiles(self.client_dir(slug) / "snapshot.json",
                               self.archive_dir(slug, run_id) / "snapshot.json")
-        snap.save(files.archive, files.latest)
+        snap.save(files.archive)
+        link_atomic(files.archive, files.latest)
         return files
 
-    def write_client(self, evaluation: Evaluation) -> dict[str, Path]:
-        """Record the run in the history, then write run.json, report.html, findings.csv.
+    def write_client(self, evaluation: Evaluation) -> WrittenClient:
+        """Write run.json and findings.csv, record the run, then render report.html.
 
         The changes since the client's previous recorded run go into the run first, so the
-        report can show them; the run is recorded only once its run.json is on disk.
+        report and the alerts can show them; the run is recorded once its archive is
+        complete (run.json, snapshot.json, findings.csv), and old runs are pruned after.
         """
         run = evaluation.run
         slug = str(run.client.get("slug"))
@@ -126,22 +160,28 @@ class Writer:
             changes = self.history.changes(slug, run.run_id, run.findings, evaluation.assets)
             run.sections["changes"] = changes.to_dict()
         run.client["language"] = self.language_of(run)  # re-rendering keeps the language
-        save_run(run, archive / "run.json", folder / "run.json")
-        files = {"run": folder / "run.json"}
+        save_run(run, archive / "run.json")
+        write_text_atomic(archive / "findings.csv", findings_csv(run.findings))
+        for name in ("run.json", "findings.csv"):
+            link_atomic(archive / name, folder / name)
+        summary = self.summarise(run)
         if self.history is not None:
             self.history.record(RunRow(
                 run_id=run.run_id, client=slug, started_at=run.started_at,
                 finished_at=run.finished_at, tool_version=str(run.tool.get("version")),
-                status=run.status, score=run.readiness()["score"],
+                status=run.status, score=summary.score,
                 run_path=self._relative(archive / "run.json"),
                 snapshot_path=self._relative(archive / "snapshot.json"),
-            ), run.findings, evaluation.assets)
-        files.update(self.write_reports(run, folder))
-        return files
+            ), run.findings, evaluation.assets, summary.to_dict())
+            if self.keep_runs is not None:
+                self.prune(slug, self.keep_runs)
+        files = self.write_pages(run, folder)
+        return WrittenClient(summary, {"run": folder / "run.json", **files,
+                                       "csv": folder / "findings.csv",
+                                       "archive": archive})
 
-    def write_reports(self, run: RunResult, folder: Path) -> dict[str, Path]:
-        """report.html (report.pdf), technical.html and findings.csv for one run, in
-        ``folder``."""
+    def write_pages(self, run: RunResult, folder: Path) -> dict[str, Path]:
+        """report.html (and report.pdf) in the client's language, and technical.html."""
         language = self.language_of(run)
         report = folder / "report.html"
         write_text_atomic(report, render_report(run, self.templates, self.branding,
@@ -158,21 +198,126 @@ class Writer:
                 write_bytes_atomic(files["pdf"], pdf)
         technical = folder / "technical.html"  # the agency's companion, beside the report
         write_text_atomic(technical, render_technical(run, self.templates, self.branding))
+        return {**files, "technical": technical}
+
+    def write_reports(self, run: RunResult, folder: Path) -> dict[str, Path]:
+        """report.html (report.pdf), technical.html and findings.csv for one run, in
+        ``folder`` (``report --from``)."""
+        files = self.write_pages(run, folder)
         csv_path = folder / "findings.csv"
         write_text_atomic(csv_path, findings_csv(run.findings))
-        return {**files, "technical": technical, "csv": csv_path}
+        return {**files, "csv": csv_path}
 
-    def write_index(self, run_id: str, runs: Sequence[RunResult], links: Mapping[str, str],
-                    agency: Mapping[str, Any]) -> dict[str, Path]:
-        """index.html and the cross-client findings.csv."""
+    # ------------------------------------------------------------------ retention
+
+    def prune(self, slug: str, keep: int) -> list[str]:
+        """Keep the client's ``keep`` latest runs; delete older rows and archive folders."""
+        if self.history is None:
+            return []
+        removed = self.history.prune(slug, keep)
+        for row in removed:
+            folder = (self._resolve(row.run_path).parent if row.run_path
+                      else self.out_dir / slug / "runs" / row.run_id)
+            # Only ever an archive folder: <slug>/runs/<run_id>.
+            if folder.name == row.run_id and folder.parent.name == "runs":
+                shutil.rmtree(folder, ignore_errors=True)
+        if removed:
+            log.info("%s: pruned %d old run(s)", slug, len(removed))
+        return [r.run_id for r in removed]
+
+    # ------------------------------------------------------------------ the index
+
+    def recorded_entries(self) -> dict[str, IndexEntry]:
+        """Every client's latest recorded run, from the history (empty without one)."""
+        if self.history is None:
+            return {}
+        out = {}
+        for slug, (row, stored) in self.history.latest().items():
+            run_file = self._resolve(row.run_path) if row.run_path else None
+            summary = ClientSummary.from_dict(stored) if stored else None
+            problem = None
+            if (summary is not None and summary.language != (self.language or "en")
+                    and run_file is not None):
+                summary = None  # worded in another language: build the row again
+            if summary is None and run_file is not None:
+                try:  # recorded before summaries were kept: read the run once
+                    summary = self.summarise(load_run(run_file))
+                except RunFileError as exc:
+                    problem = f"the latest run's files cannot be read ({exc})"
+            archive = run_file.parent if run_file is not None else None
+            report = archive.parent.parent / "report.html" if archive is not None else None
+            csv_path = archive / "findings.csv" if archive is not None else None
+            out[slug] = IndexEntry(summary, report if report and report.exists() else None,
+                                   csv_path if csv_path and csv_path.exists() else None,
+                                   run_file, problem)
+        return out
+
+    def write_index(self, run_id: str, clients: Sequence[tuple[str, str]],
+                    current: Mapping[str, IndexEntry], agency: Mapping[str, Any],
+                    now: datetime | None = None) -> dict[str, Path]:
+        """index.html and the agency findings.csv: each of ``clients`` (slug, name) at its
+        latest run, from ``current`` (this invocation) or else the history.
+
+        The CSV lists clients in index order (worst first), each client's findings worst
+        first; it is streamed from each run's archived findings.csv, so memory does not grow
+        with the number of clients.
+        """
+        if self.history is None:
+            return self._write_index(run_id, clients, current, agency, now)
+        with self.history.exclusive():
+            return self._write_index(run_id, clients, current, agency, now)
+
+    def _write_index(self, run_id: str, clients: Sequence[tuple[str, str]],
+                     current: Mapping[str, IndexEntry], agency: Mapping[str, Any],
+                     now: datetime | None) -> dict[str, Path]:
+        entries = {**self.recorded_entries(), **current}
+        rows: list[dict[str, Any]] = []
+        for slug, name in clients:
+            entry = entries.get(slug)
+            if entry is None or entry.summary is None:
+                row = never_audited_row(slug, name)
+                if entry is not None and entry.problem:
+                    row.update(status="not_audited", reason=entry.problem)
+                rows.append(row)
+                continue
+            row = dict(entry.summary.row)
+            technical = entry.report.with_name("technical.html") if entry.report else None
+            row.update(link=self._link(entry.report),
+                       technical=self._link(technical) if technical and technical.exists()
+                       else "", trend=entry.summary.trend(),
+                       age=run_age(entry.summary.finished_at, now) if now else None)
+            rows.append(row)
+        sort_rows(rows)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         index = self.out_dir / "index.html"
-        write_text_atomic(index, render_index(runs, links, agency, run_id, self.templates,
-                                              self.branding, trends=trends(runs),
-                                              language=self.language))
+        write_text_atomic(index, render_index_rows(rows, agency, run_id, self.templates,
+                                                   self.branding, self.language))
         csv_path = self.out_dir / "findings.csv"
-        write_text_atomic(csv_path, findings_csv(f for r in runs for f in r.findings))
+        write_chunks_atomic(csv_path, self._agency_csv([entries.get(r["slug"]) for r in rows]))
         return {"index": index, "csv": csv_path}
+
+    def _agency_csv(self, entries: Sequence[IndexEntry | None]) -> Iterator[str]:
+        yield findings_csv([])  # the header
+        for entry in entries:
+            if entry is None or entry.summary is None:
+                continue
+            try:
+                if entry.csv is not None:
+                    yield _csv_body(entry.csv.read_text(encoding="utf-8"))
+                elif entry.run_file is not None:
+                    yield _csv_body(findings_csv(load_run(entry.run_file).findings))
+            except (OSError, RunFileError) as exc:
+                log.warning("%s: findings left out of the agency CSV (%s)",
+                            entry.summary.slug, exc)
+
+    def _link(self, report: Path | None) -> str:
+        if report is None:
+            return ""
+        return safe_link(Path(os.path.relpath(report, self.out_dir)).as_posix())
+
+    def _resolve(self, stored: str | None) -> Path:
+        base = self.history.path.parent if self.history is not None else self.out_dir
+        return base / (stored or "")
 
     def _relative(self, path: Path) -> str:
         base = self.history.path.parent if self.history is not None else self.out_dir

@@ -61,3 +61,58 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     bad.write_text("this is not sqlite" * 100)
     with pytest.raises(HistoryError, match="not a usable history database"):
         History(bad)
+
+
+def _record(db, run_id, client="acme", summary=None):
+    db.record(RunRow(run_id, client, None, run_id, "t", "audited", 50.0,
+                     f"{client}/runs/{run_id}/run.json", None), [f("FAIL")], {},
+              summary)
+
+
+def test_prune_keeps_the_latest_runs_of_that_client_only(tmp_path):
+    with History(tmp_path / "h.sqlite") as db:
+        for day in (1, 2, 3, 4):
+            _record(db, f"2026010{day}T000000.000Z")
+        _record(db, "20260101T000000.000Z", client="other")
+        removed = db.prune("acme", 2)
+        assert [r.run_id for r in removed] == ["20260102T000000.000Z", "20260101T000000.000Z"]
+        assert [r.run_id for r in db.runs("acme")] == ["20260104T000000.000Z",
+                                                       "20260103T000000.000Z"]
+        assert db.findings("20260101T000000.000Z", "acme") == {}
+        assert len(db.runs("other")) == 1
+        assert [r.run_id for r in db.prune("acme", 0)] == ["20260103T000000.000Z"]
+        assert [r.run_id for r in db.runs("acme")] == ["20260104T000000.000Z"]  # never the last
+
+
+def test_latest_run_and_summary_per_client(tmp_path):
+    with History(tmp_path / "h.sqlite") as db:
+        _record(db, "20260101T000000.000Z", summary={"version": 1, "n": 1})
+        _record(db, "20260102T000000.000Z", summary={"version": 1, "n": 2})
+        _record(db, "20260101T000000.000Z", client="old")  # recorded without a summary
+        latest = db.latest()
+        assert latest["acme"][0].run_id == "20260102T000000.000Z"
+        assert latest["acme"][1] == {"version": 1, "n": 2}
+        assert latest["old"][1] is None
+        assert db.clients() == ["acme", "old"]
+        with db.exclusive():  # the index is rebuilt holding the write lock
+            assert set(db.latest()) == {"acme", "old"}
+
+
+def test_a_schema_1_database_gains_the_summary_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "h.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE runs (run_id TEXT NOT NULL, client TEXT NOT NULL, started_at TEXT,
+            finished_at TEXT, tool_version TEXT, status TEXT, score REAL, run_path TEXT,
+            snapshot_path TEXT, PRIMARY KEY (run_id, client));
+        INSERT INTO runs VALUES ('20250101T000000.000Z', 'acme', NULL, NULL, '0.1', 'audited',
+                                 70.0, 'acme/runs/20250101T000000.000Z/run.json', NULL);
+        PRAGMA user_version = 1;""")
+    old.close()
+    with History(path) as db:
+        assert db.latest()["acme"][1] is None
+        _record(db, "20260101T000000.000Z", summary={"version": 1})
+        assert [r.run_id for r in db.runs("acme")] == ["20260101T000000.000Z",
+                                                       "20250101T000000.000Z"]

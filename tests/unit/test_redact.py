@@ -40,3 +40,13 @@ def test_logging_filter_scrubs_records(caplog):
     finally:
         logger.removeFilter(handler_filter)
     assert "log-secret-42" not in caplog.text and MASK in caplog.text
+
+
+def test_credential_parameters_in_any_case_are_masked():
+    assert redact("GET /me?ACCESS_TOKEN=abc123") == "GET /me?ACCESS_TOKEN=[REDACTED]"
+    assert redact("Access_Token: xyz") == f"Access_Token: {MASK}"
+
+
+def test_text_without_credentials_is_returned_unchanged():
+    text = '{"pixel": "1", "events": [' + ",".join(['{"e": "Purchase"}'] * 1000) + "]}"
+    assert redact(text) == text

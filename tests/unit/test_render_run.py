@@ -117,3 +117,28 @@ def test_snapshot_roundtrip_and_no_credentials(tmp_path):
     again = type(snap).load(path)
     assert again.get("pixel/1/agencies").error_kind == "permission"
     assert [e.endpoint for e in again.collection_errors()] == ["GET /1/agencies"]
+
+
+def test_index_marks_age_and_clients_never_audited():
+    from datetime import datetime, timezone
+
+    from audit.publish.render import (
+        index_row,
+        never_audited_row,
+        render_index_rows,
+        run_age,
+        sort_rows,
+    )
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert [run_age(t, now) for t in ("2026-12-01T01:00:00+00:00", "2026-11-30T23:59:00Z",
+                                      "2026-11-28T12:00:05+00:00", None, "garbage")] == [
+        "today", "yesterday", "3 days ago", None, None]
+    row = index_row(make_run(), "acme/report.html")
+    row["age"] = run_age(row["finished_at"], now)
+    rows = sort_rows([row, never_audited_row("newco", "New Co <b>")])
+    assert [r["slug"] for r in rows] == ["newco", "acme"]
+    html = render_index_rows(rows, {"name": "Northwind"}, "R9")
+    assert "across 2 clients" in html and "1</b> never audited" in html
+    assert "Never audited:</b> no run recorded" in html and "New Co &lt;b&gt;" in html
+    assert "audited 3 days ago" in html

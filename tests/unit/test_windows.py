@@ -235,3 +235,27 @@ def test_zero_conversions_are_said_to_be_zero_not_unavailable():
     purchase = found[f"{ACT}:{PURCHASE}"]
     assert purchase.status is Status.SKIPPED
     assert "no conversions" in purchase.message and "unavailable" not in purchase.message
+def test_stats_rows_in_any_shape_are_summed_like_the_wire_shape():
+    from datetime import datetime, timezone
+
+    from audit.facts.ads import last_seen
+    from audit.facts.view import SnapshotView, sum_buckets
+
+    buckets = [
+        {"start_time": "2026-11-23T13:00:00+0000", "data": [
+            {"value": "Purchase", "count": 24}, {"value": " Lead ", "count": "3"},
+            {"value": "Purchase", "count": "1,000"}, {"value": "", "event": "Search", "count": 2},
+            {"value": "Bad", "count": -5}, {"value": "Zero", "count": 0}, "junk", None]},
+        {"start_time": "2026-11-24T09:00:00+0000", "data": [
+            {"value": "Lead", "count": 1}, {"value": "Purchase", "count": 0}]},
+        {"start_time": None, "data": [{"value": "Purchase", "count": 7}]},
+    ]
+    assert sum_buckets(buckets) == {"Purchase": 1031, "Lead": 4, "Search": 2, "Zero": 0}
+    from tests.helpers import make_snapshot
+
+    snap = make_snapshot({"pixel/9/stats/event": buckets})
+    seen = last_seen(SnapshotView(snap), "9")
+    day1, day2 = (datetime(2026, 11, 23, 13, tzinfo=timezone.utc),
+                  datetime(2026, 11, 24, 9, tzinfo=timezone.utc))
+    # (a negative count is "seen" here: only zero counts are left out)
+    assert seen == {"Purchase": day1, "Lead": day2, "Bad": day1}

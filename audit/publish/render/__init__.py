@@ -44,7 +44,16 @@ from .formatting import (
     fmt_when,
     format_evidence,
 )
-from .index import index_rows, render_index, safe_link
+from .index import (
+    index_row,
+    index_rows,
+    never_audited_row,
+    render_index,
+    render_index_rows,
+    run_age,
+    safe_link,
+    sort_rows,
+)
 from .report import render_report, render_technical, report_context, technical_context
 from .sections import changes_context, filter_diff, rules_context, windows_context
 from .steps import checklist, verdict
@@ -80,15 +89,20 @@ __all__ = [
     "fmt_when",
     "format_evidence",
     "group_findings",
+    "index_row",
     "index_rows",
     "logo_data_uri",
+    "never_audited_row",
     "render_index",
+    "render_index_rows",
     "render_report",
     "render_technical",
     "report_context",
     "rules_context",
+    "run_age",
     "safe_link",
     "sort_findings",
+    "sort_rows",
     "technical_context",
     "template_dirs",
     "verdict",
