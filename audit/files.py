@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -39,9 +40,33 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def finite(data: Any) -> Any:
+    """``data`` with every NaN or infinite float replaced by None (unknown).
+
+    JSON has no NaN or Infinity (RFC 8259, section 6); Python's json module writes them
+    anyway unless told not to, and strict parsers then refuse the whole file. The facts
+    layer keeps such values out of runs; this is the writers' guarantee.
+    """
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(v) for v in data]
+    return data
+
+
+def strict_dumps(data: Any, **options: Any) -> str:
+    """``json.dumps`` that never writes NaN or Infinity (they become null)."""
+    try:
+        return json.dumps(data, allow_nan=False, **options)
+    except ValueError:
+        return json.dumps(finite(data), allow_nan=False, **options)
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as indented JSON to ``path``, atomically."""
-    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Write ``data`` as indented, strict JSON to ``path``, atomically."""
+    write_text_atomic(path, strict_dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
@@ -64,12 +89,13 @@ def compact_json(data: Any) -> str:
     orjson encodes snapshots and runs about ten times faster than the standard library's C
     encoder (and fifty times faster than its indented, pure-Python one), which is most of
     the CPU a client's files cost. Integers beyond 64 bits, which orjson refuses, fall back
-    to the standard encoder.
+    to the standard encoder. Both write strict JSON: orjson writes NaN and infinities as
+    null, and so does the fallback.
     """
     try:
         return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError is a TypeError
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return strict_dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def link_atomic(src: Path, dst: Path) -> None:

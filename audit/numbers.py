@@ -9,6 +9,7 @@ it, not from hand-written rules.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -19,7 +20,9 @@ MINUS = "\u2212"
 
 
 def _numeric(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A number that can be shown: NaN and infinities are unavailable, never printed."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 def money(amount: Any, currency: str | None, locale: str = DEFAULT_LOCALE) -> str:

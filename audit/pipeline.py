@@ -28,7 +28,7 @@ from audit.publish.alerts import ClientState, Delivery, Notifier
 from audit.publish.history import History
 from audit.publish.render import Branding, branding_from_config
 from audit.publish.summary import ClientSummary
-from audit.publish.writer import IndexEntry, Writer, compiled_environment
+from audit.publish.writer import IndexEntry, ReportNotRendered, Writer, compiled_environment
 from audit.redact import redact
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,8 @@ class Auditor:
             written = self.writer.write_client(evaluation)
             outcome.summary = written.summary
             outcome.files.update(written.files)
+        except ReportNotRendered as exc:  # already logged; run.json is on disk too
+            outcome.not_audited = redact(str(exc))
         except Exception as exc:  # keep the other clients going; the snapshot is on disk
             log.exception("evaluating %s failed", outcome.slug)
             outcome.not_audited = redact(f"evaluation crashed: {type(exc).__name__}: {exc}")

@@ -10,7 +10,6 @@ identifiers included.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from audit.cli.common import stdout
+from audit.files import strict_dumps
 
 # Per column: one space of padding each side and one border; one more border at the edge.
 _PER_COLUMN = 3
@@ -29,7 +29,7 @@ _MIN_WRAPPED = 10
 
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON on stdout (the ``--json`` of every listing)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(strict_dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def _natural(values: Sequence[str]) -> int:

@@ -21,6 +21,7 @@ from audit.collect.lookups import DomainLookups
 from audit.collect.shared import AgencyReads
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
+from audit.graph.breaker import Breaker
 from audit.graph.client import GraphClient
 from audit.graph.retry import RetryPolicy
 from audit.graph.trace import WireTrace
@@ -30,7 +31,8 @@ from audit.redact import redact
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SessionFactory = Callable[[Config, ClientConfig, str, str | None], GraphTransport]
+# (config, client, token, app secret, the client's circuit breaker) -> transport
+SessionFactory = Callable[[Config, ClientConfig, str, str | None, Breaker], GraphTransport]
 Progress = Callable[[str, str], None]
 
 
@@ -40,8 +42,10 @@ def utc_now() -> datetime:
 
 
 def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: str | None,
-                *, trace: WireTrace | None = None) -> GraphTransport:
-    """The production transport: the official SDK over HTTP (``trace``: the wire trace)."""
+                breaker: Breaker | None = None, *, trace: WireTrace | None = None
+                ) -> GraphTransport:
+    """The production transport: the official SDK over HTTP (``breaker``: the client's
+    circuit breaker; ``trace``: the wire trace)."""
     # Imported here, not at the top, for start-up time only: facebook_business is large and
     # commands such as `checks`, `history` or `report --from` never talk to the API.
     from audit.graph.sdk import GraphSession, GraphSettings
@@ -53,7 +57,7 @@ def sdk_session(config: Config, client: ClientConfig, token: str, app_secret: st
         retry=RetryPolicy(max_retries=g.max_retries, backoff_seconds=g.backoff_seconds,
                           max_wait_seconds=g.max_wait_seconds,
                           slowdown_percent=g.usage_slowdown_percent),
-    ), trace=trace.for_client(client.slug) if trace is not None else None)
+    ), trace=trace.for_client(client.slug) if trace is not None else None, breaker=breaker)
 
 
 @dataclass
@@ -86,6 +90,8 @@ class Collector:
         self.clock = clock
         self.progress = progress or (lambda _slug, _msg: None)
         self.shared = AgencyReads(config.agency.business_id, config.graph.token_env)
+        # One per run: once the API is known not to answer, later clients send nothing.
+        self.breaker = Breaker.for_run()
         self._lookups: DomainLookups | None = None
         self._lookups_lock = threading.Lock()
 
@@ -128,7 +134,7 @@ class Collector:
                                 f"{self.config.token_env_for(client)} is not set")
             return Collected(snap)
         transport = self.session_factory(self.config, client, token,
-                                         self.config.app_secret(self.env))
+                                         self.config.app_secret(self.env), self.breaker.child())
         graph = GraphClient(transport, use_batch=self.config.graph.use_batch)
         snap = collect(self.config, client, graph, token, now,
                        progress=lambda msg: self.progress(client.slug, msg), shared=self.shared,

@@ -73,8 +73,20 @@ def renew_token_hint(token_env: str | None) -> str:
             f"business_management), then put it in {where}")
 
 
+def unreachable_reason(snap: Snapshot) -> str | None:
+    """"Graph API unreachable (…)" when the circuit breaker stopped the reads, else None."""
+    for res in snap.endpoints.values():
+        if res.error_kind == "unreachable" and res.error:
+            what = str(res.error.get("message", "")).rstrip(".")
+            return f"Graph API unreachable ({what}); run the audit again later"
+    return None
+
+
 def _not_audited_reason(snap: Snapshot) -> str | None:
     """A reason when the token is unusable or the API did not answer at all, else None."""
+    unreachable = unreachable_reason(snap)
+    if unreachable is not None:
+        return unreachable
     renew = renew_token_hint(snap.record.token_env)
     debug = snap.get("token/debug")
     if debug is not None and debug.succeeded:
@@ -253,10 +265,14 @@ def collect(
     _store(snap, graph.fetch_all(discovery_reads(snap, now)))
     if shared is not None and (domains := snap.get("business/owned_domains")) is not None:
         shared.note_owned_domains(domains)
+    if _stopped(snap, client.slug):
+        return snap
     _pixel_nodes_from_edges(snap)
 
     say("pixels")
     _store(snap, graph.fetch_all([*pixel_reads(snap, now), *offline_reads(snap)]))
+    if _stopped(snap, client.slug):
+        return snap
 
     if not config.network.enabled:
         mark_offline(snap)
@@ -269,6 +285,17 @@ def collect(
                             "(every request was refused); check its access to the business")
     say("done")
     return snap
+
+
+def _stopped(snap: Snapshot, slug: str) -> bool:
+    """Whether the API stopped answering mid-collection (the client is then not audited:
+    what was read is kept in the snapshot, but an audit of part of it would mislead)."""
+    reason = unreachable_reason(snap)
+    if reason is None:
+        return False
+    snap.not_audited = reason
+    log.warning("%s: not audited: %s", slug, reason)
+    return True
 
 
 def _everything_refused(results: Iterable[Fetched]) -> bool:

@@ -27,6 +27,8 @@ from audit.redact import redact
 log = logging.getLogger(__name__)
 
 
+# How many invalid numbers run.json lists (the total is kept): evidence, not a dump.
+INVALID_LISTED = 500
 EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window", "token_env",
                        "click_redefined_on", "domain_verification_codes")
 
@@ -89,6 +91,10 @@ def build_sections(analysis: Analysis) -> dict[str, object]:
         out["windows"] = analysis.windows.to_dict()
         out["rules"] = {"target_window": analysis.facts.client.rules_target_window,
                         "rules": [s.to_dict() for s in analysis.rules]}
+        invalid = analysis.facts.invalid_values
+        if invalid:  # set aside as unknown: the run is partial
+            out["invalid_values"] = [v.to_dict() for v in invalid[:INVALID_LISTED]]
+            out["invalid_values_total"] = len(invalid)
         return out
     except Exception as exc:  # rendering must go on without the tables
         log.exception("building the inventories of %s failed", analysis.view.client_slug)

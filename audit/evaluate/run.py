@@ -51,10 +51,13 @@ class RunResult:
 
     @property
     def status(self) -> str:
-        """``not_audited``, ``partial`` (some reads failed or lost fields) or ``audited``."""
+        """``not_audited``, ``partial`` (some reads failed, lost fields or carried numbers
+        that cannot be right) or ``audited``."""
         if self.not_audited:
             return "not_audited"
-        return "partial" if self.collection_errors or self.missing_fields else "audited"
+        partial = (self.collection_errors or self.missing_fields
+                   or self.sections.get("invalid_values"))
+        return "partial" if partial else "audited"
 
     def counts(self) -> dict[str, int]:
         """Findings per status (all statuses present, zero included)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from audit.facts.view import SnapshotView, parse_time, ref_id, to_float, to_str
+from audit.facts.view import SnapshotView, parse_time, ref_id, to_amount, to_float, to_str
 
 # promoted_object.custom_event_type → the pixel event name it optimises for.
 CUSTOM_EVENT_TYPES = {
@@ -122,7 +122,7 @@ def spend_by_adset(view: SnapshotView) -> dict[str, float]:
         res = view.get(key)
         for row in res.items() if res else []:
             adset_id = to_str(row.get("adset_id"))
-            spend = to_float(row.get("spend"))
+            spend = to_amount(row.get("spend"))  # invalid: facts.numbers lists it
             if adset_id and spend is not None:
                 out[adset_id] = out.get(adset_id, 0.0) + spend
     return out

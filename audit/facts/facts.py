@@ -20,6 +20,7 @@ from audit.facts.ads import (
     read_event_usage,
 )
 from audit.facts.domains import DomainRow, read_domain_rows
+from audit.facts.numbers import InvalidValue, invalid_values
 from audit.facts.offline import OfflineSet, read_offline_sets
 from audit.facts.quality import EventQuality, read_dataset_quality
 from audit.facts.view import SnapshotView
@@ -62,6 +63,29 @@ class Facts:
     def domain_rows(self) -> dict[str, DomainRow]:
         """Every registrable domain seen in traffic, declared or listed as verified."""
         return read_domain_rows(self.view)
+
+    @cached_property
+    def adsets_read(self) -> bool:
+        """Whether every ad account's ad sets were read in full: otherwise counts of ad
+        sets are unknown, not zero."""
+        return self._complete("adsets")
+
+    @cached_property
+    def spend_read(self) -> bool:
+        """Whether every ad account's 28-day spend was read in full (else spend is unknown)."""
+        return self._complete("adset_spend")
+
+    def _complete(self, edge: str) -> bool:
+        for account in self.view.client.ad_accounts:
+            res = self.view.get(f"adaccount/{account}/{edge}")
+            if res is None or res.error is not None:
+                return False
+        return True
+
+    @cached_property
+    def invalid_values(self) -> list[InvalidValue]:
+        """Numbers from Meta that cannot be right, set aside as unknown (with evidence)."""
+        return invalid_values(self.view)
 
     def event_usage(self, pixel_id: str) -> dict[str, EventUsage] | None:
         """Per-event usage of one pixel (None when its event stats could not be read)."""

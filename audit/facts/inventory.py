@@ -59,7 +59,9 @@ def connected_accounts(view: SnapshotView, pixel_id: str) -> set[str]:
 
 
 def event_rows(facts: Facts) -> list[dict[str, Any]]:
-    """Per pixel and event: counts, server share, ad sets, spend and data quality."""
+    """Per pixel and event: counts, server share, ad sets, spend and data quality (ad set
+    counts and spend are None, unknown, when those reads failed)."""
+    adsets, spend = facts.adsets_read, facts.adsets_read and facts.spend_read
     out = []
     for pixel in facts.view.pixels:
         usage = facts.event_usage(pixel.id)
@@ -71,8 +73,9 @@ def event_rows(facts: Facts) -> list[dict[str, Any]]:
                 "total_7d": u.total, "browser_7d": u.browser, "server_7d": u.server,
                 "server_share": round(u.server_share, 4) if u.server_share is not None else None,
                 "last_seen": u.last_seen.isoformat() if u.last_seen else None,
-                "adsets": len(u.adsets), "active_adsets": sum(a.active for a in u.adsets),
-                "spend_28d": u.spend,
+                "adsets": len(u.adsets) if adsets else None,
+                "active_adsets": sum(a.active for a in u.adsets) if adsets else None,
+                "spend_28d": u.spend if spend else None,
                 "match_quality": q.match_quality if q else None,
                 "coverage_percent": q.coverage_percent if q else None,
                 "dedup_percent": q.dedup.best_percent if q and q.dedup else None,
@@ -85,7 +88,8 @@ def optimised_adsets(facts: Facts) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": a.name, "account": a.account_id, "pixel_id": a.pixel_id,
              "event": a.event, "custom_conversion_id": a.custom_conversion_id,
              "status": a.effective_status, "optimization_goal": a.optimization_goal,
-             "spend_28d": a.spend} for a in facts.adsets if a.pixel_id or a.custom_conversion_id]
+             "spend_28d": a.spend if facts.spend_read else None}
+            for a in facts.adsets if a.pixel_id or a.custom_conversion_id]
 
 
 def snapshot_assets(facts: Facts) -> dict[str, dict[str, str]]:

@@ -2,11 +2,15 @@
 
 Graph data is parsed here and only here: missing optional fields become ``None``, extra
 fields are ignored, numbers that arrive as strings are converted, and values of the wrong
-type are treated as unknown instead of crashing an evaluator.
+type are treated as unknown instead of crashing an evaluator. Numbers that cannot be
+right (NaN, infinite, beyond any real figure, a negative spend or count) are unknown too,
+never a NaN that would poison a sum or a chart; ``facts.numbers`` lists them with the
+read, the object, the field and the raw value.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,17 +48,58 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def to_float(value: Any) -> float | None:
-    """A Graph number (often a numeric string) as float, or None."""
+# No figure Meta reports (money in an account's currency, counts, percentages, Unix times)
+# comes near this: beyond it a value is corrupt or forged, not a big client.
+MAX_NUMBER = 1e15
+
+
+def _parse_number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond a double
+            return math.inf
     if isinstance(value, str):
         try:
             return float(value.strip().replace(",", ""))
         except ValueError:
             return None
+    return None
+
+
+def to_float(value: Any) -> float | None:
+    """A Graph number (often a numeric string) as float, or None when it is missing or not
+    a usable number: not numeric, NaN, infinite (``1e400``) or beyond :data:`MAX_NUMBER`
+    (:func:`number_problem` says which, for the evidence)."""
+    number = _parse_number(value)
+    if number is None or not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        return None
+    return number
+
+
+def to_amount(value: Any) -> float | None:
+    """A spend, count or other quantity that cannot be negative; None when it is not a
+    usable number (:func:`number_problem` with ``non_negative=True`` says why)."""
+    number = to_float(value)
+    return number if number is None or number >= 0 else None
+
+
+def number_problem(value: Any, *, non_negative: bool = True) -> str | None:
+    """Why a value present in Graph data is not a usable number, or None when it is one
+    (or is absent: missing is not invalid)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = _parse_number(value)
+    if number is None or math.isnan(number):
+        return "not a number"
+    if math.isinf(number):
+        return "infinite"
+    if abs(number) > MAX_NUMBER:
+        return "implausibly large"
+    if non_negative and number < 0:
+        return "negative"
     return None
 
 
@@ -290,8 +335,8 @@ def sum_buckets(buckets: Iterable[Mapping[str, Any]]) -> dict[str, int]:
             if not isinstance(row, Mapping):
                 continue
             value = to_str(row.get("value")) or to_str(row.get("event"))
-            count = to_float(row.get("count"))
-            if value is None or count is None or count < 0:
+            count = to_amount(row.get("count"))  # invalid counts: facts.numbers lists them
+            if value is None or count is None:
                 continue
             totals[value] = totals.get(value, 0) + int(count)
     return totals

@@ -7,17 +7,24 @@ token, app secret or appsecret_proof can reach a log line, a snapshot or a repor
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from audit.redact import redact
+from audit.safetext import MAX_MESSAGE, truncate
 
 THROTTLE_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 AUTH_CODES = frozenset({102, 104, 190})
 TRANSIENT_CODES = frozenset({1, 2})
 # code 1 / subcode 99 and the Insights "too much data" subcodes: retrying the same call won't help.
 TOO_MUCH_DATA_SUBCODES = frozenset({99, 1487534, 1504018})
+# Kinds of failure that say the API did not answer, not what it answers about the client:
+# they must never become a finding about access or setup (the read is unknown, not denied).
+UNANSWERED_KINDS = frozenset({"network", "unreachable", "transient", "throttled",
+                              "invalid_response"})
 
 
 class GraphError(Exception):
@@ -37,7 +44,8 @@ class GraphError(Exception):
         fbtrace_id: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        self.message = redact(message)
+        # Redacted on a little more than is kept, so a token cut in half is still masked.
+        self.message = truncate(redact(truncate(message, MAX_MESSAGE + 2_000)), MAX_MESSAGE)
         self.code = code
         self.subcode = subcode
         self.http_status = http_status
@@ -64,13 +72,16 @@ class GraphError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """Serialisable form used in snapshots and run.json."""
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "code": self.code,
             "subcode": self.subcode,
             "http_status": self.http_status,
             "message": self.message,
         }
+        if self.retry_after:
+            out["retry_after"] = round(self.retry_after)
+        return out
 
 
 class AuthError(GraphError):
@@ -91,6 +102,15 @@ class RateLimited(GraphError):
     kind = "throttled"
     retryable = True
 
+    def asked_to_wait(self, seconds: float, now: datetime) -> None:
+        """Record that Meta asked to wait ``seconds`` (from its usage headers) and add
+        the next step to the message: when to run the audit again."""
+        self.retry_after = seconds
+        minutes = max(1, math.ceil(seconds / 60))
+        after = now.astimezone(timezone.utc) + timedelta(seconds=seconds)
+        self.message += (f" — Meta asked to wait {minutes} minute{'s' if minutes != 1 else ''};"
+                         f" rerun after {after:%H:%M} UTC")
+
 
 class Transient(GraphError):
     """A temporary server-side failure (codes 1, 2, ``is_transient``, HTTP 5xx, network)."""
@@ -103,6 +123,18 @@ class NetworkError(Transient):
     """The HTTP connection failed or timed out."""
 
     kind = "network"
+
+
+class BadAnswer(Transient):
+    """The server answered something that is not JSON (a proxy's HTML error page, text,
+    nothing): retried, and counted with network failures by the circuit breaker."""
+
+
+class Unreachable(NetworkError):
+    """The API stopped answering (the circuit breaker opened): no further call is made."""
+
+    kind = "unreachable"
+    retryable = False
 
 
 class NotFound(GraphError):

@@ -113,10 +113,14 @@ class RetryPolicy:
             return None
         wait = self.backoff_seconds * (2.0 ** (attempt - 1))
         if isinstance(error, RateLimited):
-            wait = max(wait, self._throttle_wait(error.code, usage))
+            wait = max(wait, self.requested_wait(error, usage))
         if wait > self.max_wait_seconds:
             return None
         return wait
+
+    def requested_wait(self, error: GraphError, usage: Usage) -> float:
+        """Seconds the usage headers ask a throttled call to wait (0 when they name none)."""
+        return self._throttle_wait(error.code, usage) if isinstance(error, RateLimited) else 0.0
 
     @staticmethod
     def _throttle_wait(code: int | None, usage: Usage) -> float:

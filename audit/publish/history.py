@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import AuditError
+from audit.files import strict_dumps
 from audit.models import Finding, Status
 
 SCHEMA_VERSION = 2
@@ -198,8 +199,8 @@ class History:
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (row.run_id, row.client, row.started_at, row.finished_at, row.tool_version,
                  row.status, row.score, row.run_path, row.snapshot_path,
-                 None if summary is None else json.dumps(summary, ensure_ascii=False,
-                                                         separators=(",", ":"))))
+                 None if summary is None else strict_dumps(summary, ensure_ascii=False,
+                                                           separators=(",", ":"))))
             self._db.executemany(
                 "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(row.run_id, row.client, f.fingerprint, f.check_id, f.status.value,

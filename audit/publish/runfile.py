@@ -48,7 +48,8 @@ def validate_run(data: Any, source: str = "run.json") -> None:
 def load_run(path: Path) -> RunResult:
     """Read and validate a run.json file."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # Bare NaN/Infinity (written by versions before strict JSON) are read as unknown.
+        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=lambda _: None)
     except FileNotFoundError:
         raise RunFileError(f"{path}: file not found") from None
     except (OSError, ValueError) as exc:

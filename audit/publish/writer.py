@@ -67,6 +67,20 @@ class WrittenClient:
 
 
 @dataclass(frozen=True)
+class RenderedPages:
+    """One run's pages, rendered and not yet written."""
+
+    report: str
+    technical: str
+    pdf: bytes | None = None
+
+
+class ReportNotRendered(Exception):
+    """A run's report could not be rendered: the client's audit did not complete (its
+    run.json and snapshot.json are kept; nothing enters the history)."""
+
+
+@dataclass(frozen=True)
 class IndexEntry:
     """A client's latest run as the index needs it: the summary and where its files are."""
 
@@ -165,6 +179,15 @@ class Writer:
         for name in ("run.json", "findings.csv"):
             link_atomic(archive / name, folder / name)
         summary = self.summarise(run)
+        # Rendered before the run is recorded: a run whose report cannot be rendered is
+        # not a completed audit, and must not enter the history with a score.
+        try:
+            pages = self.render_pages(run)
+        except Exception as exc:
+            log.exception("the report of %s could not be rendered", slug)
+            raise ReportNotRendered(
+                f"the report could not be rendered ({type(exc).__name__}: {exc}); run.json "
+                "and snapshot.json are saved") from exc
         if self.history is not None:
             self.history.record(RunRow(
                 run_id=run.run_id, client=slug, started_at=run.started_at,
@@ -175,30 +198,40 @@ class Writer:
             ), run.findings, evaluation.assets, summary.to_dict())
             if self.keep_runs is not None:
                 self.prune(slug, self.keep_runs)
-        files = self.write_pages(run, folder)
+        files = self.write_rendered(pages, folder)
         return WrittenClient(summary, {"run": folder / "run.json", **files,
                                        "csv": folder / "findings.csv",
                                        "archive": archive})
 
-    def write_pages(self, run: RunResult, folder: Path) -> dict[str, Path]:
-        """report.html (and report.pdf) in the client's language, and technical.html."""
+    def render_pages(self, run: RunResult) -> RenderedPages:
+        """report.html (and report.pdf) in the client's language, and technical.html, in
+        memory (raises when the run cannot be rendered)."""
         language = self.language_of(run)
-        report = folder / "report.html"
-        write_text_atomic(report, render_report(run, self.templates, self.branding,
-                                                language=language))
-        files = {"report": report}
+        report = render_report(run, self.templates, self.branding, language=language)
+        pdf = None
         if self.pdf:
             try:
                 pdf = render_pdf(run, self.templates, self.branding, language=language)
             except Exception:  # the HTML report stands; the client was audited all the same
                 log.exception("report.pdf for %s could not be written; report.html is there",
                               run.client.get("slug"))
-            else:
-                files["pdf"] = folder / "report.pdf"
-                write_bytes_atomic(files["pdf"], pdf)
-        technical = folder / "technical.html"  # the agency's companion, beside the report
-        write_text_atomic(technical, render_technical(run, self.templates, self.branding))
-        return {**files, "technical": technical}
+        technical = render_technical(run, self.templates, self.branding)
+        return RenderedPages(report, technical, pdf)
+
+    def write_rendered(self, pages: RenderedPages, folder: Path) -> dict[str, Path]:
+        """Write rendered pages into ``folder``; returns them by name."""
+        files = {"report": folder / "report.html"}
+        write_text_atomic(files["report"], pages.report)
+        if pages.pdf is not None:
+            files["pdf"] = folder / "report.pdf"
+            write_bytes_atomic(files["pdf"], pages.pdf)
+        files["technical"] = folder / "technical.html"  # the agency's, beside the report
+        write_text_atomic(files["technical"], pages.technical)
+        return files
+
+    def write_pages(self, run: RunResult, folder: Path) -> dict[str, Path]:
+        """report.html (and report.pdf) in the client's language, and technical.html."""
+        return self.write_rendered(self.render_pages(run), folder)
 
     def write_reports(self, run: RunResult, folder: Path) -> dict[str, Path]:
         """report.html (report.pdf), technical.html and findings.csv for one run, in

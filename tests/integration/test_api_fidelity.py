@@ -92,8 +92,9 @@ def test_an_answer_that_is_not_json_is_not_a_crash(
     sandbox.add_fault(r"^$", method="POST", kind="not_json", times=None)
     code, out, err = _invoke("run", "-c", str(config))
     assert code == ExitCode.NOT_AUDITED
-    assert "lumen-outdoor: not audited: the Graph API did not answer the first reads " \
-           "(invalid_response" in err
+    # Not JSON is the API not answering: retried, then the circuit breaker stops the reads.
+    assert "lumen-outdoor: not audited: Graph API unreachable (" in err
+    assert "an HTML page instead of JSON" in err
     assert "Traceback" not in out + err
 
 

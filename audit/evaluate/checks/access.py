@@ -174,9 +174,11 @@ def agency_users_assigned(ctx: CheckContext) -> Iterator[Finding]:
     severity=Severity.HIGH,
     area="access",
     actor=Actor.CLIENT_ADMIN,
-    # Connections come from either side, and stats only tell whether a pixel is live.
-    uses=("adaccount/*/adspixels", "pixel/*/shared_accounts", "adaccount/*/adsets",
-          "pixel/*/stats/event"),
+    # Which accounts advertise, and for which pixels, comes from the ad sets: without them
+    # nothing can be said. Connections come from either side, and stats only tell whether a
+    # pixel is live.
+    needs=("adaccount/*/adsets",),
+    uses=("adaccount/*/adspixels", "pixel/*/shared_accounts", "pixel/*/stats/event"),
 )
 def pixel_connected_to_accounts(ctx: CheckContext) -> Iterator[Finding]:
     """An ad account can only optimise for and report on a pixel's events when the pixel

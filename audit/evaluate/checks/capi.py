@@ -27,7 +27,9 @@ def _capi_fix(event: str, pixel: str) -> str:
     title="High-value events are also sent from the server (Conversions API)",
     severity=Severity.HIGH,
     area="capi",
-    # The server count falls back to dataset coverage, per event.
+    # Which high-value events fire comes from the event stats; the server count falls back
+    # to dataset coverage, per event.
+    needs=("pixel/*/stats/event",),
     uses=("pixel/*/stats/event/WEB_ONLY", "pixel/*/stats/event/SERVER_ONLY",
           "pixel/*/dataset_quality"),
     params={"events": HIGH_VALUE},
@@ -42,7 +44,11 @@ def high_value_events_from_server(ctx: CheckContext) -> Iterator[Finding]:
     for pixel in v.pixels:
         usage = ctx.facts.event_usage(pixel.id)
         quality = ctx.facts.dataset_quality(pixel.id) or {}
-        if usage is None:
+        if usage is None:  # this pixel's stats failed (others were read): unknown, say so
+            yield ctx.skipped(Resource("pixel", pixel.id, pixel.name),
+                              f"The event statistics of {pixel.label} could not be read; "
+                              "whether its high-value events come from the server is "
+                              "unknown.")
             continue
         for event in wanted:
             u = usage.get(event)

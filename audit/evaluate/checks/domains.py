@@ -140,9 +140,11 @@ def _relaxed(ctx: CheckContext) -> bool:
     title="Every domain receiving pixel traffic is verified by the client",
     severity=Severity.HIGH,
     area="domains",
-    # owned_domains when it answers, else the domains' own markers (not Graph reads: the
-    # check writes its own "not checked" findings for them).
-    uses=("business/owned_domains", "pixel/*/stats/host"),
+    # Which domains receive traffic comes from the host stats. owned_domains when it
+    # answers, else the domains' own markers (not Graph reads: the check writes its own
+    # "not checked" findings for them).
+    needs=("pixel/*/stats/host",),
+    uses=("business/owned_domains",),
     platform_changes=("domain-verif", "aem-relaxed", "owned-domains-edge"),
 )
 def traffic_domains_verified(ctx: CheckContext) -> Iterator[Finding]:

@@ -109,7 +109,8 @@ def _fix_event(event: str, pixel: str) -> str:
     severity=Severity.HIGH,
     area="events",
     actor=Actor.AGENCY,
-    needs=("adaccount/*/customconversions", "pixel/*/stats/event"),
+    # The ad sets say which custom conversions are optimised for.
+    needs=("adaccount/*/adsets", "adaccount/*/customconversions", "pixel/*/stats/event"),
     platform_changes=("aem-8-events",),
 )
 def custom_conversion_base_events(ctx: CheckContext) -> Iterator[Finding]:

@@ -73,7 +73,8 @@ def adsets_within_top8(ctx: CheckContext) -> Iterator[Finding]:
     severity=Severity.MEDIUM,
     area="priorities",
     actor=Actor.AGENCY,
-    needs=("pixel/*/stats/event",),
+    # Which events ad sets optimise for (and spend on) comes from the ad sets.
+    needs=("pixel/*/stats/event", "adaccount/*/adsets"),
     platform_changes=("aem-8-events",),
 )
 def recommended_events_volume(ctx: CheckContext) -> Iterator[Finding]:

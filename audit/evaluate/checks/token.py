@@ -12,6 +12,7 @@ from typing import Any
 from audit.evaluate.checks.registry import CheckContext, check
 from audit.evaluate.checks.remedies import SETTINGS_URL
 from audit.facts.view import parse_time, str_list, to_float, to_str
+from audit.graph.errors import UNANSWERED_KINDS
 from audit.graph.reads import debug_token_data
 from audit.models import Actor, Finding, Resource, Severity
 
@@ -95,12 +96,15 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
     debug = ctx.view.get("token/debug")
     reason = ctx.view.snap.not_audited
     if debug is None or (debug.error and not debug.partial):
-        if reason:
+        # A read the API did not answer says nothing about the token: no advice to renew.
+        unanswered = debug is not None and debug.error_kind in UNANSWERED_KINDS
+        if reason and not unanswered:
             yield ctx.failed(res, f"The client could not be audited: {reason}",
                              evidence={"reason": reason}, remediation=_renew(ctx))
         else:
             kind = debug.error_kind if debug else "unread"
-            yield ctx.skipped(res, f"Token details could not be read ({kind}); expiry unknown.")
+            yield ctx.skipped(res, f"Token details could not be read ({kind}); expiry unknown.",
+                              evidence={"reason": reason} if reason else None)
         return
     data = debug_token_data(debug)
     now = ctx.view.now
@@ -122,6 +126,14 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
         detail = to_str(err.get("message")) if isinstance(err, dict) else None
         yield ctx.failed(res, "The access token is not valid" + (f": {detail}" if detail else "."),
                          evidence=evidence, remediation=_renew(ctx))
+        return
+    refused = _refused_mid_run(ctx)
+    if refused:
+        yield ctx.failed(res, f"Meta refused the access token during the audit ({len(refused)} "
+                         "read(s) failed), although it reported the token valid at the start; "
+                         "what could not be read is missing from this report.",
+                         evidence={**evidence, "refused_reads": refused},
+                         remediation=_renew(ctx))
         return
     warn_days = float(ctx.params["warn_days"])
     # 0 (or nothing) means "never": only real timestamps count towards the soonest expiry
@@ -149,6 +161,15 @@ def token_valid(ctx: CheckContext) -> Iterator[Finding]:
         later = " It is a 60-day system-user token: refresh it before then." if sixty else ""
         yield ctx.passed(res, f"The access token is valid until {when:%Y-%m-%d} "
                          f"({days:.0f} days).{later}", evidence=evidence)
+
+
+def _refused_mid_run(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Reads refused for the token itself (error 190 and kin) after debug_token said it
+    was valid: revoked, expired or invalidated while the audit ran."""
+    return [{"endpoint": r.endpoint, "code": r.error_code,
+             "message": str((r.error or {}).get("message", ""))}
+            for key, r in sorted(ctx.view.snap.endpoints.items())
+            if r.error_kind == "auth" and not key.startswith("token/")]
 
 
 @check(
@@ -211,6 +232,11 @@ def business_visible(ctx: CheckContext) -> Iterator[Finding]:
     node = v.get("business")
     if node is None:
         yield ctx.skipped(res, "The business was not read (the run stopped before).")
+    elif node.error and not node.partial and node.error_kind in UNANSWERED_KINDS:
+        # The API did not answer: whether the token can read the business is unknown.
+        yield ctx.skipped(res, f"The business could not be read ({node.error_kind} error); "
+                          "whether the token can see it is unknown.",
+                          evidence={"error": dict(node.error)})
     elif node.error and not node.partial:
         yield ctx.failed(
             res, f"The token cannot read business {v.business_id} ({node.error_kind} error "

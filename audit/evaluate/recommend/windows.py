@@ -26,7 +26,7 @@ from itertools import pairwise
 from typing import Any
 
 from audit.facts.facts import Facts
-from audit.facts.view import SnapshotView, to_float, to_str
+from audit.facts.view import SnapshotView, number_problem, to_amount, to_str
 
 WINDOWS = ("1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "1d_ev")
 OLD_DEFAULT = ("28d_click", "1d_view")
@@ -259,9 +259,25 @@ def _figures(row: Mapping[str, Any], kind: str, available: set[str]) -> Figures:
         for w in WINDOWS:
             if w not in available:
                 target[w] = None
-            else:
-                target[w] = to_float(entry.get(w)) or 0.0
+            else:  # an invalid figure counts nothing here; _invalid() flags the row
+                target[w] = to_amount(entry.get(w)) or 0.0
     return fig
+
+
+def _invalid(row: Mapping[str, Any], kind: str) -> list[str]:
+    """Figures of this row and event that cannot be right (facts.numbers has the detail):
+    the row is then inconsistent data, never projected."""
+    out = []
+    problem = number_problem(row.get("spend"))
+    if problem is not None:
+        out.append(f"spend {str(row.get('spend'))[:40]!r} is {problem}")
+    for key in ("actions", "action_values"):
+        entry = _entries(row, key).get(kind, {})
+        for w in ("value", *WINDOWS):
+            problem = number_problem(entry.get(w))
+            if problem is not None:
+                out.append(f"{key} {w} {str(entry.get(w))[:40]!r} is {problem}")
+    return out
 
 
 def _rows(view: SnapshotView, account: str, level: str
@@ -295,14 +311,16 @@ def compare(facts: Facts) -> WindowsResult:
     for (account, level), rows in sorted(all_rows.items()):
         for row in rows:
             obj_id = to_str(row.get(f"{level}_id")) or "?"
-            spend = to_float(row.get("spend")) or 0.0
+            spend = to_amount(row.get("spend")) or 0.0
             for kind in sorted(kinds):
                 fig = _figures(row, kind, available)
-                if not any(fig.counts.values()) and not any(fig.values.values()):
+                invalid = _invalid(row, kind)
+                if not any(fig.counts.values()) and not any(fig.values.values()) \
+                        and not invalid:
                     continue
                 comp = _check_nesting(Comparison(
                     level, obj_id, to_str(row.get(f"{level}_name")), account, kind,
-                    label_for(kind, names), round(spend, 2), fig))
+                    label_for(kind, names), round(spend, 2), fig, invalid))
                 result_rows[level].append(comp)
         if level == "campaign" or not all_rows.get((account, "campaign")):
             _accumulate(totals, account, rows, kinds, available, names)
@@ -335,7 +353,7 @@ def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
         figures = [(row, _figures(row, kind, available)) for row in rows]
         producing = [row for row, fig in figures
                      if any(fig.counts.values()) or any(fig.values.values())]
-        spend = round(sum(to_float(r.get("spend")) or 0.0 for r in producing), 2)
+        spend = round(sum(to_amount(r.get("spend")) or 0.0 for r in producing), 2)
         key = (account, kind)
         total = totals.setdefault(key, Comparison(
             "account", account, None, account, kind, label_for(kind, names), spend,
@@ -345,6 +363,7 @@ def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
             total.figures.add(fig)
             obj = to_str(row.get("campaign_id")) or to_str(row.get("adset_id")) or "?"
             total.inconsistent += [f"{obj}: {p}" for p in nesting_problems(fig.counts)]
+            total.inconsistent += [f"{obj}: {p}" for p in _invalid(row, kind)]
 
 
 def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, str]

@@ -1,7 +1,8 @@
 """sdk: the only package that imports ``facebook_business``.
 
 ``session`` is the Graph session adapter (one API per client, paging, batch, retries);
-``serverside`` holds the SDK's Conversions API helpers (normalisation and hashing).
+``serverside`` holds the SDK's Conversions API helpers (normalisation and hashing);
+``gate`` checks every answer (time, size, JSON shape, values) before the SDK reads it.
 """
 
 from __future__ import annotations

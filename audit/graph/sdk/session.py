@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -30,8 +31,18 @@ from facebook_business.api import (
 from facebook_business.exceptions import FacebookError, FacebookRequestError
 from facebook_business.session import FacebookSession
 
-from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
+from audit.graph.breaker import Breaker
+from audit.graph.errors import (
+    BadAnswer,
+    GraphError,
+    InvalidResponse,
+    NetworkError,
+    RateLimited,
+    Unreachable,
+    from_error_body,
+)
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
+from audit.graph.sdk.gate import GATE_KEY, ResponseGate, UnreadableAnswer
 from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
@@ -114,9 +125,13 @@ class GraphSession:
         *,
         sleep: Callable[[float], None] = time.sleep,
         trace: ClientTrace | None = None,
+        breaker: Breaker | None = None,
     ) -> None:
+        """``breaker``: this client's circuit breaker (``Breaker.for_run().child()`` ties
+        it to the run's); by default one of its own."""
         self.settings = settings
         self.stats = CallStats()
+        self.breaker = breaker if breaker is not None else Breaker()
         self._sleep = sleep
         self._trace = trace
         self._lock = threading.Lock()
@@ -133,6 +148,10 @@ class GraphSession:
         # api.py in https://github.com/facebook/facebook-python-business-sdk).
         session.GRAPH = settings.base_url.rstrip("/")
         self._host = urlsplit(session.GRAPH).netloc or session.GRAPH
+        # Every answer is read whole, in time, bounded and checked before the SDK sees it.
+        gate = ResponseGate()
+        session.requests.mount("https://", gate)
+        session.requests.mount("http://", gate)
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
         if trace is not None:
             # Every HTTP exchange the SDK makes goes through this requests.Session.
@@ -308,28 +327,52 @@ class GraphSession:
             if exc.api_transient_error() and not error.retryable:
                 error.retryable = True
             return error, usage
+        if isinstance(exc, UnreadableAnswer):
+            if self._trace is not None:
+                self._trace.failed(endpoint, "unreadable", exc.message)
+            cls = BadAnswer if exc.transient else InvalidResponse
+            return cls(f"{self._host} answered {exc.message}" if exc.transient
+                       else exc.message, http_status=exc.status, endpoint=endpoint), Usage()
         if isinstance(exc, requests.exceptions.RequestException):
             if self._trace is not None:
                 self._trace.failed(endpoint, "network", type(exc).__name__)
-            # requests puts the full URL (token included) in its messages: never use str(exc).
-            return NetworkError(f"{type(exc).__name__} while talking to {self._host}",
+            return NetworkError(network_words(exc, self._host, self.settings.timeout_seconds),
                                 endpoint=endpoint), Usage()
         if isinstance(exc, (ValueError, FacebookError)):
             return InvalidResponse(
                 f"the response could not be parsed ({type(exc).__name__})", endpoint=endpoint
             ), Usage()
+        if isinstance(exc, (TypeError, AttributeError, KeyError, IndexError, RecursionError)):
+            # Raised inside the SDK by an answer it could not handle (it indexes a non-JSON
+            # body as an object when the text contains "success"); the gate stops those
+            # before the SDK sees them, and this is the boundary's last line.
+            return InvalidResponse(f"the SDK could not read the answer ({type(exc).__name__})",
+                                   endpoint=endpoint), Usage()
         raise exc
 
     def _with_retries(self, call: Callable[[], T], endpoint: str, retry_transient: bool = True
                       ) -> T:
         attempt = 0
         while True:
+            refused = self.breaker.open_reason()
+            if refused is not None:
+                raise Unreachable(refused, endpoint=endpoint)
             with self._lock:
                 self.stats.requests += 1
             try:
-                return call()
+                result = call()
             except Exception as exc:  # translated below; unknown exceptions re-raise
                 error, usage = self._translate(exc, endpoint)
+            else:
+                self.breaker.success()
+                return result
+            if isinstance(error, (NetworkError, BadAnswer)):
+                opened = self.breaker.failure(error.message)
+                if opened is not None:
+                    log.warning("%s: the Graph API does not answer (%s)", endpoint, opened)
+                    raise Unreachable(opened, endpoint=endpoint)
+            else:
+                self.breaker.success()  # the API answered, even if with an error
             attempt += 1
             if error.kind == "throttled":
                 with self._lock:
@@ -338,14 +381,22 @@ class GraphSession:
                 raise error
             wait = self.settings.retry.wait_before_retry(error, attempt, usage)
             if wait is None:
-                if error.kind == "throttled" and usage.regain_seconds:
-                    error.retry_after = usage.regain_seconds
+                if isinstance(error, RateLimited):
+                    self._asked_to_wait(error, usage)
                 raise error
             log.warning("%s failed (%s); retry %d in %.1fs", endpoint, error.kind, attempt, wait)
             with self._lock:
                 self.stats.retries += 1
                 self.stats.waited_seconds += wait
             self._sleep(wait)
+
+    def _asked_to_wait(self, error: RateLimited, usage: Usage) -> None:
+        """A throttle the audit will not wait out: say how long Meta asked for, and when
+        to run again (in the error, so the technical page and the console show it)."""
+        seconds = self.settings.retry.requested_wait(error, usage)
+        if seconds > 0:
+            error.asked_to_wait(seconds, datetime.now(timezone.utc))
+            log.warning("%s: %s", error.endpoint, error.message)
 
     def _run_batch_chunk(self, calls: Sequence[BatchCall], indices: list[int],
                          results: list[JSON | GraphError | None]) -> None:
@@ -389,6 +440,8 @@ class GraphSession:
                     if wait is not None:
                         again.append(i)
                         waits.append(wait)
+                    elif isinstance(item, RateLimited):
+                        self._asked_to_wait(item, item_usage.get(i, Usage()))
             if not again or attempt > retry.max_retries:
                 return
             pause = max(waits)
@@ -405,7 +458,10 @@ class GraphSession:
                         item_usage: dict[int, Usage]) -> Callable[[FacebookResponse], None]:
         def callback(response: FacebookResponse) -> None:
             body = response.json()
-            if response.is_success() and isinstance(body, dict):
+            refused = _gate_refusal(body)
+            if refused is not None:
+                results[index] = refused(str(body["error"].get("message")), endpoint=endpoint)
+            elif response.is_success() and isinstance(body, dict):
                 results[index] = body
                 self._note_headers(response.headers())
             elif response.is_success():
@@ -415,6 +471,40 @@ class GraphSession:
                 item_usage[index] = parse_usage(response.headers())
                 results[index] = error
         return callback
+
+
+def _gate_refusal(body: Any) -> type[GraphError] | None:
+    """The error class for a batch item the gate replaced (see ``gate.GATE_KEY``)."""
+    error = body.get("error") if isinstance(body, dict) else None
+    mark = error.get(GATE_KEY) if isinstance(error, dict) else None
+    if mark is None:
+        return None
+    return BadAnswer if mark == "transient" else InvalidResponse
+
+
+def network_words(exc: BaseException, host: str, timeout: float) -> str:
+    """What went wrong on the wire, in a few words, e.g. ``no answer from host within 30s
+    (ReadTimeout)``. requests puts the full URL (token included) in its messages, so the
+    text is only searched, never shown."""
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        words = f"no connection to {host} within {timeout:g}s"
+    elif isinstance(exc, requests.exceptions.Timeout):
+        words = f"no complete answer from {host} within {timeout:g}s"
+    elif "refused" in text:
+        words = f"{host} refused the connection"
+    elif isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
+            w in text for w in ("reset", "aborted", "incompleteread", "remotedisconnected",
+                                "closed")):
+        words = f"{host} closed the connection before the answer was complete"
+    elif isinstance(exc, requests.exceptions.SSLError):
+        words = f"the TLS connection to {host} failed"
+    elif "name or service not known" in text or "nodename nor servname" in text:
+        words = f"{host} could not be resolved"
+    else:
+        words = f"the connection to {host} failed"
+    return f"{words} ({name})"
 
 
 def _execute_batch(batch: FacebookAdsApiBatch) -> Any:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from audit.models import Finding
+from audit.safetext import neutralise_bidi
 
 from .findings import sort_findings
 from .items import actor_of
@@ -31,5 +32,7 @@ def findings_csv(findings: Iterable[Finding]) -> str:
 
 
 def _csv_safe(text: str) -> str:
-    """Defuse spreadsheet formulas in values that came from the API."""
+    """Defuse spreadsheet formulas and bidirectional overrides in values that came from
+    the API (:func:`audit.safetext.neutralise_bidi`)."""
+    text = neutralise_bidi(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 import audit
+from audit.safetext import neutralise_bidi
 
 from . import catalogue, charts, i18n
 from .formatting import (
@@ -87,6 +88,16 @@ def default_environment() -> jinja2.Environment:
     return environment()
 
 
+def _finalize(value: object) -> object:
+    """Every value a template prints, with bidirectional controls made visible: a name
+    from the API cannot reorder the text around it (:func:`audit.safetext.neutralise_bidi`)."""
+    if isinstance(value, str):
+        cleaned = neutralise_bidi(value)
+        if cleaned is not value:
+            return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def environment(override: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment with autoescape and StrictUndefined (override folder first)."""
     env = jinja2.Environment(
@@ -97,6 +108,7 @@ def environment(override: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=_finalize,
     )
     env.policies["ext.i18n.trimmed"] = True  # babel.cfg extracts with trimmed = true too
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
