@@ -10,6 +10,7 @@ any of them into one line on stderr and that code, in one place (``audit.cli.mai
     ├── HistoryError              the history database (audit.publish.history)
     ├── BrandingError             report branding: logo, templates (audit.publish.render)
     ├── PlanError                 a rules plan or backup file (audit.actions.rules)
+    ├── BackupNotWritable         where the rules backup goes (audit.actions.rules)
     ├── WriteNotPermitted         the token may not update rules (audit.actions.rules)
     └── ActionFailed              a write to Meta that did not complete: exit 4
 

@@ -64,6 +64,17 @@ def strict_dumps(data: Any, **options: Any) -> str:
         return json.dumps(finite(data), allow_nan=False, **options)
 
 
+def ensure_writable(path: Path) -> None:
+    """Raise OSError unless a file can be written at ``path`` (its folder is created if
+    missing; a probe file is created there and removed at once)."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a folder", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write ``data`` as indented, strict JSON to ``path``, atomically."""
     write_text_atomic(path, strict_dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -25,7 +25,7 @@ from typing import Any
 from audit.errors import AuditError
 from audit.evaluate.recommend.rules import Suggestion
 from audit.facts.rule_specs import SPECS, parse_spec, writable
-from audit.files import write_json_atomic
+from audit.files import ensure_writable, write_json_atomic
 from audit.graph import reads
 from audit.graph.client import GraphClient
 from audit.graph.errors import GraphError
@@ -43,6 +43,25 @@ class PlanError(AuditError):
 
 class WriteNotPermitted(AuditError):
     """The token may not update rules (no ads_management): nothing was written (exit 2)."""
+
+
+class BackupNotWritable(AuditError):
+    """The backup file cannot be written: no rule was updated (exit 2)."""
+
+
+def check_backup_path(path: Path) -> None:
+    """Raise BackupNotWritable unless a file can be written at ``path`` (checked before
+    anything is read or written, so the refusal costs nothing)."""
+    try:
+        ensure_writable(path)
+    except OSError as exc:
+        raise BackupNotWritable(_backup_problem(path, exc)) from None
+
+
+def _backup_problem(path: Path, exc: OSError) -> str:
+    reason = exc.strerror or type(exc).__name__
+    return (f"cannot write the backup file {path} ({reason}); no rule was updated. "
+            "Choose a writable path with --backup")
 
 
 # https://developers.facebook.com/docs/marketing-api/reference/ad-rule/ lists it for updates.
@@ -78,7 +97,9 @@ class RuleOutcome:
     rule_id: str
     name: str | None
     account: str
-    result: str  # would_update | updated | unchanged | refused | failed | restored
+    # would_update | updated | updated_unverified | unchanged | refused | failed | restored
+    # | restored_unverified (Meta accepted the write but the rule could not be read back)
+    result: str
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -210,7 +231,10 @@ def apply(graph: GraphClient, plan: Mapping[str, Any], backup_path: Path,
                    "applied_evaluation_spec": rule["suggested"]["evaluation_spec"]}
                   for rule, current in to_update],
     }
-    write_json_atomic(backup_path, backup)  # before the first write, always
+    try:
+        write_json_atomic(backup_path, backup)  # before the first write, always
+    except OSError as exc:
+        raise BackupNotWritable(_backup_problem(backup_path, exc)) from None
     for rule, _ in to_update:
         target = rule["suggested"]["evaluation_spec"]
         outcomes.append(_write(graph, rule["rule_id"], rule.get("name"),
@@ -223,9 +247,16 @@ def _write(graph: GraphClient, rule_id: str, name: str | None, account: str,
     body = writable("evaluation_spec", spec)
     try:
         graph.update(rule_id, {"evaluation_spec": body})
-        after = _read(graph, rule_id)
     except GraphError as exc:
         return RuleOutcome(rule_id, name, account, "failed", _explain(exc))
+    try:
+        after = _read(graph, rule_id)
+    except GraphError as exc:
+        # Meta accepted the write: it happened, only the check that it holds did not.
+        return RuleOutcome(rule_id, name, account, f"{success}_unverified",
+                           "Meta accepted the update, but the rule could not be read back "
+                           f"to verify it ({exc.describe()}); check it in Ads Manager → "
+                           "Automated rules, or run the command again")
     if _key(after.get("evaluation_spec")) != canonical(body):
         return RuleOutcome(rule_id, name, account, "failed",
                            "the API accepted the update but the rule reads back differently")

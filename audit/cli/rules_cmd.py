@@ -15,6 +15,7 @@ from rich.table import Table
 from audit.actions.rules import (
     RuleOutcome,
     apply,
+    check_backup_path,
     dry_run,
     load_backup,
     load_plan,
@@ -76,10 +77,15 @@ def _graph(config: Config, slug: str) -> GraphClient:
 def _outcomes(outcomes: list[RuleOutcome], title: str) -> None:
     print_table(["rule", "name", "account", "result", "detail"],
                 [[o.rule_id, o.name or "", o.account, o.result, o.detail] for o in outcomes],
-                ids=("rule", "account"), title=title)
+                ids=("rule", "account", "result"), title=title)
 
 
 def _stop_if_any_failed(outcomes: list[RuleOutcome], what: str) -> None:
+    unverified = [o for o in outcomes if o.result.endswith("_unverified")]
+    if unverified:
+        click.echo(f"{len(unverified)} rule(s) {what} but not verified: Meta accepted the "
+                   "change and the rule could not be read back; check "
+                   + ", ".join(o.rule_id for o in unverified), err=True)
     bad = [o for o in outcomes if o.result in ("failed", "refused")]
     if bad:
         raise ActionFailed(f"{len(bad)} of {len(outcomes)} rule(s) not {what}: "
@@ -156,14 +162,16 @@ def apply_cmd(plan_file: Path, config_path: Path, yes: bool, backup_path: Path |
     """Apply a plan: dry run by default; with --yes, back up, update, verify."""
     config = load_checked_config(config_path)
     plan = load_plan(plan_file)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    backup_path = backup_path or plan_file.with_name(
+        f"rules-backup-{plan['client']['slug']}-{stamp}.json")
+    if yes:
+        check_backup_path(backup_path)  # exit 2 before any call, rather than after reads
     graph = _graph(config, str(plan["client"]["slug"]))
     if not yes:
         _outcomes(dry_run(graph, plan), "dry run (nothing written; add --yes to apply)")
         return
     require_write_permission(graph)  # before the backup and the first write
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    backup_path = backup_path or plan_file.with_name(
-        f"rules-backup-{plan['client']['slug']}-{stamp}.json")
     outcomes, written = apply(graph, plan, backup_path, _now)
     _outcomes(outcomes, "applied")
     if written:

@@ -74,7 +74,7 @@ def http_response(status: int, body: bytes, content_type: str = "application/jso
                   *, content_length: int | None = None,
                   headers: dict[str, str] | None = None) -> bytes:
     """The bytes of one HTTP/1.1 answer (``content_length``: the length to claim)."""
-    reason = {200: "OK", 400: "Bad Request", 500: "Internal Server Error",
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error",
               502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Status")
     lines = [f"HTTP/1.1 {status} {reason}", f"Content-Type: {content_type}",
              f"Content-Length: {len(body) if content_length is None else content_length}",
@@ -253,16 +253,33 @@ Mutation = Callable[[Any], Any]
 
 @dataclass
 class Rewrite:
-    """Answers whose path matches ``path`` (a regex on ``/vXX.X/…``, batch items
-    included) go through ``mutate`` (the parsed JSON in, the JSON to send out)."""
+    """Answers whose path matches ``path`` (a regex searched in ``/vXX.X/…``, batch items
+    included) go through ``mutate`` (the parsed JSON in, the JSON to send out; a
+    :class:`Literal` is sent as the whole body). ``status`` replaces the answer's status,
+    ``method`` limits the rule to one method, ``nth`` to those matches (1-based)."""
 
     path: str
     mutate: Mutation
+    status: int | None = None
+    method: str | None = None
+    nth: frozenset[int] | None = None
+    matched: int = 0
     applied: int = 0
+
+    def wants(self, method: str, path: str) -> bool:
+        """Count a match and say whether this one is rewritten."""
+        if self.method is not None and method.upper() != self.method:
+            return False
+        if not re.search(self.path, path):
+            return False
+        self.matched += 1
+        return self.nth is None or self.matched in self.nth
 
 
 def dumps(data: Any) -> str:
     """JSON text with :class:`Literal` tokens written bare."""
+    if isinstance(data, Literal):
+        return data.token
     tokens: list[str] = []
 
     def default(value: Any) -> Any:
@@ -292,11 +309,16 @@ def set_everywhere(key: str, value: Any, *, where: Callable[[dict[str, Any]], bo
 
 @dataclass
 class MutatingProxy:
-    """A loopback HTTP proxy to ``upstream`` applying :class:`Rewrite` rules."""
+    """A loopback HTTP proxy to ``upstream`` applying :class:`Rewrite` rules.
+
+    ``interrupt(n, answer)`` makes the next ``n`` requests get a raw answer instead (a
+    proxy's error page, say) without reaching the upstream server.
+    """
 
     upstream: str
     rewrites: list[Rewrite] = field(default_factory=list)
     received: int = 0
+    interrupted: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -324,25 +346,44 @@ class MutatingProxy:
         """``http://127.0.0.1:PORT``."""
         return f"http://{HOST}:{self._server.server_address[1]}"
 
-    def rewrite(self, path: str, mutate: Mutation) -> Rewrite:
+    def rewrite(self, path: str, mutate: Mutation, *, status: int | None = None,
+                method: str | None = None, nth: set[int] | None = None) -> Rewrite:
         """Add a rewrite rule; returns it (``applied`` counts its uses)."""
-        rule = Rewrite(path, mutate)
+        rule = Rewrite(path, mutate, status, method, frozenset(nth) if nth else None)
         self.rewrites.append(rule)
         return rule
 
-    def _mutated(self, path: str, text: str) -> str:
-        for rule in self.rewrites:
-            if re.search(rule.path, path):
-                rule.applied += 1
-                return dumps(rule.mutate(json.loads(text)))
-        return text
+    def interrupt(self, times: int, answer: bytes) -> None:
+        """Answer the next ``times`` requests with ``answer`` (see :func:`http_response`)."""
+        with self._lock:
+            self._interrupt = (times, answer)
+
+    def _mutated(self, method: str, path: str, status: int, text: str) -> tuple[int, str]:
+        with self._lock:
+            for rule in self.rewrites:
+                if rule.wants(method, path):
+                    rule.applied += 1
+                    return rule.status or status, dumps(rule.mutate(json.loads(text)))
+        return status, text
+
+    def _take_interrupt(self) -> bytes | None:
+        with self._lock:
+            times, answer = getattr(self, "_interrupt", (0, b""))
+            if times <= 0:
+                return None
+            self._interrupt = (times - 1, answer)
+            self.interrupted += 1
+            return answer
 
     def _forward(self, req: RawRequest) -> bytes:
+        instead = self._take_interrupt()
+        if instead is not None:
+            return instead
         headers = {k: v for k, v in req.headers.items()
                    if k in ("content-type", "accept", "user-agent")}
         answer = self._http.request(req.method, self.upstream + req.path, data=req.body,
                                     headers=headers, timeout=30)
-        text = answer.text
+        text, status = answer.text, answer.status_code
         path = urlsplit(req.path).path
         batch = req.params.get("batch") if req.method == "POST" else None
         if batch is not None and answer.status_code == 200:
@@ -351,13 +392,15 @@ class MutatingProxy:
             for call, item in zip(calls, items, strict=False):
                 if isinstance(item, dict) and isinstance(item.get("body"), str):
                     item_path = "/" + urlsplit(str(call.get("relative_url", ""))).path
-                    item["body"] = self._mutated(item_path, item["body"])
+                    item["code"], item["body"] = self._mutated(
+                        str(call.get("method", "GET")), item_path, item.get("code"),
+                        item["body"])
             text = json.dumps(items)
         elif answer.headers.get("content-type", "").startswith("application/json"):
-            text = self._mutated(path, text)
+            status, text = self._mutated(req.method, path, status, text)
         passed = {k: v for k, v in answer.headers.items()
                   if k.lower().startswith("x-") or k.lower() == "www-authenticate"}
-        return http_response(answer.status_code, text.encode("utf-8"),
+        return http_response(status, text.encode("utf-8"),
                              answer.headers.get("content-type", "application/json"),
                              headers=passed)
 
