@@ -1,5 +1,6 @@
-"""Markers by folder, so ``-m unit``, ``-m sandbox``, ``-m integration`` and ``-m browser``
-select exactly the tests they name (a ``pytestmark`` in a conftest applies to nothing)."""
+"""Markers by folder, so ``-m unit``, ``-m sandbox``, ``-m integration``, ``-m browser`` and
+``-m faults`` select exactly the tests they name (a ``pytestmark`` in a conftest applies to
+nothing)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-FOLDER_MARKERS = ("unit", "sandbox", "integration", "browser")
+FOLDER_MARKERS = ("unit", "sandbox", "integration", "browser", "faults")
 _ROOT = Path(__file__).resolve().parent
 
 

@@ -28,8 +28,9 @@ from audit.cli import (
     run_cmd,
     sandbox_cmd,
 )
+from audit.cli.guard import exit_now_if_interrupted, redacted_output
 from audit.errors import AuditError
-from audit.redact import RedactingFilter, redact
+from audit.redact import RedactingFilter, redact, redacting_excepthook
 
 
 def _setup_logging(verbose: int) -> None:
@@ -48,12 +49,17 @@ class AuditGroup(click.Group):
     """The command group that handles every expected error once, for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; an AuditError becomes one line on stderr and its exit code."""
-        try:
-            return super().invoke(ctx)
-        except AuditError as exc:
-            click.echo(f"error: {redact(str(exc))}", err=True)
-            ctx.exit(int(exc.exit_code))
+        """Run the command; an AuditError becomes one line on stderr and its exit code.
+
+        Everything the command prints goes through the redaction (stdout and stderr are
+        wrapped for its duration).
+        """
+        with redacted_output():
+            try:
+                return super().invoke(ctx)
+            except AuditError as exc:
+                click.echo(f"error: {redact(str(exc))}", err=True)
+                ctx.exit(int(exc.exit_code))
 
 
 @click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,5 +89,14 @@ cli.add_command(capi_cmd.capi)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="ios14-audit")
+    """Console-script entry point.
+
+    An unexpected crash prints its traceback scrubbed of credentials; a run stopped by
+    Ctrl-C or SIGTERM leaves at once with exit code 130 (see :mod:`audit.cli.guard`).
+    """
+    sys.excepthook = redacting_excepthook
+    try:
+        cli(prog_name="ios14-audit")
+    except SystemExit as exc:
+        exit_now_if_interrupted(exc.code)
+        raise

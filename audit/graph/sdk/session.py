@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -30,6 +29,7 @@ from facebook_business.api import (
 from facebook_business.exceptions import FacebookError, FacebookRequestError
 from facebook_business.session import FacebookSession
 
+from audit import cancel
 from audit.graph.errors import GraphError, InvalidResponse, NetworkError, from_error_body
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
 from audit.graph.trace import ClientTrace, Exchange
@@ -112,7 +112,7 @@ class GraphSession:
         self,
         settings: GraphSettings,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancel.pause,  # ends at once on Ctrl-C / SIGTERM
         trace: ClientTrace | None = None,
     ) -> None:
         self.settings = settings
@@ -324,6 +324,7 @@ class GraphSession:
                       ) -> T:
         attempt = 0
         while True:
+            cancel.check()  # Ctrl-C / SIGTERM: no new request once a stop was asked for
             with self._lock:
                 self.stats.requests += 1
             try:
