@@ -713,13 +713,18 @@ def _parse_yaml(text: str, source: str) -> Any:
         if problem:
             raise ConfigError(source, [problem])
         return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, …)
+        line = text[:exc.position].count("\n") + 1
+        raise ConfigError(source, [f"line {line}: the character 0x{exc.character:02x} is not "
+                                   "allowed in YAML; remove it"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         if "constructor for the tag" in problem:
-            problem = ("a YAML tag such as !!python/object is not allowed in the config "
-                       "(plain values, lists and mappings only)")
+            raise ConfigError(source, [f"{where}a YAML tag such as !!python/object is not "
+                                       "allowed in the config (plain values, lists and "
+                                       "mappings only); remove it"]) from None
         raise ConfigError(source, [f"{where}{problem}; fix the YAML syntax"]) from None
     except RecursionError:
         raise ConfigError(source, [f"values are nested more than {MAX_CONFIG_DEPTH} levels "
