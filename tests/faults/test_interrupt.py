@@ -21,6 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from audit import cancel
+from audit.collect.agency import sdk_session
+from audit.config import load_config
+from audit.pipeline import build_auditor
+from audit.publish.alerts import Notifier
+from audit.publish.history import History
 from audit.sandbox import SandboxServer, load_world
 from audit.sandbox.demo import DEMO_TOKENS
 from audit.sandbox.world.load import demo_world_path
@@ -145,3 +151,43 @@ def test_a_second_signal_stops_at_once(slow_sandbox, tmp_path):
     code, _stdout, stderr, took = _stop(process, signal.SIGINT)
     assert code == 130, stderr
     assert took < 5.0
+
+
+@pytest.fixture
+def stop_flag() -> Iterator[None]:
+    """The process-wide stop flag, cleared again after the test."""
+    cancel.reset()
+    yield
+    cancel.reset()
+
+
+def test_a_stop_between_clients_sends_nothing_more_and_no_alert(stop_flag, tmp_path):
+    """In process: the stop comes as the second client's session is made; that client sends
+    no request, the first is kept whole, the index is written and no alert goes out."""
+    with SandboxServer(load_world(demo_world_path()), port=0) as srv:
+        config = load_config(write_config(tmp_path, srv.base_url, graph={"concurrency": 1},
+                                          alerts={"urls": ["json://127.0.0.1:9/hook"]}))
+        made: list[str] = []
+
+        def session(cfg, client, token, secret):
+            made.append(client.slug)
+            if len(made) == 2:
+                cancel.request_stop()
+            return sdk_session(cfg, client, token, secret)
+
+        sent: list[str] = []
+        notifier = Notifier.from_config(config.alerts, {},
+                                        send=lambda urls, title, body: sent.append(body))
+        out = tmp_path / "out"
+        with History(out / "history.sqlite") as history:
+            auditor = build_auditor(config, out, DEMO_TOKENS, history=history,
+                                    session_factory=session, notifier=notifier)
+            result = auditor.run(list(config.clients))
+        assert result.interrupted and result.selected == 5
+        assert [o.slug for o in result.outcomes] == [CLIENTS[0]]
+        assert made == CLIENTS[:2]
+        assert srv.request_count(f"^{SECOND_BUSINESS}") == 0
+        assert srv.request_count(f"^{SECOND_BUSINESS}", batch_items=True) == 0
+        assert sent == [] and result.alerts.status == "off"
+        assert (out / "index.html").is_file() and _recorded(out) == [CLIENTS[0]]
+        assert not (out / CLIENTS[1]).exists()
