@@ -96,7 +96,8 @@ def main() -> None:
     """
     sys.excepthook = redacting_excepthook
     try:
-        cli(prog_name="ios14-audit")
+        with redacted_output():  # click's own usage errors are printed outside invoke()
+            cli(prog_name="ios14-audit")
     except SystemExit as exc:
         exit_now_if_interrupted(exc.code)
         raise
