@@ -211,6 +211,13 @@ class Mutant:
     outcome: str | None
     diff: str
 
+    @property
+    def mutated(self) -> str:
+        """The mutated line as the diff shows it (stripped), or "" without a diff."""
+        added = [line[1:].strip() for line in self.diff.splitlines()
+                 if line.startswith("+") and not line.startswith("+++")]
+        return added[0] if added else ""
+
 
 def mutants(target: Target) -> list[Mutant]:
     """Every mutant of the target's session, with its outcome (None: not run yet)."""
@@ -232,20 +239,23 @@ def mutants(target: Target) -> list[Mutant]:
 
 
 def load_exclusions() -> list[dict[str, str]]:
-    """The excluded mutants, each with target, function, operator, code and reason."""
+    """The excluded mutants: target, function, operator, the line (``code``) and the line as
+    mutated (``mutant``), and the reason."""
     data = _load(HERE / "exclusions.toml")
     entries = list(data.get("exclude", []))
     for e in entries:
-        missing = {"target", "function", "operator", "code", "reason"} - set(e)
+        missing = {"target", "function", "operator", "code", "mutant", "reason"} - set(e)
         if missing:
             raise SystemExit(f"mutation/exclusions.toml: an entry lacks {sorted(missing)}: {e}")
     return entries
 
 
 def excluded(m: Mutant, exclusions: list[dict[str, str]]) -> bool:
-    """True when an entry names this mutant (same target, function, operator, line text)."""
+    """True when an entry names this mutant (target, function, operator, line before and
+    after the mutation)."""
     return any(e["target"] == m.target and e["function"] == m.function
-               and e["operator"] == m.operator and e["code"] == m.code for e in exclusions)
+               and e["operator"] == m.operator and e["code"] == m.code
+               and e["mutant"] == m.mutated for e in exclusions)
 
 
 def _score(ms: list[Mutant]) -> str:
@@ -271,8 +281,8 @@ def report(targets: list[Target], show_survivors: bool) -> None:
         for t in targets:
             for m in mutants(t):
                 if m.outcome == "survived" and not excluded(m, exclusions):
-                    print(f"\n--- {t.name} {m.function} line {m.line} {m.operator}: {m.code}")
-                    print(m.diff.strip())
+                    print(f"\n[{t.name}] {m.function} line {m.line} {m.operator}\n"
+                          f"  code   = {m.code!r}\n  mutant = {m.mutated!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

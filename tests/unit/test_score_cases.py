@@ -124,6 +124,7 @@ def test_a_critical_failure_wins_over_a_high_one() -> None:
     (({"spend_28d": 900}, {}), 0.75, False),
     # a negative, boolean or text spend is not a spend: each finding counts once
     (({"spend_28d": -5}, {"spend_28d": 100}), 0.75, False),
+    (({"spend_28d": -0.5}, {"spend_28d": 100}), 0.75, False),
     (({"spend_28d": True}, {"spend_28d": 100}), 0.75, False),
     (({"spend_28d": "900"}, {"spend_28d": 100}), 0.75, False),
 ])
