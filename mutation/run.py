@@ -294,12 +294,18 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"targets to run: {', '.join(targets)} (default: all)")
     parser.add_argument("--report", action="store_true", help="only print the figures")
     parser.add_argument("--survivors", action="store_true", help="print surviving mutants")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for the copy of the tree and the sessions (default "
+                             ".mutation); two runs at once need two folders")
     parser.add_argument("--keep-tree", action="store_true",
                         help="mutate the copy made by the last run, not a fresh copy")
     parser.add_argument("--retest-survivors", action="store_true",
                         help="keep killed mutants, re-run only the survivors (after adding "
                              "tests; the module itself must be unchanged)")
     args = parser.parse_args(argv)
+    global WORK, TREE, SOCKET
+    WORK = (args.work or WORK).resolve()
+    TREE, SOCKET = WORK / "tree", WORK / "pytest.sock"
     unknown = [n for n in args.targets if n not in targets]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; known: {', '.join(targets)}")

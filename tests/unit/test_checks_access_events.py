@@ -380,3 +380,114 @@ def test_diagnostics_of_a_pixel_whose_node_was_not_read_are_not_judged() -> None
         "pixel/p1/da_checks": failed("p1/da_checks"), "pixel/p2": px("p2"),
         "pixel/p2/da_checks": []})
     assert {k: f.status for k, f in found.items()} == {"p2": PASS}
+
+
+# ------------------------------------------------------------------ found by mutation testing
+
+
+def test_only_accounts_whose_own_ad_sets_deliver_advertise() -> None:
+    # act_2's ad set is active; act_1 has none: only act_2 advertises (act_1 must not count
+    # because of another account's ad sets). A paused ad set that spent 0.50 counts too.
+    found = findings("access_pixel_accounts", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Lead", 1)),
+        "adaccount/act_2/adsets": [adset(2, pixel="p9")],
+        "adaccount/act_3/adsets": [adset(3, pixel="p9", status="PAUSED")],
+        "adaccount/act_3/adset_spend": [{"adset_id": "3", "spend": "0.5"}],
+        "pixel/p1/shared_accounts": [{"id": "act_2"}]},
+        ad_accounts=[ACT, "act_2", "act_3"])
+    # p1 fired once (live): needed where it advertises, act_2 and act_3
+    assert found["p1"].evidence["advertising_accounts"] == ["act_2", "act_3"]
+    assert found["p1"].evidence["missing"] == ["act_3"]
+    assert found["p1"].evidence["fired_last_7_days"] is True
+
+
+def test_a_pixel_that_fired_nothing_is_not_live() -> None:
+    # zero events (a row with count 0): not live, so only the accounts using it matter
+    found = findings("access_pixel_accounts", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Lead", 0)),
+        f"adaccount/{ACT}/adsets": [adset(1, pixel="p9")]}, ad_accounts=[ACT])
+    # (the engine's "nothing to check" for the client stands in for no finding)
+    assert list(found) == ["acme"] and found["acme"].evidence == {"not_applicable": True}
+
+
+def test_a_pixel_without_a_node_or_with_a_partial_one_is_still_judged() -> None:
+    # p1 is configured but its node was never read; p2's node read was cut short (partial)
+    from audit.graph.result import Fetched
+
+    partial = Fetched("GET /p2", {"id": "p2"}, {"kind": "transient", "code": 2,
+                                                 "message": "later"}, partial=True)
+    found = findings("access_pixel_accounts", {
+        "pixel/p1/stats/event": stats(("Lead", 2)), "pixel/p2": partial,
+        "pixel/p2/stats/event": stats(("Lead", 2)),
+        f"adaccount/{ACT}/adsets": [adset(1, pixel="p1")],
+        f"adaccount/{ACT}/adspixels": [{"id": "p1"}, {"id": "p2"}]},
+        ad_accounts=[ACT], pixels=["p1"])
+    assert {k: f.status for k, f in found.items()} == {"p1": PASS, "p2": PASS}
+
+
+def test_numeric_pixel_ids_are_pixels_not_custom_conversions() -> None:
+    # real pixel ids are digits, which sort before "custom_conversion"
+    found = findings("events_optimized_fired", {
+        "pixel/200000000000001": px("200000000000001"),
+        "pixel/200000000000001/stats/event": stats(("Purchase", 4)),
+        f"adaccount/{ACT}/adsets": [adset(1, pixel="200000000000001")]}, ad_accounts=[ACT])
+    assert {k: f.status for k, f in found.items()} == {"200000000000001:Purchase": PASS}
+
+
+def test_an_irrelevant_ad_set_first_does_not_hide_the_next() -> None:
+    # ad set 1 is paused without spend (not relevant) and comes first; ad set 2 delivers
+    found = findings("events_optimized_fired", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Lead", 4)),
+        f"adaccount/{ACT}/adsets": [adset(1, "PURCHASE", status="PAUSED"), adset(2, "LEAD")],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": "2", "spend": "7.25"},
+                                         {"adset_id": "3", "spend": "5"}]},
+        ad_accounts=[ACT])
+    assert {k: f.status for k, f in found.items()} == {"p1:Lead": PASS}
+    assert found["p1:Lead"].evidence["spend_28d"] == 7.25
+
+
+def test_spend_is_summed_to_the_cent() -> None:
+    # 5.00 + 7.25 = 12.25 (not 12.2 or 12.3)
+    found = findings("events_optimized_fired", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Lead", 4)),
+        f"adaccount/{ACT}/adsets": [adset(1, "LEAD", status="PAUSED"), adset(2, "LEAD")],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": "1", "spend": "5"},
+                                         {"adset_id": "2", "spend": "7.25"}]},
+        ad_accounts=[ACT])
+    assert found["p1:Lead"].evidence["spend_28d"] == 12.25
+    small = findings("events_optimized_fired", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Lead", 4)),
+        f"adaccount/{ACT}/adsets": [adset(1, "LEAD", status="PAUSED")],
+        f"adaccount/{ACT}/adset_spend": [{"adset_id": "1", "spend": "0.5"}]}, ad_accounts=[ACT])
+    assert small["p1:Lead"].evidence["spend_28d"] == 0.5  # 50 cents spent: still relevant
+
+
+def test_a_stale_custom_conversion_names_itself_in_the_fix() -> None:
+    found = findings("events_optimized_fired", {
+        f"adaccount/{ACT}/adsets": [adset(1, custom_conversion_id="cc1")],
+        f"adaccount/{ACT}/customconversions": [
+            {"id": "cc1", "name": "Big order", "pixel": {"id": "p7"}}]}, ad_accounts=[ACT])
+    assert "complete the action that should send Big order" in found["cc1"].remediation
+
+
+def test_base_events_skip_unread_and_custom_based_conversions() -> None:
+    # cc9 is used but could not be read; cc6 is built on a custom event type: neither is
+    # judged; cc4 (Purchase, fired) passes
+    found = findings("events_standard_traffic", {
+        "pixel/p1": px(), "pixel/p1/stats/event": stats(("Purchase", 6)),
+        f"adaccount/{ACT}/customconversions": [
+            {"id": "cc6", "custom_event_type": "SWATCH_REQUEST", "pixel": {"id": "p1"}},
+            {"id": "cc4", "custom_event_type": "PURCHASE", "pixel": {"id": "p1"}}],
+        f"adaccount/{ACT}/adsets": [adset(1, custom_conversion_id="cc9"),
+                                    adset(2, custom_conversion_id="cc6"),
+                                    adset(3, custom_conversion_id="cc4")]},
+        ad_accounts=[ACT])
+    assert {k: f.status for k, f in found.items()} == {"p1:Purchase": PASS}
+
+
+def test_only_failed_diagnostics_are_failures() -> None:
+    found = findings("events_pixel_diagnostics", {
+        "pixel/p1": px(), "pixel/p1/da_checks": [{"key": "a", "result": "completed"},
+                                                 {"key": "b", "result": ""},
+                                                 {"key": "c"}]})
+    assert {k: f.status for k, f in found.items()} == {"p1": PASS}

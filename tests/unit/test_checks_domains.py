@@ -272,3 +272,52 @@ def test_the_owner_check_from_markers() -> None:
     assert unknown["acme.com"].status is SKIPPED
     assert unknown["acme.com"].message == ("Who verified acme.com is unknown: Meta's API no "
                                            "longer lists the domains a business has verified.")
+
+
+# ------------------------------------------------------------------ found by mutation testing
+
+
+def test_domains_with_the_most_traffic_come_first_whatever_their_names() -> None:
+    found = findings("domains_traffic_verified", {
+        **traffic(("zeta.com", 90), ("alpha.com", 10), ("mid.com", 50)),
+        "business/owned_domains": []}, aem_mode="legacy")
+    assert list(found) == ["zeta.com", "mid.com", "alpha.com"]
+
+
+def test_the_method_named_is_the_one_that_shows_the_clients_code() -> None:
+    # the client's code in DNS, another code in the home page: "DNS record" only
+    endpoints = {**traffic(("acme.com", 12)), "business/owned_domains": GONE,
+                 **markers("acme.com", txt=(CODE,), meta=(OTHER,))}
+    found = findings("domains_traffic_verified", endpoints, domain_verification_codes=[CODE])
+    assert found["acme.com"].message == ("acme.com carries Acme's verification code (DNS "
+                                         "record) and receives 12 pixel events.")
+
+
+def test_a_domain_the_agency_lists_is_the_agencys_even_without_its_code() -> None:
+    # the agency's owned_domains lists acme.com but gives no code: still the agency
+    endpoints = {**traffic(("acme.com", 12)), "business/owned_domains": GONE,
+                 "agency/owned_domains": [{"domain_name": "acme.com"}],
+                 **markers("acme.com", meta=(OTHER,))}
+    found = findings("domains_traffic_verified", endpoints, domain_verification_codes=[CODE])
+    assert "(home-page tag): the agency, Northwind, verified it" in found["acme.com"].message
+
+
+def test_the_owner_check_says_nothing_for_an_unknown_code() -> None:
+    # a code is there, but the client's is not known: who verified it is not known either
+    endpoints = {**traffic(("acme.com", 1)), "business/owned_domains": GONE,
+                 **markers("acme.com", txt=(OTHER,))}
+    found = findings("domains_owner_client", endpoints)
+    # (the engine's "nothing to check" for the client stands in for no finding)
+    assert list(found) == ["acme"] and found["acme"].evidence == {"not_applicable": True}
+
+
+def test_messages_for_a_declared_domain_without_traffic() -> None:
+    endpoints = {"business/owned_domains": GONE, **markers("quiet.com", txt=(OTHER,))}
+    found = findings("domains_traffic_verified", endpoints, domains=["quiet.com"])
+    assert found["quiet.com"].message.startswith("quiet.com carries a verification code (DNS "
+                                                 "record), but Acme's own code")
+    none = findings("domains_traffic_verified",
+                    {"business/owned_domains": GONE, **markers("quiet.com")},
+                    domains=["quiet.com"], domain_verification_codes=[CODE])
+    assert none["quiet.com"].message.startswith("No verification marker found on quiet.com: "
+                                                "its DNS records")

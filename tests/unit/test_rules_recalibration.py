@@ -420,3 +420,235 @@ def test_windows_in_ignores_what_is_not_a_filter() -> None:
         ("attribution_window filter", 1, ("7d_click",))]
     assert windows_in({"filters": None}) == []
     assert window_parts("campaign.28D_VIEW") == ("28d_view",)
+
+
+# ------------------------------------------------------------------ found by mutation testing
+
+
+def test_the_ratio_ignores_other_accounts_listed_before_or_after() -> None:
+    # the rule is in act_1; act_2's total comes first (ratio 0.5), act_1's is 0.8
+    other = total(OTHER, PURCHASE, {"28d_click": 100, "7d_click": 50, "1d_view": 0})
+    s = suggest(rule(flt("website_purchases", 10, "LESS_THAN")), ACT, windows(other, PURCHASES),
+                "ACCOUNT_DEFAULT")
+    assert suggested(s)["website_purchases"] == 8
+
+
+def test_the_ratio_ignores_other_events_listed_before_or_after() -> None:
+    # Lead comes first (ratio 10 / 25 = 0.4): a purchase filter still uses Purchase's 0.8
+    leads = total(ACT, LEAD, {"28d_click": 20, "7d_click": 5, "1d_view": 5})
+    s = suggest(rule(flt("website_purchases", 10, "LESS_THAN")), ACT, windows(leads, PURCHASES),
+                "ACCOUNT_DEFAULT")
+    assert suggested(s)["website_purchases"] == 8
+
+
+def test_registrations_use_their_own_event() -> None:
+    # registration: old 10 + 0, new 5 + 0 → 0.5 (Purchase, listed first, would give 0.8)
+    regs = total(ACT, "offsite_conversion.fb_pixel_complete_registration",
+                 {"28d_click": 10, "7d_click": 5, "1d_view": 0})
+    s = suggest(rule(flt("complete_registrations", 10, "LESS_THAN")), ACT,
+                windows(PURCHASES, regs), "ACCOUNT_DEFAULT")
+    assert suggested(s)["complete_registrations"] == 5
+
+
+def test_generic_results_in_a_second_account_ignore_the_first() -> None:
+    # the rule is in act_2, whose only conversion is Lead (old 60, new 30 → 0.5); act_1's
+    # bigger Purchase must not be taken as act_2's main conversion
+    big = total(ACT, PURCHASE, {"28d_click": 1000, "7d_click": 900, "1d_view": 0})
+    leads = total(OTHER, LEAD, {"28d_click": 60, "7d_click": 30, "1d_view": 0})
+    s = suggest(rule(flt("results", 10, "LESS_THAN")), OTHER, windows(big, leads),
+                "ACCOUNT_DEFAULT")
+    assert suggested(s)["results"] == 5
+
+
+def test_generic_results_rank_by_seven_day_clicks_not_by_name() -> None:
+    # Purchase 7d_click 50 beats Lead's 30 although "…_lead" sorts first:
+    # Purchase old 100, new 50 → 0.5; 10 * 0.5 = 5 (Lead: 60 → 30 would give 5 too, so
+    # Lead's figures differ: old 30, new 30 → 1.0 → 10)
+    purchases = total(ACT, PURCHASE, {"28d_click": 100, "7d_click": 50, "1d_view": 0})
+    leads = total(ACT, LEAD, {"28d_click": 30, "7d_click": 30, "1d_view": 0})
+    s = suggest(rule(flt("results", 10, "LESS_THAN")), ACT, windows(leads, purchases),
+                "ACCOUNT_DEFAULT")
+    assert suggested(s)["results"] == 5
+    # a main conversion with no 7-day figure ranks below one with half a conversion
+    no_7d = total(ACT, LEAD, {"28d_click": 30, "7d_click": None, "1d_view": 0})
+    half = total(ACT, PURCHASE, {"28d_click": 1, "7d_click": 0.5, "1d_view": 0})
+    s2 = suggest(rule(flt("results", 10, "LESS_THAN")), ACT, windows(no_7d, half),
+                 "ACCOUNT_DEFAULT")
+    assert suggested(s2)["results"] == 5  # 10 * 0.5 / 1
+
+
+def test_generic_results_use_only_the_main_conversion() -> None:
+    # The main conversion (most 7-day clicks) has no 28-day figure: no ratio, even though
+    # the second one could be measured.
+    main = total(ACT, LEAD, {"28d_click": None, "7d_click": 50, "1d_view": 0})
+    s = suggest(rule(flt("results", 10, "LESS_THAN")), ACT, windows(main, PURCHASES),
+                "ACCOUNT_DEFAULT")
+    assert suggested(s)["results"] == 10 and s.needs_review
+
+
+@pytest.mark.parametrize(("counts", "expected", "review"), [
+    # exactly one conversion under the old window is enough: 1 → 1, ratio 1
+    ({"28d_click": 1, "7d_click": 1, "1d_view": 0}, 10, False),
+    # negative figures (a correction) give no ratio, old or new
+    ({"28d_click": -5, "7d_click": 1, "1d_view": 0}, 10, True),
+    ({"28d_click": 40, "7d_click": -20, "1d_view": 10}, 10, True),
+])
+def test_edge_figures(counts: dict[str, float], expected: int, review: bool) -> None:
+    s = suggest(rule(flt("website_purchases", 10, "LESS_THAN")), ACT,
+                windows(total(ACT, PURCHASE, counts)), "ACCOUNT_DEFAULT")
+    assert suggested(s)["website_purchases"] == expected
+    assert s.needs_review is review
+    if counts["28d_click"] < 0:
+        assert any("no Purchase (website) under 1d_view + 28d_click in the period" in c
+                   for c in s.changes)
+
+
+def test_an_unmeasurable_filter_does_not_stop_the_next_one() -> None:
+    # no Lead figures at all: the lead cost is kept; the purchase count after it is still
+    # recalibrated (* 0.8)
+    r = rule(flt("cost_per_lead_fb", 900), flt("website_purchases", 10, "LESS_THAN"))
+    s = suggest(r, ACT, windows(PURCHASES), "ACCOUNT_DEFAULT")
+    assert suggested(s) == {"attribution_window": "ACCOUNT_DEFAULT", "cost_per_lead_fb": 900,
+                            "website_purchases": 8}
+    assert s.needs_review
+
+
+def test_a_count_threshold_with_decimals_keeps_them() -> None:
+    # 2.5 * 0.6 (7-day click) = 1.5: a threshold written with decimals keeps them
+    s = suggest(rule(flt("website_purchases", 2.5, "LESS_THAN")), ACT, windows(PURCHASES),
+                "7D_CLICK")
+    assert suggested(s)["7d_click:website_purchases"] == 1.5
+
+
+def test_a_zero_in_a_range_stays_zero() -> None:
+    s = suggest(rule(flt("cost_per_purchase_fb", [0, 8000], "IN_RANGE")), ACT,
+                windows(PURCHASES, currencies={ACT: "USD"}), "ACCOUNT_DEFAULT")
+    assert suggested(s)["cost_per_purchase_fb"] == [0, 10000]
+
+
+def test_filters_that_are_not_objects_are_passed_over() -> None:
+    r = rule(flt("website_purchases", 10, "LESS_THAN"))
+    r["evaluation_spec"]["filters"].insert(0, "not a filter")
+    s = suggest(r, ACT, windows(PURCHASES), "ACCOUNT_DEFAULT")
+    assert s.suggested is not None
+    assert s.suggested["filters"][0] == "not a filter"
+    rest = {f["field"]: f["value"] for f in s.suggested["filters"][1:]}
+    assert rest == {"attribution_window": "ACCOUNT_DEFAULT", "website_purchases": 8}
+
+
+def test_a_current_rule_level_window_is_not_rewritten_to_itself() -> None:
+    r = rule(flt("28d_click:website_purchases", 10, "LESS_THAN"), window="ACCOUNT_DEFAULT")
+    s = suggest(r, ACT, windows(PURCHASES), "ACCOUNT_DEFAULT")
+    assert s.changes == [
+        "28d_click:website_purchases → website_purchases",
+        # 28d_click alone (40) → 7d_click + 1d_view (30 + 10 = 40): * 1.00
+        "website_purchases LESS_THAN: 10 × 1.00 = 10 (Purchase (website) conversions in act_1: "
+        "7d_click + 1d_view = 40.00 / 28d_click = 40.00; factor = new / old)"]
+
+
+def test_a_trigger_window_is_not_a_filters_window() -> None:
+    spec = {"filters": [flt("website_purchases", 10), flt("cost_per_purchase_fb", 4000)],
+            "trigger": {"type": "STATS_CHANGE", "field": "28d_click:results", "value": 1}}
+    uses = windows_in(spec)
+    assert [(u.where, u.filter_index, u.raw) for u in uses] == [
+        ("prefix on the trigger field", -1, "28d_click")]
+    s = suggest({"id": "t", "evaluation_spec": spec}, ACT, windows(PURCHASES), "ACCOUNT_DEFAULT")
+    # the filters have no window of their own: they are left as they are
+    assert suggested(s) == {"website_purchases": 10, "cost_per_purchase_fb": 4000}
+    plain = {"filters": [], "trigger": {"field": "results", "value": 1}}
+    assert windows_in(plain) == []
+
+
+def test_a_window_use_is_a_value() -> None:
+    import dataclasses
+
+    [use] = windows_in({"filters": [flt("attribution_window", "28D_CLICK", "EQUAL")]})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        use.raw = "7D_CLICK"  # type: ignore[misc]
+    assert hash(use) == hash(dataclasses.replace(use))
+
+
+def test_two_inconsistencies_quote_the_first() -> None:
+    bad = total(ACT, PURCHASE, {"28d_click": 4, "7d_click": 30, "1d_view": 1},
+                inconsistent=["conversions: 7d_click 30 > 28d_click 4", "value: x"])
+    _, why = measured_ratio(windows(bad), ACT, "purchase", ("28d_click",), ("7d_click",),
+                            values=False)
+    assert why.endswith("(conversions: 7d_click 30 > 28d_click 4)")
+
+
+@pytest.mark.parametrize(("execution", "noted"), [("PAUSE", True), ("pause", True),
+                                                   ("UNPAUSE", False), ("NOTIFICATION", False)])
+def test_the_2703_note_is_for_pausing_rules_only(execution: str, noted: bool) -> None:
+    s = suggest(rule(flt("cost_per_purchase_fb", 4000), execution=execution), ACT,
+                windows(PURCHASES), "ACCOUNT_DEFAULT")
+    assert any("error 2703" in n for n in s.notes) is noted
+
+
+def test_time_presets_are_read_from_time_preset_filters_only() -> None:
+    spec = {"filters": [flt("website_purchases", "LAST_28D"), flt("time_preset", "TODAY"),
+                        flt("adset.time_preset", "LAST_7D")]}
+    assert time_presets(spec) == ["TODAY"]
+
+
+def test_windows_compared_by_value_not_identity() -> None:
+    # strings built at run time are equal to, not the same object as, the literals
+    account = "".join(["act_", "1"])
+    field = "".join(["time_", "preset"])
+    spec = {"filters": [{"field": field, "value": "LAST_28D"}]}
+    assert time_presets(spec) == ["LAST_28D"]
+    s = suggest(rule(flt("cost_per_result", 6000)), account,
+                windows(PURCHASES, currencies={ACT: "USD"}), "ACCOUNT_DEFAULT")
+    assert suggested(s)["cost_per_result"] == 7500  # Purchase, the only conversion: * 1.25
+
+
+def _suggestions(rules: list[dict[str, Any]]) -> list[str]:
+    from audit.evaluate.recommend.rules import suggestions
+    from audit.facts.view import SnapshotView
+    from tests.helpers import make_snapshot
+
+    snap = make_snapshot({f"adaccount/{ACT}/rules": rules}, ad_accounts=[ACT])
+    return [s.rule_id for s in suggestions(SnapshotView(snap), windows(PURCHASES),
+                                           "ACCOUNT_DEFAULT")]
+
+
+def _r(rid: str, name: str, *, window: str | None = "28D_CLICK", execution: str = "PAUSE",
+       status: str | None = "ENABLED", spec: Any = None) -> dict[str, Any]:
+    out = rule(flt("spent", 1), execution=execution, rid=rid, window=window)
+    out["name"] = name
+    if status is None:
+        del out["status"]
+    else:
+        out["status"] = status
+    if spec is not None:
+        out["evaluation_spec"] = spec
+    return out
+
+
+def test_rules_are_listed_deprecated_and_dangerous_first() -> None:
+    rules = [
+        _r("d1", "A deleted one", status="DELETED"),           # never listed
+        _r("n1", "Z none", window=None),                        # none, dangerous, enabled
+        _r("c1", "Y current", window="7D_CLICK"),               # current, dangerous
+        _r("u1", "X unreadable", spec="{not json", execution="NOTIFICATION"),
+        _r("u2", "W unreadable", spec="{not json"),             # unreadable, dangerous
+        _r("p2", "B deprecated", execution="NOTIFICATION"),     # deprecated, harmless
+        _r("p1", "C deprecated"),                               # deprecated, dangerous
+        _r("p3", "A deprecated", status="DISABLED"),            # dangerous, not enabled
+        _r("p4", "D deprecated", status="HAS_ISSUES"),          # dangerous, not enabled
+        _r("p5", "E deprecated", status=None),                  # no status: still listed
+    ]
+    assert _suggestions(rules) == [
+        "p1",                    # deprecated, dangerous, enabled
+        "p3", "p4", "p5",        # deprecated, dangerous, not enabled: by name (A, D, E)
+        "p2",                    # deprecated, harmless
+        "u2", "u1",              # unreadable: dangerous first
+        "c1", "n1"]              # current, then no window
+
+
+def test_equal_rules_are_ordered_by_name_then_id() -> None:
+    rules = [_r("2", "Same"), _r("1", "Same"), _r("0", "Other")]
+    assert _suggestions(rules) == ["0", "1", "2"]
+    unnamed = [_r("b", "x"), _r("a", "x")]
+    for r in unnamed:
+        del r["name"]
+    assert _suggestions(unnamed) == ["a", "b"]

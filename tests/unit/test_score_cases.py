@@ -118,6 +118,8 @@ def test_a_critical_failure_wins_over_a_high_one() -> None:
     (({"spend_28d": 100, "spend": 900}, {"spend_28d": 900, "spend": 100}), 0.95, True),
     # a zero spend is a known spend with no weight: (0·0.5 + 100·1) / 100 = 1.0
     (({"spend_28d": 0}, {"spend_28d": 100}), 1.0, True),
+    # a small spend still weights: (0·0.5 + 0.5·1) / 0.5 = 1.0
+    (({"spend_28d": 0}, {"spend_28d": 0.5}), 1.0, True),
     # every spend zero: nothing to weight by, so each finding counts once: (0.5 + 1) / 2
     (({"spend_28d": 0}, {"spend_28d": 0}), 0.75, False),
     # one spend unknown: each finding counts once
