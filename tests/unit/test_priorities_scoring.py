@@ -402,7 +402,8 @@ def test_a_pin_or_order_that_does_not_fit_is_a_problem() -> None:
 # ------------------------------------------------------------------ the AEM model
 
 
-def _nine(spend: dict[str, float], status: dict[int, str] | None = None) -> PriorityResult:
+def _nine(spend: dict[str, float], status: dict[int, str] | None = None,
+          mode: str = "auto") -> PriorityResult:
     names = ["Purchase", "Lead", "AddToCart", "ViewContent", "Search", "Contact", "Schedule",
              "Subscribe", "StartTrial"]
     kinds = ["PURCHASE", "LEAD", "ADD_TO_CART", "CONTENT_VIEW", "SEARCH", "CONTACT",
@@ -412,7 +413,7 @@ def _nine(spend: dict[str, float], status: dict[int, str] | None = None) -> Prio
     sets.append(adset(10, "PURCHASE"))  # a second ad set on Purchase: one event, two sets
     return analyse({"pixel/p1/stats/host": hosts(("shop.com", 10)),
                     "pixel/p1/stats/event": events(*((n, 100) for n in names))},
-                   sets, spend)
+                   sets, spend, aem_mode=mode)
 
 
 def test_nine_delivering_events_on_a_domain_show_the_relaxed_model() -> None:
@@ -479,3 +480,148 @@ def test_the_run_json_form_of_the_result() -> None:
                                    "shared_events", "rare_events", "problems")} == {
         "domain": "shop.com", "slots": 8, "slots_used": 6, "affected_adsets": [],
         "shared_events": [], "rare_events": ["Lead"], "problems": []}
+
+
+# ------------------------------------------------------------------ found by mutation testing
+
+
+def test_hosts_of_one_domain_add_up_before_the_split() -> None:
+    # www.acme.com 30 + shop.acme.com 30 = 60 of 100 → acme.com 0.6, other.org 0.4
+    result = analyse({"pixel/p1/stats/host": hosts(("www.acme.com", 30), ("shop.acme.com", 30),
+                                                   ("other.org", 40)),
+                      "pixel/p1/stats/event": events(("Purchase", 100))}, aem_mode="relaxed")
+    assert {d.domain: d.recommended[0].volume_7d for d in result.domains} == {
+        "acme.com": 60, "other.org": 40}
+
+
+def test_rare_means_below_the_weekly_minimum() -> None:
+    d = one_domain(analyse({"pixel/p1/stats/host": hosts(("shop.com", 1)),
+                            "pixel/p1/stats/event": events(("Purchase", 50), ("Lead", 49))}))
+    assert d.rare_events == ["Lead"]  # 50 is enough, 49 is not (default minimum 50)
+
+
+def test_a_candidate_known_only_from_an_ad_set() -> None:
+    # No stats at all: the declared domain; an active ad set without spend on a custom event
+    # and a paused one that spent 0.50 on Purchase. Nothing has volume or (for Swatch) spend:
+    #   Swatch: in use 35 + custom 6 = 41; Purchase: funnel 30 + spend 15 (the top) = 45
+    d = one_domain(analyse(
+        {}, [adset(1, "OTHER", custom_event_str="Swatch"),
+             adset(2, "PURCHASE", status="PAUSED")], {"2": 0.5}, aem_mode="relaxed",
+        domains=["brand.com"]))
+    rows = by_label(d.recommended)
+    assert dict(rows["Swatch"].components) == {"in_use": 35.0, "funnel": 6.0, "spend": 0.0,
+                                                "volume": 0.0, "value": 0.0}
+    assert rows["Swatch"].kind == "custom"
+    assert dict(rows["Purchase"].components) == {"in_use": 0.0, "funnel": 30.0, "spend": 15.0,
+                                                  "volume": 0.0, "value": 0.0}
+    assert rows["Purchase"].spend_28d == 0.5
+
+
+def test_a_candidate_without_a_pixel_is_not_shared_between_pixels() -> None:
+    d = one_domain(analyse({f"adaccount/{ACT}/customconversions": []},
+                           [adset(1, custom_conversion_id="cc9", pixel=None)],
+                           domains=["brand.com"], aem_mode="relaxed"))
+    [cc] = d.recommended
+    assert cc.pixels == () and cc.flags == ("too_rare",) and d.shared_events == []
+
+
+def test_less_than_one_event_or_one_unit_of_spend_still_scales() -> None:
+    # one Purchase split over two domains: 0.5 each, the top volume there (15 points); an ad
+    # set that spent 0.50 is the top spend (15 points)
+    result = analyse({"pixel/p1/stats/host": hosts(("a.com", 50), ("b.com", 50)),
+                      "pixel/p1/stats/event": events(("Purchase", 1))},
+                     [adset(1, "PURCHASE", status="PAUSED")], {"1": 0.5}, aem_mode="relaxed")
+    a, b = result.domains
+    assert a.recommended[0].components["volume"] == 15.0
+    assert b.recommended[0].components["volume"] == 15.0
+    assert a.recommended[0].components["spend"] == 15.0  # the ad set counts on a.com
+
+
+def test_spend_points_keep_two_decimals_and_spend_keeps_cents() -> None:
+    # 15·√(300/1000) = 8.2158 → 8.22; spend 7.25 stays 7.25
+    d = one_domain(analyse(
+        {"pixel/p1/stats/host": hosts(("shop.com", 1)),
+         "pixel/p1/stats/event": events(("Purchase", 9), ("Lead", 9), ("Search", 9))},
+        [adset(1, "PURCHASE"), adset(2, "LEAD"), adset(3, "SEARCH")],
+        {"1": 1000, "2": 300, "3": 7.25}, aem_mode="relaxed"))
+    rows = by_label(d.recommended)
+    assert rows["Lead"].components["spend"] == 8.22
+    assert rows["Search"].spend_28d == 7.25
+
+
+def test_excluding_a_custom_conversion_by_its_name() -> None:
+    endpoints = {**CC_PIXEL, f"adaccount/{ACT}/customconversions": [
+        {"id": "cc1", "name": "Big order", "custom_event_type": "PURCHASE"}]}
+    d = one_domain(analyse(endpoints, [adset(1, "PURCHASE", custom_conversion_id="cc1")],
+                           priorities={"exclude": ["Big order"]}))
+    assert "Big order" not in [r.label for r in d.recommended]
+    assert [r.label for r in d.left_out] == ["Big order"]
+
+
+def test_when_everything_is_excluded_the_left_out_are_scored_without_maxima() -> None:
+    # no pool: top volume and spend are 0, so those components are 0 for the excluded ones
+    d = one_domain(analyse({"pixel/p1/stats/host": hosts(("shop.com", 1)),
+                            "pixel/p1/stats/event": events(("Purchase", 99))},
+                           [adset(1)], {"1": 10}, priorities={"exclude": ["Purchase"]}))
+    assert d.recommended == []
+    [purchase] = d.left_out
+    assert dict(purchase.components) == {"in_use": 35.0, "funnel": 30.0, "spend": 0.0,
+                                         "volume": 0.0, "value": 0.0}
+
+
+def test_loops_go_on_past_what_they_cannot_use() -> None:
+    # p1's event stats are unreadable (its events are skipped), p2's are read; ad set 1
+    # has no event and ad set 2 names a pixel on no domain with nothing declared: both are
+    # skipped, ad set 3 counts
+    from tests.helpers import failed
+
+    result = analyse({
+        "pixel/p1/stats/host": hosts(("shop.com", 5)), "pixel/p1/stats/event": failed("s"),
+        "pixel/p2": {"id": "p2"}, "pixel/p2/stats/host": hosts(("shop.com", 5)),
+        "pixel/p2/stats/event": events(("Lead", 7))},
+        [{"id": "1", "effective_status": "ACTIVE", "promoted_object": {"pixel_id": "p2"}},
+         adset(2, "SEARCH", pixel="p9"), adset(3, "LEAD", pixel="p2")], {"3": 4},
+        aem_mode="relaxed")
+    d = one_domain(result)
+    assert [(r.label, r.volume_7d, r.spend_28d) for r in d.recommended] == [("Lead", 7, 4.0)]
+
+
+@pytest.mark.parametrize(("count", "ellipsis"), [(12, False), (13, True)])
+def test_the_relaxed_evidence_lists_twelve_events_then_an_ellipsis(count: int,
+                                                                   ellipsis: bool) -> None:
+    from audit.evaluate.recommend.priorities import RelaxedEvidence
+
+    ev = RelaxedEvidence("shop.com", tuple(f"E{i:02}" for i in range(count)), count, 1.0)
+    reason = resolve_mode("auto", ev)[1]
+    assert ("E11 …)" in reason) is ellipsis and ("E11)" in reason) is not ellipsis
+
+
+def test_modes_compare_by_value() -> None:
+    # modes read from a file are equal to, not the same object as, the literals
+    auto = "".join(["au", "to"])
+    result = _nine({str(i): 10 for i in range(1, 11)}, mode=auto)
+    assert (result.effective_mode, result.mode_basis) == ("relaxed", "evidence")
+    legacy = _nine({str(i): 10 for i in range(1, 11)}, mode="".join(["leg", "acy"]))
+    assert (legacy.effective_mode, legacy.mode_basis, legacy.mode_evidence) == (
+        "legacy", "config", None)
+    relaxed = resolve_mode("".join(["rel", "axed"]))
+    assert relaxed[0] == "relaxed" and relaxed[1].startswith("Set to Meta's relaxed model")
+
+
+def test_delivering_evidence_counts_small_spend_to_the_cent() -> None:
+    result = _nine({str(i): 0.25 for i in range(1, 10)})
+    assert result.mode_evidence is not None
+    assert result.mode_evidence.spend_28d == 2.25  # nine ad sets * 0.25
+
+
+def test_results_are_values() -> None:
+    import dataclasses
+
+    d = one_domain(analyse(SHOP, SHOP_SETS, SHOP_SPEND))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.recommended[0].score = 0  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        PrioritySettings().pin = ("x",)  # type: ignore[misc]
+    ev = _nine({str(i): 10 for i in range(1, 11)}).mode_evidence
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ev.adsets = 0  # type: ignore[misc,union-attr]

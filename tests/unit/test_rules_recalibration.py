@@ -646,8 +646,8 @@ def test_rules_are_listed_deprecated_and_dangerous_first() -> None:
 
 
 def test_equal_rules_are_ordered_by_name_then_id() -> None:
-    rules = [_r("2", "Same"), _r("1", "Same"), _r("0", "Other")]
-    assert _suggestions(rules) == ["0", "1", "2"]
+    rules = [_r("2", "Same"), _r("1", "Same"), _r("0", "Zeta"), _r("9", "Alpha")]
+    assert _suggestions(rules) == ["9", "1", "2", "0"]
     unnamed = [_r("b", "x"), _r("a", "x")]
     for r in unnamed:
         del r["name"]
