@@ -625,3 +625,16 @@ def test_results_are_values() -> None:
     ev = _nine({str(i): 10 for i in range(1, 11)}).mode_evidence
     with pytest.raises(dataclasses.FrozenInstanceError):
         ev.adsets = 0  # type: ignore[misc,union-attr]
+
+
+def test_each_host_adds_its_own_count() -> None:
+    # acme.com: 1 + 1 = 2 of 3 host events, other.org 1 of 3: Purchase 300 → 200 and 100
+    result = analyse({"pixel/p1/stats/host": hosts(("www.acme.com", 1), ("shop.acme.com", 1),
+                                                   ("other.org", 1)),
+                      "pixel/p1/stats/event": events(("Purchase", 300))}, aem_mode="relaxed")
+    assert {d.domain: d.recommended[0].volume_7d for d in result.domains} == {
+        "acme.com": 200, "other.org": 100}
+
+
+def test_the_default_weekly_minimum_is_fifty() -> None:
+    assert PrioritySettings().min_weekly_events == 50
