@@ -124,9 +124,12 @@ def test_specific_business_manager_findings(demo_out: Path):
 def test_events_are_split_by_browser_and_server(demo_out: Path):
     rows = load_runs(demo_out)["lumen-outdoor"]["sections"]["events"]["rows"]
     purchase = next(r for r in rows if r["event"] == "Purchase")
-    assert (purchase["total_7d"], purchase["browser_7d"], purchase["server_7d"]) == (
-        2947, 1484, 1463)
-    assert purchase["server_share"] == 0.4964  # 1463 / (1484 + 1463)
+    # the counts follow the clock (the last 7 days of hourly buckets), their relations do not:
+    # the demo pixel sends Purchase from both sides, every event once from each
+    browser, server = purchase["browser_7d"], purchase["server_7d"]
+    assert browser > 0 and server > 0
+    assert purchase["total_7d"] == browser + server
+    assert purchase["server_share"] == round(server / (browser + server), 4)
 
 
 def test_readonly_token_lacks_business_management(sandbox, tmp_path, monkeypatch):
