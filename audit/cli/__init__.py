@@ -4,7 +4,8 @@ This package is the only place that echoes or exits, and this module the only pl
 turns an :class:`~audit.errors.AuditError` into a message and an exit code
 (:class:`~audit.errors.ExitCode`: 0 completed, 1 a ``--fail-on`` severity matched, 2 usage,
 config or input-file error, 3 at least one client could not be audited, 4 a write to Meta
-failed).
+failed, 130 a run stopped by Ctrl-C or SIGTERM). Everything it prints passes the redaction
+(:mod:`audit.cli.guard`).
 """
 
 from __future__ import annotations

@@ -189,7 +189,9 @@ def run(config_path: Path, slugs: tuple[str, ...], shard: tuple[int, int] | None
     """Audit the config's clients, write the reports, rebuild the index, send alerts.
 
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
-    client could not be audited. A failed alert is reported and changes none of them.
+    client could not be audited, 130 stopped by Ctrl-C or SIGTERM (the clients that
+    completed are kept and the index is written). A failed alert is reported and changes
+    none of them.
     """
     if pdf:
         pdf_available()  # before the config is even read: exit 2 with the install line
