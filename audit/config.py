@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import os
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -28,6 +29,7 @@ from pydantic import (
 )
 
 from audit.errors import AuditError
+from audit.redact import looks_like_token, redact, register_secret
 
 DEFAULT_API_VERSION = "v26.0"
 AemMode = Literal["legacy", "relaxed", "auto"]
@@ -43,6 +45,10 @@ class ConfigError(AuditError):
     """The config file is missing, unreadable or invalid; ``problems`` lists each issue."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
+        # Every message passes the redaction: a problem may quote a value, and a value may
+        # be a token pasted in the wrong place.
+        source = redact(source)
+        problems = [redact(p) for p in problems]
         self.source = source
         self.problems = problems
         if len(problems) == 1:
@@ -52,13 +58,29 @@ class ConfigError(AuditError):
             super().__init__(f"{source}: {len(problems)} problems in the config:\n{lines}")
 
 
+def shown(value: Any) -> str:
+    """A config value quoted for an error message, or a placeholder when it could be a
+    secret: token-shaped (see :func:`audit.redact.looks_like_token`), a query string or
+    user info (``?``, ``=``, ``&``, ``@``), or too long to be an identifier."""
+    if isinstance(value, (bool, float)) or value is None:
+        return repr(value)
+    if not isinstance(value, (str, int)):
+        return "the value"
+    text = str(value)
+    if (len(text) > 80 or any(c in text for c in "?=&@")
+            or any(looks_like_token(part) for part in re.split(r"[^A-Za-z0-9]+", text))):
+        return "the value (not shown: it may hold a secret)"
+    return f'"{text}"'
+
+
 def _digits_id(what: str, example: str) -> Any:
     def check(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise ValueError(f"must be a {what} (digits, quoted), e.g. \"{example}\"")
         text = str(value).strip()
         if not text.isdigit():
-            raise ValueError(f"{value!r} must be a {what} made of digits, e.g. \"{example}\"")
+            raise ValueError(f"{shown(value)} must be a {what} made of digits, "
+                             f"e.g. \"{example}\"")
         return text
 
     return BeforeValidator(check)
@@ -67,28 +89,32 @@ def _digits_id(what: str, example: str) -> Any:
 def _ad_account(value: Any) -> str:
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if isinstance(value, bool) or not re.fullmatch(r"act_\d+", text):
-        shown = f'"{value}"' if isinstance(value, str) else repr(value)
-        raise ValueError(f"{shown} must look like act_<digits> (e.g. act_1234567890)")
+        raise ValueError(f"{shown(value)} must look like act_<digits> (e.g. act_1234567890)")
     return text
 
 
 def _domain(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} must be a domain name such as shop.example.com")
+        raise ValueError(f"{shown(value)} must be a domain name such as shop.example.com")
     text = value.strip().lower().rstrip(".")
     if "/" in text or ":" in text or not _DOMAIN.match(text):
-        raise ValueError(
-            f'"{value}" must be a bare domain name such as example.co.uk (no scheme, port or path)'
-        )
+        raise ValueError(f"{shown(value)} must be a bare domain name such as example.co.uk "
+                         "(no scheme, port or path)")
     return text
 
 
 def _env_name(value: str) -> str:
+    # Never echo the value: someone may have pasted a token here.
     if not _ENV_NAME.match(value):
-        # Never echo the value: someone may have pasted a token here.
         raise ValueError(
             "must be the NAME of an environment variable (letters, digits, _), "
             "not a token; put the token in that variable"
+        )
+    if looks_like_token(value):
+        raise ValueError(
+            "looks like a token or a secret, not the NAME of an environment variable "
+            "(value not shown); put it in a variable (export IOS14_AUDIT_TOKEN=...) and "
+            "write the variable's name here"
         )
     return value
 
@@ -196,10 +222,14 @@ class GraphConfig(_Strict):
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str) -> str:
+        if "@" in value:  # https://user:token@host: credentials never go in the file
+            raise ValueError(
+                "must not contain a user name or password (user:password@host; value not "
+                "shown); tokens are read only from the variable named by graph.token_env")
         if not re.fullmatch(r"https?://[^/\s?#]+", value.rstrip("/")):
             raise ValueError(
-                f'"{value}" must be a scheme and host only, e.g. https://graph.facebook.com '
-                "or http://127.0.0.1:8765 (no version, no path)"
+                f"{shown(value)} must be a scheme and host only, e.g. "
+                "https://graph.facebook.com or http://127.0.0.1:8765 (no version, no path)"
             )
         return value.rstrip("/")
 
@@ -207,7 +237,7 @@ class GraphConfig(_Strict):
     @classmethod
     def _version(cls, value: str) -> str:
         if not re.fullmatch(r"v\d+\.\d+", value):
-            raise ValueError(f'"{value}" must look like v26.0 (a "v", major, dot, minor)')
+            raise ValueError(f'{shown(value)} must look like v26.0 (a "v", major, dot, minor)')
         return value
 
 
@@ -263,7 +293,8 @@ class ReportConfig(_Strict):
     def _logo(cls, value: Path | None) -> Path | None:
         if value is not None and value.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg",
                                                                ".gif", ".webp"):
-            raise ValueError(f'"{value}" must be an image file (.png, .jpg, .svg, .gif, .webp)')
+            raise ValueError(f"{shown(str(value))} must be an image file (.png, .jpg, .svg, "
+                             ".gif, .webp)")
         return value
 
 
@@ -428,7 +459,7 @@ class ClientConfig(_Strict):
         seen: set[str] = set()
         for v in values:
             if v in seen:
-                raise ValueError(f'"{v}" is listed twice; remove the duplicate')
+                raise ValueError(f"{shown(v)} is listed twice; remove the duplicate")
             seen.add(v)
         return values
 
@@ -490,6 +521,12 @@ class Config(_Strict):
         """A copy with the lookups on the clients' domains turned off (``--offline``)."""
         return self.model_copy(update={"network": self.network.model_copy(
             update={"enabled": False})})
+
+    def secrets(self, env: Mapping[str, str]) -> list[str]:
+        """Every credential this config reads from ``env`` (each client's token and the app
+        secret), for the redactor to mask wherever it might appear."""
+        found = [self.token_for(c, env) for c in self.clients] + [self.app_secret(env)]
+        return [s for s in dict.fromkeys(found) if s]
 
     def app_secret(self, env: Mapping[str, str]) -> str | None:
         """Read the optional app secret (for appsecret_proof) from ``env``."""
@@ -586,28 +623,146 @@ def _duplicate_slugs(clients: Any) -> list[str]:
         if not isinstance(slug, str):
             continue
         if slug in first:
-            out.append(f'clients[{i}].slug: "{slug}" is already used by clients[{first[slug]}]; '
-                       "slugs must be unique")
+            out.append(f"clients[{i}].slug: {shown(slug)} is already used by "
+                       f"clients[{first[slug]}]; slugs must be unique")
         else:
             first[slug] = i
     return out
 
 
-def load_config(path: Path | str) -> Config:
-    """Read and validate a config file; raise ConfigError with every problem found."""
-    p = Path(path)
+# Bounds on what a config file may cost to read. 2 MiB holds well over 5,000 clients; the
+# expanded size counts a YAML alias once per use (an "alias bomb" of a few lines expands to
+# billions of values), and real configs nest about 6 levels deep.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+MAX_CONFIG_VALUES = 500_000
+MAX_CONFIG_DEPTH = 32
+# libyaml's parser when PyYAML was built with it (about 5x faster; it also caps nesting).
+_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_config_text(p: Path) -> str:
+    """The file's text: refused by size before it is read whole, and when not UTF-8."""
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(str(p), ["file not found; copy config.example.yaml and edit it"]
                           ) from None
     except OSError as exc:
         raise ConfigError(str(p), [f"cannot read the file ({exc.strerror})"]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(str(p), [f"the file is larger than {MAX_CONFIG_BYTES // 1024 // 1024} "
+                                   "MB, the limit for a config; is it the right file?"])
     try:
-        data = yaml.safe_load(text)
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(str(p), [f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                                   "save the file as UTF-8"]) from None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_bounds(root: yaml.Node) -> str | None:
+    """Why the document is too big, too deep or self-referring once aliases are expanded
+    (None when it is not), measured on the node graph without expanding it."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # depth-first, iterative: no recursion limit to hit
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            kids = _children(node)
+            size[key] = min(MAX_CONFIG_VALUES + 1, 1 + sum(size[id(k)] for k in kids))
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            open_nodes.discard(key)
+            if size[key] > MAX_CONFIG_VALUES:
+                return (f"the document expands to more than {MAX_CONFIG_VALUES:,} values "
+                        "(YAML aliases repeat what they refer to); write the config out "
+                        "without nested aliases")
+            if depth[key] > MAX_CONFIG_DEPTH:
+                return (f"values are nested more than {MAX_CONFIG_DEPTH} levels deep; "
+                        "a config needs about 6")
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            return "a YAML alias refers to a value that contains it; remove the loop"
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in _children(node) if id(k) not in size)
+    return None
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    """The YAML document, through the safe loader (no Python tags), within the bounds."""
+    loader = _YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problem = _check_bounds(node)
+        if problem:
+            raise ConfigError(source, [problem])
+        return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, …)
+        line = text[:exc.position].count("\n") + 1
+        raise ConfigError(source, [f"line {line}: the character 0x{exc.character:02x} is not "
+                                   "allowed in YAML; remove it"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(str(p), [f"{where}{problem}; fix the YAML syntax"]) from None
+        if "constructor for the tag" in problem:
+            raise ConfigError(source, [f"{where}a YAML tag such as !!python/object is not "
+                                       "allowed in the config (plain values, lists and "
+                                       "mappings only); remove it"]) from None
+        raise ConfigError(source, [f"{where}{problem}; fix the YAML syntax"]) from None
+    except RecursionError:
+        raise ConfigError(source, [f"values are nested more than {MAX_CONFIG_DEPTH} levels "
+                                   "deep; a config needs about 6"]) from None
+    finally:
+        loader.dispose()
+
+
+def _register_named_secrets(data: Any, env: Mapping[str, str]) -> None:
+    """Mask the values of the environment variables the document names (``*_env`` keys,
+    and the default token variable) before it is validated: a token pasted into another
+    key of the same file is then never repeated by an error message."""
+    names = {GraphConfig.model_fields["token_env"].default}
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            for key, value in item.items():
+                if str(key).endswith("_env") and isinstance(value, str):
+                    names.add(value.strip())
+                elif isinstance(value, (Mapping, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (Mapping, list)))
+    for name in names:
+        register_secret(env.get(name, "").strip() or None)
+
+
+def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError with every problem found.
+
+    Bounded in time and memory whatever the file holds: larger than
+    :data:`MAX_CONFIG_BYTES`, not UTF-8, aliases expanding past :data:`MAX_CONFIG_VALUES`,
+    nesting past :data:`MAX_CONFIG_DEPTH` or Python tags are each one clear error. The
+    tokens the file names in ``env`` (default: the process environment) are masked from
+    here on, in its error messages too.
+    """
+    p = Path(path)
+    data = _parse_yaml(_read_config_text(p), str(p))
+    _register_named_secrets(data, os.environ if env is None else env)
     return parse_config(data, str(p)).relative_to(p.parent)

@@ -31,6 +31,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # usage, config or input-file error
     NOT_AUDITED = 3  # at least one client could not be audited
     ACTION_FAILED = 4  # an explicit write to Meta (e.g. a rule update) failed or was refused
+    INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 
 
 class AuditError(Exception):

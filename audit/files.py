@@ -1,4 +1,10 @@
-"""Atomic file writes: a crash or a full disk never leaves half a file behind."""
+"""Atomic file writes: a crash or a full disk never leaves half a file behind.
+
+Every file the tool writes goes through these helpers, and every one of them passes the
+content through :func:`audit.redact.redact` first: the one place where a token, an app
+secret or an ``appsecret_proof`` is stopped on its way to disk, whatever produced the text
+(a report, a CSV, run.json, a snapshot, a rules plan or backup, a PDF).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,13 @@ from typing import Any
 
 import orjson
 
+from audit.redact import redact, redact_bytes
+
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file in the same folder and a rename."""
+    """Write text to ``path`` (secrets masked) through a temporary file in the same folder
+    and a rename."""
+    text = redact(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -28,7 +38,9 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file in the same folder and a rename."""
+    """Write bytes to ``path`` (secrets masked) through a temporary file in the same folder
+    and a rename."""
+    data = redact_bytes(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -81,13 +93,14 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write text pieces to ``path`` as they come (never all in memory), atomically."""
+    """Write text pieces to ``path`` as they come (never all in memory, each one's secrets
+    masked), atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             for chunk in chunks:
-                fh.write(chunk)
+                fh.write(redact(chunk))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,12 +14,14 @@ the history, and the alert (if any) is composed from the same summaries.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from audit import cancel
 from audit.collect.agency import Clock, Collector, Progress, SessionFactory, sdk_session, utc_now
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config
@@ -29,7 +31,7 @@ from audit.publish.history import History
 from audit.publish.render import Branding, branding_from_config
 from audit.publish.summary import ClientSummary
 from audit.publish.writer import IndexEntry, ReportNotRendered, Writer, compiled_environment
-from audit.redact import redact
+from audit.redact import redact, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,9 @@ class AgencyRun:
     outcomes: list[ClientOutcome]
     files: dict[str, Path] = field(default_factory=dict)
     alerts: Delivery = field(default_factory=lambda: Delivery("off", "alerts disabled"))
+    # Ctrl-C or SIGTERM: ``outcomes`` are the clients that completed, of ``selected``.
+    interrupted: bool = False
+    selected: int = 0
 
     @property
     def summaries(self) -> list[ClientSummary]:
@@ -85,12 +90,26 @@ class Auditor:
         self.writer = writer
         self.clock = clock
         self.notifier = notifier
+        # Clients between collection and their last file: a stop waits for them (no
+        # network, a second or so of CPU), so a client is written whole or not at all.
+        self._writing = 0
+        self._writers = threading.Condition()
 
     def audit_client(self, client: ClientConfig, run_id: str) -> ClientOutcome:
-        """Collect, save, evaluate and publish one client; never raises."""
+        """Collect, save, evaluate and publish one client; never raises, except
+        :class:`~audit.cancel.Cancelled` when a stop was requested before its files."""
+        cancel.check()
         started = self.clock()
         collected = self.collector.collect(client, started)
-        return self.finish(collected.snapshot, run_id, started, collected.stats)
+        with self._writers:
+            cancel.check()  # stopped while collecting: nothing of this client is written
+            self._writing += 1
+        try:
+            return self.finish(collected.snapshot, run_id, started, collected.stats)
+        finally:
+            with self._writers:
+                self._writing -= 1
+                self._writers.notify_all()
 
     def finish(self, snap: Snapshot, run_id: str, started: datetime,
                stats: Mapping[str, object]) -> ClientOutcome:
@@ -112,32 +131,66 @@ class Auditor:
         return outcome
 
     def run(self, clients: Sequence[ClientConfig]) -> AgencyRun:
-        """Audit ``clients`` side by side, then write the agency index."""
+        """Audit ``clients`` side by side, then write the agency index.
+
+        A stop request (:func:`audit.cancel.request_stop`, or Ctrl-C here) ends it early:
+        no new request is sent, clients still collecting are abandoned (their threads stop
+        before their next request; the command line does not wait for the requests in
+        flight), clients already writing their files finish, and the index is written with
+        the clients that completed.
+        """
         run_id = run_id_for(self.clock())
         workers = max(1, min(self.config.graph.concurrency, len(clients)))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client")
+        futures = [pool.submit(self.audit_client, c, run_id) for c in clients]
+        interrupted = False
         try:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client") as pool:
-                outcomes = list(pool.map(lambda c: self.audit_client(c, run_id), clients))
+            pending = set(futures)
+            while pending and not interrupted:
+                try:  # a timeout, so a stop set by a signal handler is seen promptly
+                    _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                except KeyboardInterrupt:  # no handler installed: Ctrl-C asks for a stop
+                    cancel.request_stop()
+                interrupted = cancel.stop_requested()
         finally:
-            self.collector.close()  # the run's domain lookups (threads, connections)
-        return self.finish_agency(run_id, outcomes)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+            # The run's domain lookups (threads, connections); abandoned when stopped.
+            self.collector.close(wait=not interrupted)
+        if interrupted:
+            with self._writers:  # let clients already writing their files finish them
+                self._writers.wait_for(lambda: self._writing == 0, timeout=120)
+        outcomes = [f.result() for f in futures if f.done() and not f.cancelled()
+                    and not isinstance(f.exception(), cancel.Cancelled)]
+        return self.finish_agency(run_id, outcomes, interrupted=interrupted or
+                                  cancel.stop_requested(), selected=len(clients))
 
     def rerun_from_snapshots(self, snapshots: Sequence[Snapshot]) -> AgencyRun:
-        """Evaluate and publish saved snapshots: no API calls at all."""
+        """Evaluate and publish saved snapshots: no API calls at all (a stop request ends
+        it between clients)."""
         run_id = run_id_for(self.clock())
-        outcomes = [self.finish(snap, run_id, self.clock(), {}) for snap in snapshots]
-        return self.finish_agency(run_id, outcomes)
+        outcomes = []
+        for snap in snapshots:
+            if cancel.stop_requested():
+                break
+            outcomes.append(self.finish(snap, run_id, self.clock(), {}))
+        return self.finish_agency(run_id, outcomes, interrupted=cancel.stop_requested(),
+                                  selected=len(snapshots))
 
-    def finish_agency(self, run_id: str, outcomes: list[ClientOutcome]) -> AgencyRun:
-        """Rebuild index.html and the agency findings.csv, then send the run's alert."""
-        agency_run = AgencyRun(run_id, outcomes)
+    def finish_agency(self, run_id: str, outcomes: list[ClientOutcome], *,
+                      interrupted: bool = False, selected: int | None = None) -> AgencyRun:
+        """Rebuild index.html and the agency findings.csv, then send the run's alert (not
+        after a stop: an interrupted run is not news)."""
+        agency_run = AgencyRun(run_id, outcomes, interrupted=interrupted,
+                               selected=len(outcomes) if selected is None else selected)
         current = {o.slug: IndexEntry(o.summary, o.files.get("report"),
                                       o.files["archive"] / "findings.csv")
                    for o in outcomes if o.summary is not None and "archive" in o.files}
         agency_run.files = self.writer.write_index(
             run_id, [(c.slug, c.name) for c in self.config.clients], current,
             self.config.agency.model_dump(), now=self.clock())
-        if self.notifier is not None:
+        if interrupted:
+            agency_run.alerts = Delivery("off", "run interrupted")
+        elif self.notifier is not None:
             agency_run.alerts = self.notifier.notify(self.config.agency.name, run_id,
                                                      self._states(outcomes))
         return agency_run
@@ -169,6 +222,8 @@ def build_auditor(config: Config, out_dir: Path, env: Mapping[str, str], *,
     report is in its configured language; ``pdf`` adds ``report.pdf`` beside each one. Old
     runs are pruned (``output.keep_runs``) when there is a history.
     """
+    for secret in config.secrets(env):  # masked everywhere from now on
+        register_secret(secret)
     branding = branding or branding_from_config(config.report, config.agency.name)
     writer = Writer(out_dir, templates=compiled_environment(config.report.templates_dir),
                     branding=branding, history=history, keep_runs=config.output.keep_runs,

@@ -4,7 +4,12 @@ Two layers: secrets registered at run time (the tokens actually in use) are repl
 wherever they appear, and anything shaped like a credential query parameter
 (``access_token=…``, ``appsecret_proof=…``, ``input_token=…``) or a Meta user token
 (``EAA…``) is masked even if it was never registered. A logging filter applies the same
-scrubbing to every log record.
+scrubbing to every log record (its traceback included), and :class:`RedactingStream` to
+everything the command line writes to stdout and stderr.
+
+This is the one redaction step every output goes through: the atomic file writers
+(:mod:`audit.files`: reports, PDFs, CSVs, run.json, snapshots, plans and backups), the
+history's rows, the wire trace, log records, the console and the alert bodies.
 
 Cheap on large documents: a registered secret costs one substring search, and the regular
 expressions run only on text that contains one of their markers (a credential parameter
@@ -14,10 +19,14 @@ instead of by the regex engine at every position.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+import sys
 import threading
-from typing import TypeVar, cast
+import traceback
+from types import TracebackType
+from typing import TextIO, TypeVar, cast
 
 import orjson
 
@@ -36,20 +45,45 @@ _PARAM_MARKERS = ("access_token", "input_token", "appsecret_proof", "app_secret"
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+# Longest first (a secret containing another is masked whole); replaced as one tuple, so
+# redact() reads it without taking the lock.
+_ordered: tuple[str, ...] = ()
 
 
 def register_secret(value: str | None) -> None:
     """Remember a secret so that it is masked wherever it appears later."""
-    if value and len(value) >= 4:
+    global _ordered
+    if value and len(value) >= 8:  # shorter is no real secret, and masking it mangles text
         with _lock:
-            _secrets.add(value)
+            if value not in _secrets:
+                _secrets.add(value)
+                _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def looks_like_token(value: str) -> bool:
+    """True when ``value`` is shaped like an access token or a secret, not like a name.
+
+    Used on config values that must be environment variable *names* (``token_env``,
+    ``graph.app_secret_env``, ``alerts.urls_env``). A value is token-shaped when it has no
+    underscore (names join words with ``_``; Meta tokens and app secrets are runs of
+    letters and digits) and any of:
+
+    - it starts with ``EAA`` and has 20+ characters (Meta user, page and system-user
+      access tokens start with ``EAA``);
+    - it has 32+ characters (an app secret is 32 hexadecimal characters; tokens are longer);
+    - it has 20+ characters mixing lower-case letters, upper-case letters and digits.
+    """
+    if "_" in value or len(value) < 20:
+        return False
+    if value.startswith("EAA") or len(value) >= 32:
+        return True
+    return (any(c.islower() for c in value) and any(c.isupper() for c in value)
+            and any(c.isdigit() for c in value))
 
 
 def redact(text: str) -> str:
     """Return ``text`` with every known secret and credential-shaped value masked."""
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
+    for secret in _ordered:
         if secret in text:
             text = text.replace(secret, MASK)
     lowered = text.lower()
@@ -87,8 +121,16 @@ def _walk(value: T) -> T:
     return value
 
 
+def redact_bytes(data: bytes) -> bytes:
+    """:func:`redact` for bytes (a file's content): secrets are ASCII, so the bytes are read
+    one character per byte (Latin-1) and written back the same way."""
+    text = data.decode("latin-1")
+    cleaned = redact(text)
+    return data if cleaned == text else cleaned.encode("latin-1")
+
+
 class RedactingFilter(logging.Filter):
-    """Logging filter that scrubs the formatted message of every record."""
+    """Logging filter that scrubs the formatted message of every record, and its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message with secrets masked; never drops a record."""
@@ -98,6 +140,65 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatted here, so the formatter prints this scrubbed text: an exception's
+            # message (a URL with its query string, an API error) is part of the record.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+class RedactingStream(io.TextIOBase):
+    """A text stream that scrubs everything written to it before passing it on.
+
+    The command line puts one around stdout and stderr, so click's output, rich's tables,
+    JSON listings, log lines and tracebacks all pass the same redaction. The underlying
+    stream's ``buffer`` is deliberately not exposed: writing bytes to it would go around
+    the redaction.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.wrapped = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The wrapped stream's encoding (click and rich choose characters by it)."""
+        return str(getattr(self.wrapped, "encoding", None) or "utf-8")
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        """The wrapped stream's error handler."""
+        return getattr(self.wrapped, "errors", None)
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with secrets masked; returns the length given (as callers expect)."""
+        self.wrapped.write(redact(text))
+        return len(text)
+
+    def writable(self) -> bool:
+        """Always: this is an output stream."""
+        return True
+
+    def flush(self) -> None:
+        """Flush the wrapped stream."""
+        self.wrapped.flush()
+
+    def isatty(self) -> bool:
+        """Whether the wrapped stream is a terminal (rich and click style by it)."""
+        return bool(self.wrapped.isatty())
+
+    def fileno(self) -> int:
+        """The wrapped stream's descriptor (rich reads the terminal size through it)."""
+        return self.wrapped.fileno()
+
+
+def redacting_excepthook(kind: type[BaseException], value: BaseException,
+                         tb: TracebackType | None) -> None:
+    """A ``sys.excepthook`` printing the traceback of an unexpected crash, scrubbed."""
+    stream = sys.stderr or sys.__stderr__
+    if stream is not None:
+        stream.write(redact("".join(traceback.format_exception(kind, value, tb))))

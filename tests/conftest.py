@@ -1,5 +1,6 @@
 """Markers by folder, so ``-m unit``, ``-m sandbox``, ``-m integration``, ``-m browser`` and
-``-m faults`` select exactly the tests they name (a ``pytestmark`` in a conftest applies to nothing)."""
+``-m faults`` select exactly the tests they name (a ``pytestmark`` in a conftest applies to
+nothing)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ This package is the only place that echoes or exits, and this module the only pl
 turns an :class:`~audit.errors.AuditError` into a message and an exit code
 (:class:`~audit.errors.ExitCode`: 0 completed, 1 a ``--fail-on`` severity matched, 2 usage,
 config or input-file error, 3 at least one client could not be audited, 4 a write to Meta
-failed).
+failed, 130 a run stopped by Ctrl-C or SIGTERM). Everything it prints passes the redaction
+(:mod:`audit.cli.guard`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from audit.cli import (
     run_cmd,
     sandbox_cmd,
 )
+from audit.cli.guard import exit_now_if_interrupted, redacted_output
 from audit.errors import AuditError
-from audit.redact import RedactingFilter, redact
+from audit.redact import RedactingFilter, redact, redacting_excepthook
 
 
 def _setup_logging(verbose: int) -> None:
@@ -48,12 +50,17 @@ class AuditGroup(click.Group):
     """The command group that handles every expected error once, for every command."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; an AuditError becomes one line on stderr and its exit code."""
-        try:
-            return super().invoke(ctx)
-        except AuditError as exc:
-            click.echo(f"error: {redact(str(exc))}", err=True)
-            ctx.exit(int(exc.exit_code))
+        """Run the command; an AuditError becomes one line on stderr and its exit code.
+
+        Everything the command prints goes through the redaction (stdout and stderr are
+        wrapped for its duration).
+        """
+        with redacted_output():
+            try:
+                return super().invoke(ctx)
+            except AuditError as exc:
+                click.echo(f"error: {redact(str(exc))}", err=True)
+                ctx.exit(int(exc.exit_code))
 
 
 @click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,5 +90,15 @@ cli.add_command(capi_cmd.capi)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="ios14-audit")
+    """Console-script entry point.
+
+    An unexpected crash prints its traceback scrubbed of credentials; a run stopped by
+    Ctrl-C or SIGTERM leaves at once with exit code 130 (see :mod:`audit.cli.guard`).
+    """
+    sys.excepthook = redacting_excepthook
+    try:
+        with redacted_output():  # click's own usage errors are printed outside invoke()
+            cli(prog_name="ios14-audit")
+    except SystemExit as exc:
+        exit_now_if_interrupted(exc.code)
+        raise

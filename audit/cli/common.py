@@ -9,34 +9,68 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from audit.collect.snapshot import Snapshot
 from audit.config import ClientConfig, Config, ConfigError, load_config
 from audit.errors import AuditError
 from audit.evaluate.engine import validate_mutes, validate_overrides
 from audit.graph.trace import WireTrace
+from audit.publish.alerts import register_url_secrets
 from audit.publish.render.i18n import validate_languages
+from audit.redact import redact, register_secret
 
 config_option = click.option(
     "-c", "--config", "config_path", required=True,
     type=click.Path(dir_okay=False, path_type=Path), help="The agency's config file (YAML).")
 
 
+class RedactingConsole(Console):
+    """A rich console that scrubs credentials from text before laying it out.
+
+    stdout and stderr are scrubbed as a whole too (:class:`~audit.redact.RedactingStream`),
+    but rich wraps long lines to the terminal's width, and a token cut in two by a line
+    break would no longer be recognised there: text is redacted here, while still whole.
+    """
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        """Rich's string-to-Text step, on the scrubbed string."""
+        return super().render_str(redact(text), *args, **kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print, with every string or Text scrubbed first."""
+        super().print(*(_scrubbed(o) for o in objects), **kwargs)
+
+    def log(self, *objects: Any, **kwargs: Any) -> None:
+        """Log a line, with every string or Text scrubbed first."""
+        super().log(*(_scrubbed(o) for o in objects), **kwargs)
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Text):
+        plain = redact(value.plain)
+        return value if plain == value.plain else Text(plain, style=value.style)
+    return value
+
+
 def stdout() -> Console:
     """A console for tables on stdout."""
-    return Console(highlight=False, soft_wrap=False)
+    return RedactingConsole(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
     """A console for progress and messages on stderr (no source locations on log lines)."""
-    return Console(stderr=True, highlight=False, log_path=False)
+    return RedactingConsole(stderr=True, highlight=False, log_path=False)
 
 
 def fail(message: str) -> NoReturn:
@@ -56,7 +90,16 @@ def load_checked_config(path: Path) -> Config:
                  for i, m in enumerate(config.mute) if m.client and m.client not in known]
     if problems:
         raise ConfigError(str(path), problems)
+    register_config_secrets(config, os.environ)
     return config
+
+
+def register_config_secrets(config: Config, env: Mapping[str, str]) -> None:
+    """Mask the config's tokens, app secret and alert URLs (read from ``env``) in every
+    later output, from the start: a token of a client not yet audited can be echoed too."""
+    for secret in config.secrets(env):
+        register_secret(secret)
+    register_url_secrets(config.alerts.all_urls(env))
 
 
 def select_clients(config: Config, slugs: Sequence[str]) -> list[ClientConfig]:

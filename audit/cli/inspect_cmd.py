@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from audit.evaluate.analysis import Analysis
 from audit.evaluate.assemble import with_current_settings
 from audit.evaluate.recommend.windows import WINDOWS
 from audit.facts.inventory import sections
+from audit.files import write_text_atomic
 
 Printer = Callable[[Console, Analysis], None]
 
@@ -232,13 +234,14 @@ def priorities(config_path: Path, slugs: tuple[str, ...], as_json: bool,
     results = {a.view.client_slug: a.priorities for a in analyses
                if not a.view.snap.not_audited}
     if csv_path is not None:
-        with csv_path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["client", "domain", "rank", "event", "score", "reason"])
-            for slug, result in results.items():
-                for d in result.domains:
-                    for r in d.recommended:
-                        w.writerow([slug, d.domain, r.rank, r.label, r.score, r.reason])
+        buffer = io.StringIO(newline="")
+        w = csv.writer(buffer)
+        w.writerow(["client", "domain", "rank", "event", "score", "reason"])
+        for slug, result in results.items():
+            for d in result.domains:
+                for r in d.recommended:
+                    w.writerow([slug, d.domain, r.rank, r.label, r.score, r.reason])
+        write_text_atomic(csv_path, buffer.getvalue())  # atomic, and scrubbed of secrets
     if as_json:
         echo_json({k: r.to_dict() for k, r in results.items()})
         return

@@ -25,6 +25,7 @@ from audit.cli.common import (
     stderr,
     trace_option,
 )
+from audit.cli.guard import stoppable
 from audit.cli.tables import echo_json, print_table
 from audit.collect.agency import Progress, sdk_session
 from audit.config import ClientConfig, Config
@@ -101,11 +102,20 @@ def _summary(result: AgencyRun, elapsed: float, as_json: bool) -> None:
         click.echo(f"alerts:   {result.alerts.status}{detail}")
 
 
+def interrupted_line(result: AgencyRun) -> str:
+    """The one line a stopped run prints (Ctrl-C, SIGTERM)."""
+    return (f"interrupted: {len(result.outcomes)} of {result.selected} clients completed; "
+            "index written")
+
+
 def exit_code(result: AgencyRun, fail_on: Severity | None) -> ExitCode:
-    """3 if a client was not audited, 1 if a FAIL/ERROR at ``fail_on`` or worse, else 0.
+    """130 if stopped, 3 if a client was not audited, 1 if a FAIL/ERROR at ``fail_on`` or
+    worse, else 0.
 
     Alerts never change it: a failed delivery is reported, not an audit failure.
     """
+    if result.interrupted:
+        return ExitCode.INTERRUPTED
     if any(not o.audited for o in result.outcomes):
         return ExitCode.NOT_AUDITED
     if fail_on is not None and any(s.fails_at(fail_on) for s in result.summaries):
@@ -129,14 +139,15 @@ def execute(config: Config, clients: Sequence[ClientConfig], out_dir: Path,
     """Run the pipeline with progress on stderr and history on; returns the agency run.
 
     ``trace``: write every HTTP request to the Graph API there (``--trace``); ``pdf``: write
-    report.pdf beside each report (checked to be possible before anything else).
+    report.pdf beside each report (checked to be possible before anything else). Ctrl-C
+    and SIGTERM stop it early (``result.interrupted``; see :mod:`audit.cli.guard`).
     """
     if pdf:
         pdf_available()  # before any API call: exit 2 with the install line
     # The branding first: a logo that cannot be used stops the run before any file is
     # written or any API call is made.
     branding = branding_from_config(config.report, config.agency.name)
-    with History(history_path(config, out_dir)) as history:
+    with stoppable(), History(history_path(config, out_dir)) as history:
         auditor = build_auditor(config, out_dir, env, history=history,
                                 progress=progress_printer(), branding=branding,
                                 notifier=notifier, pdf=pdf,
@@ -178,7 +189,9 @@ def run(config_path: Path, slugs: tuple[str, ...], shard: tuple[int, int] | None
     """Audit the config's clients, write the reports, rebuild the index, send alerts.
 
     Exit codes: 0 completed, 1 --fail-on matched, 2 usage or config error, 3 at least one
-    client could not be audited. A failed alert is reported and changes none of them.
+    client could not be audited, 130 stopped by Ctrl-C or SIGTERM (the clients that
+    completed are kept and the index is written). A failed alert is reported and changes
+    none of them.
     """
     if pdf:
         pdf_available()  # before the config is even read: exit 2 with the install line
@@ -200,7 +213,10 @@ def run(config_path: Path, slugs: tuple[str, ...], shard: tuple[int, int] | None
     with open_trace(trace_path) as trace:
         result = execute(config, clients, out_dir or config.output.directory, os.environ,
                          from_snapshot, notifier, trace, pdf)
-    _summary(result, time.monotonic() - started, as_json)
+    if result.interrupted:
+        click.echo(interrupted_line(result), err=True)
+    else:
+        _summary(result, time.monotonic() - started, as_json)
     raise SystemExit(exit_code(result, Severity(fail_on) if fail_on else None))
 
 
@@ -224,5 +240,8 @@ def demo(out_dir: Path, pdf: bool) -> None:
     started = time.monotonic()
     with demo_session() as (config, env):
         result = execute(config, list(config.clients), out_dir, env, pdf=pdf)
+    if result.interrupted:
+        click.echo(interrupted_line(result), err=True)
+        raise SystemExit(ExitCode.INTERRUPTED)
     _summary(result, time.monotonic() - started, as_json=False)
     click.echo(f"Open {result.files['index']} in a browser.")

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from audit.cli.common import stdout
 from audit.files import strict_dumps
+from audit.redact import redact
 
 # Per column: one space of padding each side and one border; one more border at the edge.
 _PER_COLUMN = 3
@@ -76,7 +77,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
         table.add_column(header, width=width, no_wrap=header in ids,
                          overflow="fold", justify="right" if header in right else "left")
     for row in rows:
-        table.add_row(*(Text(v) for v in row))  # values are data, never rich markup
+        # Values are data, never rich markup; scrubbed while whole (a wrapped cell would cut
+        # a token in two where the output stream's redaction cannot recognise it).
+        table.add_row(*(Text(redact(v)) for v in row))
     console.print(table)
 
 

@@ -108,12 +108,13 @@ class Collector:
                     return None
             return self._lookups
 
-    def close(self) -> None:
-        """Release the domain lookups' threads and connections (a later use reopens)."""
+    def close(self, wait: bool = True) -> None:
+        """Release the domain lookups' threads and connections (a later use reopens);
+        ``wait=False`` (a stopped run) does not wait for lookups in flight."""
         with self._lookups_lock:
             lookups, self._lookups = self._lookups, None
         if lookups is not None:
-            lookups.close()
+            lookups.close(wait=wait)
 
     def collect(self, client: ClientConfig, now: datetime | None = None) -> Collected:
         """Collect one client's snapshot; never raises (a crash marks it not audited)."""

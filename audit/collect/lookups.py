@@ -218,10 +218,12 @@ class DomainLookups:
         with self._count_lock:
             self.counts[what] += 1
 
-    def close(self) -> None:
-        """Stop the threads and close the connections."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        self.http.close()
+    def close(self, wait: bool = True) -> None:
+        """Stop the threads and close the connections; ``wait=False`` (a stopped run)
+        cancels queued lookups and leaves those in flight to end on their own."""
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+        if wait:
+            self.http.close()
 
     # ------------------------------------------------------------------ DNS
 

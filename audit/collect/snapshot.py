@@ -18,7 +18,7 @@ from audit.errors import AuditError
 from audit.files import compact_json, write_text_atomic
 from audit.graph.result import Fetched
 from audit.models import CollectionError, MissingFields
-from audit.redact import redact, redact_obj
+from audit.redact import redact_obj
 
 SNAPSHOT_KIND = "ios14-audit/snapshot"
 SNAPSHOT_VERSION = 1
@@ -202,9 +202,10 @@ class Snapshot:
         )
 
     def to_json(self) -> str:
-        """The snapshot as JSON text, scrubbed of credentials in one pass over the text."""
+        """The snapshot as JSON text (credentials are scrubbed in one pass over the text by
+        the file writer, :func:`audit.files.write_text_atomic`)."""
         # Compact, and through orjson: encoding is most of what saving a snapshot costs.
-        return redact(compact_json(self._plain())) + "\n"
+        return compact_json(self._plain()) + "\n"
 
     def save(self, *paths: Path) -> None:
         """Write atomically to each path (a crash never leaves half a snapshot)."""

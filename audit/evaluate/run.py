@@ -18,7 +18,7 @@ from audit.evaluate.score import METHOD, score
 from audit.files import compact_json
 from audit.models import CollectionError, Finding, MissingFields, Severity, Status
 from audit.platform import CHANGES, changes_for
-from audit.redact import redact, redact_obj
+from audit.redact import redact_obj
 
 # 1.1 adds who acts (``actor``) to findings and checks, and the score's ``capped_by``;
 # 1.0 files still load and render (a missing actor falls back to the check's).
@@ -154,13 +154,14 @@ class RunResult:
         )
 
     def to_json(self) -> str:
-        """run.json as text (credentials scrubbed in one pass over the text).
+        """run.json as text (credentials are scrubbed in one pass over the text by the file
+        writer, :func:`audit.files.write_text_atomic`).
 
         Compact on purpose: indented, the json module falls back to its pure-Python
         encoder, which cost more CPU per client than the rest of writing a run
         (``python -m json.tool run.json`` shows it indented).
         """
-        return redact(compact_json(self._plain())) + "\n"
+        return compact_json(self._plain()) + "\n"
 
 
 def check_list(metas: Sequence[CheckMeta]) -> list[dict[str, Any]]:

@@ -10,11 +10,11 @@ fields and parameters but not the SDK: it talks to any object with the
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from audit import cancel
 from audit.graph.drift import refused_fields, without_fields
 from audit.graph.errors import GraphError, InvalidResponse, Transient
 from audit.graph.result import Fetched
@@ -61,7 +61,7 @@ class GraphClient:
         transport: GraphTransport,
         *,
         use_batch: bool = True,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancel.pause,  # ends at once on Ctrl-C / SIGTERM
         max_polls: int = 60,
         poll_seconds: float = 0.5,
     ) -> None:

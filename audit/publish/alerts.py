@@ -242,9 +242,10 @@ class Notifier:
         return self.deliver(alert)
 
     def deliver(self, alert: Alert) -> Delivery:
-        """Send a composed alert to every URL."""
+        """Send a composed alert to every URL (its text scrubbed of credentials: finding
+        messages and reasons may quote API text)."""
         try:
-            problem = self.send(self.urls, alert.title, alert.body)
+            problem = self.send(self.urls, redact(alert.title), redact(alert.body))
         except Exception as exc:  # a broken notifier must not fail the audit
             log.warning("sending the alert failed", exc_info=True)
             problem = redact(f"{type(exc).__name__}: {exc}")

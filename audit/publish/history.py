@@ -25,6 +25,7 @@ from typing import Any
 from audit.errors import AuditError
 from audit.files import strict_dumps
 from audit.models import Finding, Status
+from audit.redact import redact_obj
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -188,7 +189,23 @@ class History:
     def record(self, row: RunRow, findings: Iterable[Finding],
                assets: Mapping[str, Mapping[str, str]],
                summary: Mapping[str, Any] | None = None) -> None:
-        """Store one client's run (replacing a run with the same id) and its summary."""
+        """Store one client's run (replacing a run with the same id) and its summary.
+
+        Every value is scrubbed of credentials first (one pass over the rows' JSON form):
+        finding messages and resource names are API text, which may carry a token.
+        """
+        run_row = redact_obj([
+            row.run_id, row.client, row.started_at, row.finished_at, row.tool_version,
+            row.status, row.score, row.run_path, row.snapshot_path,
+            None if summary is None else strict_dumps(summary, ensure_ascii=False,
+                                                      separators=(",", ":"))])
+        finding_rows = redact_obj([
+            [row.run_id, row.client, f.fingerprint, f.check_id, f.status.value,
+             f.severity.value, f.area, f.resource.type, f.resource.id, f.resource.name,
+             f.title, f.message, f.muted] for f in findings])
+        asset_rows = redact_obj([[row.run_id, row.client, kind, key, value]
+                                 for kind, items in assets.items()
+                                 for key, value in items.items()])
         with self._lock, self._db:
             self._db.execute("DELETE FROM findings WHERE run_id=? AND client=?",
                              (row.run_id, row.client))
@@ -196,20 +213,12 @@ class History:
                              (row.run_id, row.client))
             self._db.execute(
                 f"INSERT OR REPLACE INTO runs ({', '.join(_RUN_COLUMNS)}, summary) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (row.run_id, row.client, row.started_at, row.finished_at, row.tool_version,
-                 row.status, row.score, row.run_path, row.snapshot_path,
-                 None if summary is None else strict_dumps(summary, ensure_ascii=False,
-                                                           separators=(",", ":"))))
+                "VALUES (?,?,?,?,?,?,?,?,?,?)", run_row)
             self._db.executemany(
                 "INSERT OR REPLACE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(row.run_id, row.client, f.fingerprint, f.check_id, f.status.value,
-                  f.severity.value, f.area, f.resource.type, f.resource.id, f.resource.name,
-                  f.title, f.message, f.muted) for f in findings])
-            self._db.executemany(
-                "INSERT OR REPLACE INTO assets VALUES (?,?,?,?,?)",
-                [(row.run_id, row.client, kind, key, value)
-                 for kind, items in assets.items() for key, value in items.items()])
+                finding_rows)
+            self._db.executemany("INSERT OR REPLACE INTO assets VALUES (?,?,?,?,?)",
+                                 asset_rows)
 
     def runs(self, client: str | None = None, limit: int = 100) -> list[RunRow]:
         """Recorded runs, newest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 from pathlib import Path
 
@@ -49,7 +50,18 @@ def test_wrong_app_secret_is_an_auth_style_failure_not_a_leak(sandbox, tokens, t
                           graph={"app_secret_env": "IOS14_AUDIT_APP_SECRET"})
     result = run_cli("run", "-c", str(config))
     run = load_runs(tmp_path / "out")["lumen-outdoor"]
-    assert run["collection_errors"] or run["status"] == "not_audited"
+    # Meta refuses every request with a wrong proof (code 100, as the sandbox answers):
+    # each read is a collection error with that code, and the business check fails.
+    snapshot = json.loads((tmp_path / "out" / "lumen-outdoor" / "snapshot.json").read_text())
+    reads = {k: v for k, v in snapshot["endpoints"].items() if not k.startswith("domain/")}
+    assert reads and all(v.get("error") for v in reads.values())
+    errors = run["collection_errors"]
+    # owned_domains (the client's and the agency's) is gone on current Graph versions and
+    # never counts as a client's collection error; every other refused read does
+    counted = set(reads) - {"business/owned_domains", "agency/owned_domains"}
+    assert len(errors) == len(counted) and {e["code"] for e in errors} == {100}
+    business = [f for f in run["findings"] if f["check_id"] == "token_business_visible"]
+    assert [f["status"] for f in business] == ["FAIL"]
     assert "not-the-secret" not in _all_text(tmp_path / "out") + result.output
 
 

@@ -26,8 +26,10 @@ def test_window_comparison_reads_insights_with_async_fallback(sandbox, tokens, t
     purchase = next(t for t in windows["account_totals"]
                     if t["action_type"] == "offsite_conversion.fb_pixel_purchase")
     assert purchase["conversions"]["7d_view"] is None
-    assert purchase["conversions"]["28d_click"] > purchase["conversions"]["7d_click"] > 0
-    assert purchase["metrics"]["change"] < -0.2
+    assert {w: purchase["conversions"][w] for w in ("28d_click", "7d_click", "1d_view")} == {
+        "28d_click": 15055, "7d_click": 7254, "1d_view": 5201}
+    # (7254 + 5201) / (15055 + 5201) - 1 = -7801 / 20256 = -0.3851
+    assert purchase["metrics"]["change"] == -0.3851
     # ad-set level exceeds the sync row limit: an async report run was used and paged
     assert sandbox.request_count(rf"^{AURORA}/insights$", "POST") >= 1
     adset_rows = windows["rows"]["adset"]
@@ -120,7 +122,15 @@ def test_rule_suggestions_are_in_run_json_and_the_check_fails(demo_out: Path):
     cpa = next(r for r in deprecated if r["rule_id"] == "238500000000401")
     after = {f["field"]: f["value"] for f in cpa["suggested"]["evaluation_spec"]["filters"]}
     assert after["attribution_window"] == "ACCOUNT_DEFAULT"
-    assert after["cost_per_purchase_fb"] > 40000  # recalibrated upwards with the ratio
+    # The rule's window is 28-day click; it moves to ACCOUNT_DEFAULT (7-day click + 1-day
+    # view). Purchases in that account: 28d_click 15,055 → 7d_click 7,254 + 1d_view 5,201 =
+    # 12,455. A cost rises as conversions fall: A$400.00 * 15055 / 12455 = A$483.50.
+    purchase = next(t for t in run["sections"]["windows"]["account_totals"]
+                    if t["account"] == cpa["account"]
+                    and t["action_type"] == "offsite_conversion.fb_pixel_purchase")
+    assert {w: purchase["conversions"][w] for w in ("28d_click", "7d_click", "1d_view")} == {
+        "28d_click": 15055, "7d_click": 7254, "1d_view": 5201}
+    assert after["cost_per_purchase_fb"] == 48350
     assert any("×" in c for c in cpa["changes"])
     check = findings(run, "rules_window_supported")
     assert check["238500000000401"]["status"] == "FAIL"

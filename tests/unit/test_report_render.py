@@ -286,8 +286,13 @@ def test_top_shows_client_score_and_checklist_states():
     html = render_report(run)
     top = html[:html.index('<section id="changes"')]
     assert "123&#34;&gt;&lt;img" in top  # business id (escaped)
-    score = run.readiness()["score"]
-    assert f"{score:.1f}".removesuffix(".0") in top
+    # Scored checks (muted, ERROR and SKIPPED findings do not count), by severity weight:
+    # domains FAIL (high 4, share 0), access_pixel_shared FAIL (critical 8, 0), rules FAIL
+    # (high 4, 0), token PASS (high 4, 1), pixel_fire_recent 43 PASS (high 4, 1), windows
+    # 120 WARN (high 4, ½): raw = (4 + 4 + 2) / 28; a critical check fails, so the band is
+    # 0-39: 39 · 10/28 = 13.93 → 13.9
+    assert run.readiness()["score"] == 13.9
+    assert 'aria-label="Readiness score 13.9"' in top
     assert "counts each check once" in top  # the method in one sentence
     for title in ("Domains verified", "Pixel access &amp; event usage", "Top-8 events",
                   "Attribution windows", "Conversions API", "Automated rules", "Access token"):
@@ -450,7 +455,10 @@ def test_not_audited_report_has_banner_and_no_score():
     assert_safe(html)
     assert "This client was not audited: no access token &lt;script&gt;" in html
     assert "not scored" in html
-    assert html.count("Not checked</span>") >= 7
+    # each of the seven checklist steps says "Not checked", and nothing else does
+    assert html.count("Not checked</span>") == 7
+    steps = re.findall(r'<a class="step step-(\w+)" href="#([\w-]+)">', html)
+    assert steps == [("unknown", "gaps")] * 7
 
 
 def test_evidence_is_compact_and_readable():

@@ -10,7 +10,11 @@ import json
 from collections.abc import Iterable
 
 from audit.evaluate.checks.registry import REGISTRY, CheckMeta, Registry
+from audit.models import Actor
 from audit.platform import CHANGES
+
+ACTOR_WORDS = {Actor.CLIENT_ADMIN: "the client's Business Manager admin",
+               Actor.AGENCY: "the agency", Actor.WEB_DEVELOPER: "the client's web developer"}
 
 REGENERATE = "ios14-audit checks --markdown > docs/checks.md"
 
@@ -44,6 +48,7 @@ def _change(change_id: str) -> str:
 def _check(meta: CheckMeta) -> list[str]:
     lines = [f"### `{meta.id}`", "", f"**{meta.title}**", "",
              f"- Severity: {meta.severity.value}",
+             f"- Who acts: {ACTOR_WORDS[meta.actor]}",
              f"- Needs: {_codes(meta.needs)}",
              f"- Uses: {_codes(meta.uses)}"]
     if meta.params:

@@ -95,6 +95,10 @@ def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Find
     ev = _evidence(row)
     traffic = f" and receives {row.events} pixel events" if row.events else ""
     lead = f"{row.domain} receives {row.events} pixel events but" if row.events else row.domain
+    # "shop.com receives 12 pixel events and carries …" / "… found on shop.com, which …"
+    carries = f"{row.domain} receives {row.events} pixel events and" if row.events \
+        else row.domain
+    which = f", which receives {row.events} pixel events" if row.events else ""
     if m.state is MarkerState.CLIENT:
         return ctx.passed(res, f"{row.domain} carries {client} verification code "
                           f"({_how(m, list(m.client_codes))}){traffic}.", evidence=ev)
@@ -107,7 +111,7 @@ def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Find
             evidence=ev, remediation=_reverify_fix(ctx, row.domain, who))
     if m.state is MarkerState.UNKNOWN_CODE:
         return ctx.warned(
-            res, f"{row.domain}{traffic} carries a verification code "
+            res, f"{carries} carries a verification code "
             f"({_how(m, m.codes())}), but {client} own code is not known to this "
             f"audit, so it cannot tell whether {v.client_name} or another business verified "
             "it.", evidence=ev, remediation=_find_code_fix(
@@ -119,7 +123,7 @@ def _marker_finding(ctx: CheckContext, row: DomainRow, m: DomainMarkers) -> Find
                f"Either {row.domain} is not verified, or it was verified with an HTML file, "
                f"which cannot be seen without knowing {client} code.")
         return ctx.warned(
-            res, f"No verification marker found on {row.domain}{traffic}: its DNS records "
+            res, f"No verification marker found on {row.domain}{which}: its DNS records "
             f"and home page carry no Meta verification code. {why}", evidence=ev,
             remediation=_find_code_fix(
                 ctx, row.domain, f"If {row.domain} is listed there as verified, send the "

@@ -62,7 +62,8 @@ class CheckMeta:
         """Serialisable metadata (for ``ios14-audit checks --json`` and run.json)."""
         return {
             "id": self.id, "title": self.title, "severity": self.severity.value,
-            "area": self.area, "needs": list(self.needs), "uses": list(self.uses),
+            "area": self.area, "actor": self.actor.value,
+            "needs": list(self.needs), "uses": list(self.uses),
             "params": dict(self.params), "platform_changes": list(self.platform_changes),
             "why": self.why,
         }

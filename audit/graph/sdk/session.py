@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -31,6 +30,7 @@ from facebook_business.api import (
 from facebook_business.exceptions import FacebookError, FacebookRequestError
 from facebook_business.session import FacebookSession
 
+from audit import cancel
 from audit.graph.breaker import Breaker
 from audit.graph.errors import (
     BadAnswer,
@@ -123,7 +123,7 @@ class GraphSession:
         self,
         settings: GraphSettings,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancel.pause,  # ends at once on Ctrl-C / SIGTERM
         trace: ClientTrace | None = None,
         breaker: Breaker | None = None,
     ) -> None:
@@ -357,6 +357,7 @@ class GraphSession:
             refused = self.breaker.open_reason()
             if refused is not None:
                 raise Unreachable(refused, endpoint=endpoint)
+            cancel.check()  # Ctrl-C / SIGTERM: no new request once a stop was asked for
             with self._lock:
                 self.stats.requests += 1
             try:

@@ -23,6 +23,7 @@ import jinja2
 
 from audit.errors import AuditError
 from audit.evaluate.run import RunResult
+from audit.redact import redact
 
 from .branding import Branding
 from .report import render_report
@@ -112,7 +113,9 @@ def html_to_pdf(html: str) -> bytes:
 def render_pdf(run: RunResult, env: jinja2.Environment | None = None,
                branding: Branding | None = None, *, language: str | None = None) -> bytes:
     """``report.pdf``: the client report in ``language``, as PDF."""
-    return html_to_pdf(render_report(run, env, branding, language=language, pdf=True))
+    # The PDF's text is compressed on the way out: the HTML is scrubbed of credentials
+    # before it goes in (the file writer scrubs the bytes too, which catches only plain text).
+    return html_to_pdf(redact(render_report(run, env, branding, language=language, pdf=True)))
 
 
 __all__ = ["INSTALL", "PdfUnavailable", "RefusedResource", "data_only_fetcher",
