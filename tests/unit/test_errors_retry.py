@@ -99,9 +99,20 @@ def test_permanent_errors_are_not_retried():
 
 def test_slowdown_only_near_the_limit():
     policy = RetryPolicy(backoff_seconds=2, slowdown_percent=90)
+    # 2 s x (1 + 4 x share of the last 10 points used): 89.9 % -> none, 90 % -> 2 s,
+    # 95 % -> half the span -> 2 x 3 = 6 s, 100 % and over -> 2 x 5 = 10 s.
     assert policy.slowdown(Usage(max_percent=50)) == 0
-    assert 2 <= policy.slowdown(Usage(max_percent=95)) <= 10
+    assert policy.slowdown(Usage(max_percent=89.9)) == 0
+    assert policy.slowdown(Usage(max_percent=90)) == 2
+    assert policy.slowdown(Usage(max_percent=95)) == 6
     assert policy.slowdown(Usage(max_percent=100)) == 10
+    assert policy.slowdown(Usage(max_percent=250)) == 10
+    capped = RetryPolicy(backoff_seconds=100, slowdown_percent=90, max_wait_seconds=300)
+    assert capped.slowdown(Usage(max_percent=100)) == 300
+    # A threshold at 100 % would divide by zero without the one-point floor on the span.
+    edge = RetryPolicy(backoff_seconds=1, slowdown_percent=100)
+    assert edge.slowdown(Usage(max_percent=100)) == 1
+    assert edge.slowdown(Usage(max_percent=101)) == 5
 
 
 def test_each_throttle_honours_its_own_header():

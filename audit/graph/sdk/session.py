@@ -135,6 +135,7 @@ class GraphSession:
         self._sleep = sleep
         self._trace = trace
         self._lock = threading.Lock()
+        self._last = threading.local()  # the headers of this thread's latest HTTP answer
         register_secret(settings.access_token)
         register_secret(settings.app_secret)
         session = FacebookSession(
@@ -153,6 +154,8 @@ class GraphSession:
         session.requests.mount("https://", gate)
         session.requests.mount("http://", gate)
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
+        # A node read returns the parsed body only; its usage headers are kept from here.
+        session.requests.hooks["response"].append(self._remember_headers)
         if trace is not None:
             # Every HTTP exchange the SDK makes goes through this requests.Session.
             session.requests.hooks["response"].append(self._traced)
@@ -170,6 +173,7 @@ class GraphSession:
             return req.execute()
 
         result = self._with_retries(call, endpoint)
+        self._note_headers(getattr(self._last, "headers", None))
         if not isinstance(result, dict):
             raise InvalidResponse("expected a JSON object", endpoint=endpoint)
         return result
@@ -261,6 +265,12 @@ class GraphSession:
                 for i, r in enumerate(results)]
 
     # ----------------------------------------------------------------------- internals
+
+    def _remember_headers(self, response: requests.Response, *args: Any, **kwargs: Any
+                          ) -> None:
+        """The response hook of requests that keeps the answer's headers for this thread
+        (node reads see only the parsed body; the slowdown needs the usage headers)."""
+        self._last.headers = response.headers
 
     def _traced(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """The response hook of requests: one trace line per exchange (a side channel:

@@ -2,8 +2,9 @@
 
 A fault matches by regular expression (``re.search``) against the request path *without* the
 version (``act_1/insights``, ``123`` for a node, ``""`` for the batch root) and optionally the
-method. The first active matching fault fires; ``times: N`` makes it fire N times then go
-quiet (``None`` = always).
+method. The first active matching fault fires; ``skip: N`` lets the first N matching requests
+through (the second page of an edge fails, not the first); ``times: N`` makes it fire N times
+then go quiet (``None`` = always).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ActiveFault:
     spec: FaultSpec
     pattern: re.Pattern[str]
     fired: int = 0
+    skipped: int = 0
     remaining: int | None = field(default=None)
 
     def matches(self, path: str, method: str) -> bool:
@@ -39,7 +41,7 @@ class ActiveFault:
         """JSON view for the admin endpoint."""
         s = self.spec
         return {"id": self.id, "path": s.path, "method": s.method, "kind": s.kind,
-                "code": s.code, "subcode": s.subcode, "times": s.times,
+                "code": s.code, "subcode": s.subcode, "times": s.times, "skip": s.skip,
                 "remaining": self.remaining, "fired": self.fired, "latency_ms": s.latency_ms}
 
 
@@ -78,6 +80,9 @@ class FaultRegistry:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(path, method):
+                    if fault.skipped < fault.spec.skip:
+                        fault.skipped += 1  # this one goes through
+                        continue
                     fault.fired += 1
                     if fault.remaining is not None:
                         fault.remaining -= 1

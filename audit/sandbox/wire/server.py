@@ -189,7 +189,8 @@ class SandboxServer:
 
     def add_fault(self, path: str, method: str | None = None, code: int | None = 80004,
                   subcode: int | None = 2446079, http_status: int | None = None,
-                  message: str | None = None, times: int | None = 1, latency_ms: int = 0,
+                  message: str | None = None, times: int | None = 1, skip: int = 0,
+                  latency_ms: int = 0,
                   is_transient: bool | None = None, headers: dict[str, str] | None = None,
                   type: str = "OAuthException", kind: str = "error",
                   regain_minutes: int = 0, user_title: str | None = None,
@@ -197,7 +198,7 @@ class SandboxServer:
         """Inject a fault (see ``docs/sandbox.md``); returns its id."""
         spec = FaultSpec(path=path, method=method.upper() if method else None, kind=kind,
                          code=code, subcode=subcode, http_status=http_status, message=message,
-                         type=type, is_transient=is_transient, times=times,
+                         type=type, is_transient=is_transient, times=times, skip=skip,
                          latency_ms=latency_ms, headers=dict(headers or {}),
                          regain_minutes=regain_minutes, user_title=user_title,
                          user_msg=user_msg)

@@ -297,8 +297,8 @@ def parse_fault(raw: Any, path: str) -> FaultSpec:
     """Validate one fault (world ``faults:`` entry or admin/Python API input)."""
     data = as_map(raw, path)
     keys = ("path", "method", "kind", "code", "subcode", "http_status", "message", "type",
-            "is_transient", "times", "latency_ms", "headers", "regain_minutes", "user_title",
-            "user_msg")
+            "is_transient", "times", "skip", "latency_ms", "headers", "regain_minutes",
+            "user_title", "user_msg")
     check_keys(data, keys, path)
     fault = FaultSpec(path=as_str(req(data, "path", path), f"{path}.path"))
     fault.method = None if data.get("method") is None else as_enum(
@@ -321,6 +321,7 @@ def parse_fault(raw: Any, path: str) -> FaultSpec:
         fault.is_transient = as_bool(data["is_transient"], f"{path}.is_transient")
     fault.times = None if data.get("times", 1) is None else as_int(data.get("times", 1),
                                                                     f"{path}.times", 1)
+    fault.skip = as_int(data.get("skip", 0), f"{path}.skip")
     fault.latency_ms = as_int(data.get("latency_ms", 0), f"{path}.latency_ms")
     headers = as_map(data.get("headers"), f"{path}.headers")
     fault.headers = {k: as_str(v, f"{path}.headers.{k}") for k, v in headers.items()}

@@ -278,6 +278,7 @@ class FaultSpec:
     type: str = "OAuthException"
     is_transient: bool | None = None
     times: int | None = 1
+    skip: int = 0  # let this many matching requests through before the fault fires
     latency_ms: int = 0
     headers: dict[str, str] = field(default_factory=dict)
     regain_minutes: int = 0
