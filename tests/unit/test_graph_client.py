@@ -8,6 +8,7 @@ expectation below is the call sequence and result the client must produce for th
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import FrozenInstanceError
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from audit.graph.errors import (
     PermissionDenied,
     TooMuchData,
     Transient,
+    Unreachable,
+    Unsupported,
 )
 from audit.graph.transport import BatchCall
 
@@ -407,3 +410,76 @@ def test_a_failed_write_raises() -> None:
 def test_read_endpoints_name_node_and_edge() -> None:
     assert NODE.endpoint == "GET /1"
     assert EDGE.endpoint == "GET /1/agencies"
+
+
+# ------------------------------------------------------------------------- edges of the above
+
+
+def test_a_poll_without_a_status_is_not_taken_for_completion() -> None:
+    t = Scripted(posts=[{"report_run_id": "run-1"}],
+                 polls=[{"id": "run-1"}, {"async_status": ""},
+                        {"async_status": "Job Completed"}],
+                 edges={("run-1", "insights"): [{"spend": "3.00"}]})
+    waits, sleep = _sleeps()
+    result = GraphClient(t, use_batch=False, sleep=sleep).fetch_async(INSIGHTS)
+    assert result.data == [{"spend": "3.00"}]
+    assert waits == [0.5, 0.75]
+
+
+def test_the_default_polling_is_sixty_polls_from_half_a_second() -> None:
+    t = Scripted(posts=[{"report_run_id": "run-1"}],
+                 polls=[{"async_status": "Job Running"}] * 60)
+    waits, sleep = _sleeps()
+    result = GraphClient(t, use_batch=False, sleep=sleep).fetch_async(INSIGHTS)
+    assert result.error is not None
+    assert result.error["message"] == "the asynchronous report did not finish after 60 polls"
+    assert len(waits) == 60 and waits[:3] == [0.5, 0.75, 1.125] and waits[-1] == 10.0
+
+
+@pytest.mark.parametrize("error", [Unsupported("(#100) Unsupported get request", code=100),
+                                   Unreachable("the API does not answer")])
+def test_only_too_much_data_turns_a_read_async(error: GraphError) -> None:
+    t = Scripted(edges={("act_2", "insights"): [error]})
+    result = GraphClient(t, use_batch=False).fetch(INSIGHTS)
+    assert result.error is not None and result.error["kind"] == error.kind
+    assert [c[0] for c in t.calls] == ["edge"]
+
+
+NONEXISTING = "(#100) Tried accessing nonexisting field ({}) on node type (AdsPixel)"
+
+
+def test_a_refused_first_field_is_dropped_and_the_read_repeated() -> None:
+    t = Scripted(nodes={"1": Unsupported(NONEXISTING.format("is_unavailable"), code=100)})
+    asked: list[tuple[str, ...]] = []
+
+    def get(node_id: str, fields: Sequence[str] = (),
+            params: Mapping[str, Any] | None = None) -> JSON:
+        asked.append(tuple(fields))
+        if "is_unavailable" in fields:
+            raise Unsupported(NONEXISTING.format("is_unavailable"), code=100)
+        return {"name": "P"}
+
+    t.get = get  # type: ignore[method-assign]
+    read = Read("pixel", "1", fields=("is_unavailable", "name"))
+    result = GraphClient(t, use_batch=False).fetch(read)
+    assert result.data == {"name": "P"} and result.dropped_fields == ("is_unavailable",)
+    assert asked == [("is_unavailable", "name"), ("name",)]
+
+
+def test_a_refused_field_that_was_not_asked_for_costs_no_second_read() -> None:
+    t = Scripted(nodes={"1": Unsupported(NONEXISTING.format("owner"), code=100)})
+    result = GraphClient(t, use_batch=False).fetch(NODE)
+    assert result.error is not None and result.dropped_fields == ()
+    assert len(t.calls) == 1
+
+
+def test_reads_are_immutable() -> None:
+    with pytest.raises(FrozenInstanceError):
+        NODE.key = "other"  # type: ignore[misc]
+
+
+def test_a_batch_transport_answering_fewer_items_than_asked_is_a_loud_error() -> None:
+    t = Scripted(batch=[{"id": "1"}, {"id": "act_2"}])
+    t.batch_get = lambda calls: [{"id": "1"}]  # type: ignore[method-assign]
+    with pytest.raises(ValueError):
+        GraphClient(t).fetch_all([NODE, OTHER])
