@@ -54,6 +54,7 @@ def test_the_defaults_are_four_retries_from_two_seconds_capped_at_five_minutes()
 @pytest.mark.parametrize(("threshold", "percent", "seconds"), [
     # backoff 2 s: 2 x (1 + 4 x (percent - threshold) / (100 - threshold)), at most 10 s.
     (80, 85, 4.0), (80, 90, 6.0), (50, 75, 6.0), (60, 100, 10.0), (95, 99, 8.4),
+    (40, 90, 2 * (1 + 4 * 50 / 60)),  # usage above twice the threshold
 ])
 def test_the_slowdown_grows_over_the_last_points_before_the_limit(
         threshold: float, percent: float, seconds: float) -> None:
@@ -76,13 +77,15 @@ def test_usage_and_policy_are_values() -> None:
         RetryPolicy().max_retries = 9  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("value", "percent"), [
+@pytest.mark.parametrize(("value", "figure"), [
     (True, 0.0), (-5, 0.0), ("-5", 0.0), ("abc", 0.0), (None, 0.0), ([], 0.0),
     ("0.5", 0.5), (0.25, 0.25),
 ])
-def test_odd_usage_figures_count_as_nothing(value: Any, percent: float) -> None:
-    usage = parse_usage({"x-app-usage": json.dumps({"call_count": value})})
-    assert usage.max_percent == percent
+def test_odd_usage_figures_count_as_nothing(value: Any, figure: float) -> None:
+    # One header, one figure each: nothing else can stand in for a wrong reading.
+    usage = parse_usage({"x-ad-account-usage": json.dumps(
+        {"acc_id_util_pct": value, "reset_time_duration": value})})
+    assert usage == Usage(max_percent=figure, regain_seconds=0.0, reset_seconds=figure)
 
 
 def test_batch_item_headers_are_matched_by_name_only() -> None:
