@@ -30,7 +30,7 @@ from audit.cli import (
     sandbox_cmd,
 )
 from audit.cli.guard import exit_now_if_interrupted, redacted_output
-from audit.errors import AuditError
+from audit.errors import AuditError, ExitCode
 from audit.redact import RedactingFilter, redact, redacting_excepthook
 
 
@@ -61,6 +61,11 @@ class AuditGroup(click.Group):
             except AuditError as exc:
                 click.echo(f"error: {redact(str(exc))}", err=True)
                 ctx.exit(int(exc.exit_code))
+            except KeyboardInterrupt:
+                # Commands other than run/demo (which turn Ctrl-C into an orderly stop):
+                # one line and 130, never click's "Aborted!" with 1 (reserved for --fail-on).
+                click.echo("interrupted", err=True)
+                ctx.exit(int(ExitCode.INTERRUPTED))
 
 
 @click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
