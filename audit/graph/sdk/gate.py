@@ -113,6 +113,24 @@ def _too_deep(data: Any, body: bytes | str) -> bool:
     return False
 
 
+def _may_hold_long_string(body: bytes | str, limit: int) -> bool:
+    """Whether the JSON text ``body`` may hold a string longer than ``limit`` characters;
+    False means it cannot (so the walk of :func:`bound_strings` would change nothing).
+
+    Each escape sequence stands for at least one character of its source, and a
+    character for at least one byte, so a decoded string is never longer than its text
+    between the quotes. Escaped backslashes and quotes are first made one placeholder
+    character each (left to right, as JSON reads them), so the quotes left are the
+    strings' delimiters; the longest run between two is then a bound on every string
+    (and key). A long run outside strings (a long array of numbers) only means "may".
+    """
+    if isinstance(body, str):
+        text = body.replace("\\\\", "_").replace('\\"', "_")
+        return max(map(len, text.split('"'))) > limit
+    raw = body.replace(b"\\\\", b"_").replace(b'\\"', b"_")
+    return max(map(len, raw.split(b'"'))) > limit
+
+
 def check_body(body: bytes | str, content_type: str = "application/json",
                status: int | None = None) -> bytes | None:
     """Check one answer body; return a replacement body (values converted, strings cut)
@@ -136,7 +154,7 @@ def check_body(body: bytes | str, content_type: str = "application/json",
     if isinstance(data, list) and all(isinstance(i, dict) and "code" in i for i in data
                                       if i is not None):
         changed = _check_batch_items(data) or changed
-    elif size > MAX_TEXT:
+    elif size > MAX_TEXT and _may_hold_long_string(body, MAX_TEXT):
         data, cut = bound_strings(data)
         changed = changed or cut
     if not changed:
