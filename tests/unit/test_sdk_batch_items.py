@@ -38,7 +38,7 @@ def _values(data: Any) -> list[Any]:
 def test_an_item_parses_and_succeeds_as_the_sdk_says(body: Any, status: int, parsed: Any,
                                                       success: Any) -> None:
     sdk = FacebookResponse(body=body, http_status=status, headers={"X-Test": "1"})
-    item = _ParsedItem(sdk)
+    item = _ParsedItem(body, status, {"X-Test": "1"})
     assert item.json() == parsed == sdk.json()
     assert [type(v) for v in _values(item.json())] == [type(v) for v in _values(parsed)]
     assert item.is_success() == success == sdk.is_success()

@@ -10,6 +10,7 @@ read a node, read an edge (all pages), post, and batch. Errors are translated he
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -122,36 +123,74 @@ _DIGITS = str.maketrans("012345678", "999999999")
 _LONG_NUMBER = "9" * 19
 
 
-class _ParsedItem(FacebookResponse):  # type: ignore[misc]
-    """A batch item's answer with its body parsed once.
+def _json_like_sdk(body: Any) -> Any:
+    """``body`` parsed as ``FacebookResponse.json`` parses it (facebook_business/api.py:
+    ``json.loads``, or the body as it came when that fails), with orjson where that gives
+    the same result (several times faster; the gate already turned the values it refuses,
+    NaN and Infinity, into text).
 
-    ``FacebookResponse.json`` runs ``json.loads`` on the body at every call, and
-    ``is_success`` calls it again (facebook_business/api.py): reading an item's body and
-    asking whether it succeeded parsed it twice more after the SDK's own check. Here the
-    body is parsed once, with orjson (several times faster; the gate already turned the
-    values it refuses, NaN and Infinity, into text), and the SDK's own ``is_success``
-    decides on that parse. orjson reads an integer beyond 64 bits as a float where
-    ``json`` keeps it whole, so a body with a run of 19 digits or more (the shortest
-    that can overflow, -9223372036854775809) is read as the SDK reads it; so is one orjson
-    refuses (a lone surrogate escape, text that is not JSON).
+    orjson reads an integer beyond 64 bits as a float where ``json`` keeps it whole, so a
+    body with a run of 19 digits or more (the shortest that can overflow is
+    -9223372036854775809) is left to ``json``; so is one orjson refuses (a lone surrogate
+    escape, text that is not JSON).
+    """
+    if isinstance(body, str) and _LONG_NUMBER not in body.translate(_DIGITS):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(body)
+    except (TypeError, ValueError):
+        return body
+
+
+class _ParsedItem(FacebookResponse):  # type: ignore[misc]
+    """A batch item's answer with its body parsed once (:func:`_json_like_sdk`).
+
+    ``FacebookResponse.json`` parses the body at every call and ``is_success`` calls it
+    (facebook_business/api.py), so the SDK's batch parsed each item's body once to choose
+    the callback, and reading the body and asking whether it succeeded parsed it twice
+    more. Here the SDK's own ``is_success`` decides on the one parse.
     """
 
-    def __init__(self, response: FacebookResponse) -> None:
-        super().__init__(body=response.body(), http_status=response.status(),
-                         headers=response.headers())
-        body = self._body
-        self._parsed: Any
-        if isinstance(body, str) and _LONG_NUMBER not in body.translate(_DIGITS):
-            try:
-                self._parsed = orjson.loads(body)
-                return
-            except orjson.JSONDecodeError:
-                pass
-        self._parsed = super().json()
+    def __init__(self, body: Any, http_status: Any, headers: Any) -> None:
+        super().__init__(body=body, http_status=http_status, headers=headers)
+        self._parsed = _json_like_sdk(body)
 
     def json(self) -> Any:
         """The body, parsed (or as it came when it is not JSON), like the SDK's."""
         return self._parsed
+
+
+class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
+    """``FacebookAdsApiBatch`` answering each item as a :class:`_ParsedItem`.
+
+    ``execute`` is the SDK's (facebook_business/api.py, ``FacebookAdsApiBatch.execute``):
+    one ``POST /`` through ``FacebookAdsApi.call``, then for each non-null item the success
+    or failure callback as ``is_success`` decides; null items (the server did not finish
+    them) get no callback. Only the item objects differ, so that their bodies are parsed
+    once, and the list of items is parsed the same way. The SDK returns a new batch of the
+    null items; the session asks those again itself, so nothing is returned.
+    """
+
+    def execute(self) -> None:
+        """Send the batch and answer each item's callback."""
+        if not self._batch:
+            return
+        files: dict[str, Any] = {}
+        for call_files in self._files:
+            if call_files:
+                files.update(call_files)
+        answer = self._api.call("POST", (), params={"batch": self._batch}, files=files)
+        for index, item in enumerate(_json_like_sdk(answer.body())):
+            if not item:
+                continue
+            response = _ParsedItem(item.get("body"), item.get("code"), item.get("headers"))
+            callback = (self._success_callbacks[index] if response.is_success()
+                        else self._failure_callbacks[index])
+            if callback:
+                callback(response)
 
 
 class GraphSession:
@@ -453,7 +492,7 @@ class GraphSession:
         retry = self.settings.retry
         item_usage: dict[int, Usage] = {}
         for attempt in range(1, retry.max_retries + 2):
-            batch = self._api.new_batch()
+            batch = _Batch(self._api)
             for index in pending:
                 c = calls[index]
                 callback = self._batch_callback(index, results, c.endpoint, item_usage)
@@ -505,8 +544,7 @@ class GraphSession:
 
     def _batch_callback(self, index: int, results: list[JSON | GraphError | None], endpoint: str,
                         item_usage: dict[int, Usage]) -> Callable[[FacebookResponse], None]:
-        def callback(answer: FacebookResponse) -> None:
-            response = _ParsedItem(answer)
+        def callback(response: FacebookResponse) -> None:
             body = response.json()
             refused = _gate_refusal(body)
             if refused is not None:
