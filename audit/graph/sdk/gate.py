@@ -121,14 +121,25 @@ def _may_hold_long_string(body: bytes | str, limit: int) -> bool:
     character for at least one byte, so a decoded string is never longer than its text
     between the quotes. Escaped backslashes and quotes are first made one placeholder
     character each (left to right, as JSON reads them), so the quotes left are the
-    strings' delimiters; the longest run between two is then a bound on every string
-    (and key). A long run outside strings (a long array of numbers) only means "may".
+    strings' delimiters. A run of ``limit + 1`` characters without a quote then contains
+    a whole block of ``limit // 2`` characters starting at a multiple of ``limit // 2``:
+    if every such block has a quote, no string is that long. (A long run outside strings,
+    such as a long array of numbers, only means "may".)
     """
+    text: bytes | str = body
     if isinstance(body, str):
-        text = body.replace("\\\\", "_").replace('\\"', "_")
-        return max(map(len, text.split('"'))) > limit
-    raw = body.replace(b"\\\\", b"_").replace(b'\\"', b"_")
-    return max(map(len, raw.split(b'"'))) > limit
+        quote: bytes | str = '"'
+        if "\\" in body:  # one character: a fast search, where replace() scans slowly
+            text = body.replace("\\\\", "_").replace('\\"', "_")
+    else:
+        quote = b'"'
+        if b"\\" in body:
+            text = body.replace(b"\\\\", b"_").replace(b'\\"', b"_")
+    step = max(1, limit // 2)
+    for start in range(0, len(text) - step + 1, step):
+        if text.find(quote, start, start + step) < 0:  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def check_body(body: bytes | str, content_type: str = "application/json",
