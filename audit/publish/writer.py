@@ -207,7 +207,10 @@ class Writer:
         """report.html (and report.pdf) in the client's language, and technical.html, in
         memory (raises when the run cannot be rendered)."""
         language = self.language_of(run)
-        report = render_report(run, self.templates, self.branding, language=language)
+        # run.json's data (credentials scrubbed) is the same for both pages: built once.
+        data = run.to_dict()
+        report = render_report(run, self.templates, self.branding, language=language,
+                               data=data)
         pdf = None
         if self.pdf:
             try:
@@ -215,7 +218,7 @@ class Writer:
             except Exception:  # the HTML report stands; the client was audited all the same
                 log.exception("report.pdf for %s could not be written; report.html is there",
                               run.client.get("slug"))
-        technical = render_technical(run, self.templates, self.branding)
+        technical = render_technical(run, self.templates, self.branding, data=data)
         return RenderedPages(report, technical, pdf)
 
     def write_rendered(self, pages: RenderedPages, folder: Path) -> dict[str, Path]:
