@@ -96,6 +96,19 @@ def test_batch_items_are_checked_one_by_one() -> None:
     assert json.loads(out[2]["body"])["error"][GATE_KEY] == "transient"
 
 
+def test_the_parses_of_items_kept_as_they_came_are_handed_on() -> None:
+    items = [{"code": 200, "body": '{"id": "1", "n": 12}'},
+             {"code": 200, "body": '{"spend": NaN}'},
+             {"code": 200, "body": "<html>oops</html>"},
+             {"code": 400, "body": '{"error": {"message": "(#100) bad"}}'},
+             None]
+    parses: dict[str, object] = {}
+    check_body(json.dumps(items).encode(), parses=parses)
+    # the two items kept as they came, parsed; not the converted one nor the refused one
+    assert parses == {items[0]["body"]: {"id": "1", "n": 12},  # type: ignore[index]
+                      items[3]["body"]: {"error": {"message": "(#100) bad"}}}  # type: ignore[index]
+
+
 def test_the_breaker_opens_after_consecutive_failures_only() -> None:
     breaker = Breaker()
     for _ in range(CLIENT_THRESHOLD - 1):

@@ -43,3 +43,16 @@ def test_an_item_parses_and_succeeds_as_the_sdk_says(body: Any, status: int, par
     assert [type(v) for v in _values(item.json())] == [type(v) for v in _values(parsed)]
     assert item.is_success() == success == sdk.is_success()
     assert (item.status(), item.headers(), item.body()) == (status, {"X-Test": "1"}, body)
+
+
+def test_the_gates_parse_of_the_same_text_is_used() -> None:
+    known = {"id": "1"}
+    item = _ParsedItem('{"id": "1"}', 200, {}, known)
+    assert item.json() is known
+
+
+def test_a_body_with_a_long_number_is_read_by_json_whatever_the_gate_parsed() -> None:
+    body = f'{{"count": {BIG}}}'
+    item = _ParsedItem(body, 200, {}, {"count": float(BIG)})  # orjson's reading
+    assert item.json() == {"count": BIG}
+    assert type(item.json()["count"]) is int

@@ -44,7 +44,7 @@ from audit.graph.errors import (
     from_error_body,
 )
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
-from audit.graph.sdk.gate import GATE_KEY, ResponseGate, UnreadableAnswer
+from audit.graph.sdk.gate import GATE_KEY, ResponseGate, UnreadableAnswer, take_parses
 from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
@@ -123,7 +123,10 @@ _DIGITS = str.maketrans("012345678", "999999999")
 _LONG_NUMBER = "9" * 19
 
 
-def _json_like_sdk(body: Any) -> Any:
+_UNKNOWN: Any = object()
+
+
+def _json_like_sdk(body: Any, known: Any = _UNKNOWN) -> Any:
     """``body`` parsed as ``FacebookResponse.json`` parses it (facebook_business/api.py:
     ``json.loads``, or the body as it came when that fails), with orjson where that gives
     the same result (several times faster; the gate already turned the values it refuses,
@@ -133,8 +136,14 @@ def _json_like_sdk(body: Any) -> Any:
     body with a run of 19 digits or more (the shortest that can overflow is
     -9223372036854775809) is left to ``json``; so is one orjson refuses (a lone surrogate
     escape, text that is not JSON).
+
+    ``known``: the gate's parse of this very text (``gate.take_parses``), which is
+    orjson's where orjson reads it and ``json``'s otherwise, so it is what this function
+    would return whenever it would not leave the text to ``json``.
     """
     if isinstance(body, str) and _LONG_NUMBER not in body.translate(_DIGITS):
+        if known is not _UNKNOWN:
+            return known
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -154,9 +163,10 @@ class _ParsedItem(FacebookResponse):  # type: ignore[misc]
     more. Here the SDK's own ``is_success`` decides on the one parse.
     """
 
-    def __init__(self, body: Any, http_status: Any, headers: Any) -> None:
+    def __init__(self, body: Any, http_status: Any, headers: Any,
+                 known: Any = _UNKNOWN) -> None:
         super().__init__(body=body, http_status=http_status, headers=headers)
-        self._parsed = _json_like_sdk(body)
+        self._parsed = _json_like_sdk(body, known)
 
     def json(self) -> Any:
         """The body, parsed (or as it came when it is not JSON), like the SDK's."""
@@ -170,7 +180,8 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
     one ``POST /`` through ``FacebookAdsApi.call``, then for each non-null item the success
     or failure callback as ``is_success`` decides; null items (the server did not finish
     them) get no callback. Only the item objects differ, so that their bodies are parsed
-    once, and the list of items is parsed the same way. The SDK returns a new batch of the
+    once (by the gate, which hands its parses on: ``gate.take_parses``), and the list of
+    items is parsed the same way. The SDK returns a new batch of the
     null items; the session asks those again itself, so nothing is returned.
     """
 
@@ -183,10 +194,13 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
             if call_files:
                 files.update(call_files)
         answer = self._api.call("POST", (), params={"batch": self._batch}, files=files)
+        parses = take_parses()  # the gate's parse of each item's body, by its text
         for index, item in enumerate(_json_like_sdk(answer.body())):
             if not item:
                 continue
-            response = _ParsedItem(item.get("body"), item.get("code"), item.get("headers"))
+            body = item.get("body")
+            known = parses.pop(body, _UNKNOWN) if isinstance(body, str) else _UNKNOWN
+            response = _ParsedItem(body, item.get("code"), item.get("headers"), known)
             callback = (self._success_callbacks[index] if response.is_success()
                         else self._failure_callbacks[index])
             if callback:
