@@ -39,11 +39,9 @@ _PARAM = re.compile(
     r"(\"?\s*[=:]\s*\"?)([^&\s\"',}\\]+)"
 )
 _META_TOKEN = re.compile(r"\bEAA[A-Za-z0-9]{20,}")
-# Literal text _PARAM cannot match without (it is case-insensitive: compared lower-cased):
-# each of its names contains one of these ("access_token" and "input_token" end in
-# "_token"; "appsecret_proof", "app_secret" and "client_secret" contain "secret"). Two
-# searches of a large document instead of one per name.
-_PARAM_MARKERS = ("_token", "secret")
+# Literal text _PARAM cannot match without (it is case-insensitive: compared lower-cased).
+_PARAM_MARKERS = ("access_token", "input_token", "appsecret_proof", "app_secret",
+                  "client_secret")
 
 _lock = threading.Lock()
 _secrets: set[str] = set()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import sys
 from pathlib import Path
 
@@ -167,19 +166,3 @@ def test_streams_report_the_wrapped_encoding_and_tty():
     assert stream.encoding
     assert stream.writable()
     assert isinstance(stream.isatty(), bool)
-
-
-def test_every_credential_parameter_name_contains_a_marker() -> None:
-    # The regular expression runs only on text holding a marker: a name added to it
-    # without one would never be masked in large documents.
-    from audit.redact import _PARAM, _PARAM_MARKERS
-
-    found = re.search(r"\(\?i\)\\b\(([a-z_|]+)\)", _PARAM.pattern)
-    assert found is not None
-    names = found.group(1).split("|")
-    assert names == ["access_token", "input_token", "appsecret_proof", "app_secret",
-                     "client_secret"]
-    for name in names:
-        assert any(marker in name for marker in _PARAM_MARKERS), name
-        text = "x" * 50_000 + f' "{name.upper()}": "abc123def456" ' + "y" * 50_000
-        assert "abc123def456" not in redact(text)
