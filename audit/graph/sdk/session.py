@@ -181,8 +181,8 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
     or failure callback as ``is_success`` decides; null items (the server did not finish
     them) get no callback. Only the item objects differ, so that their bodies are parsed
     once (by the gate, which hands its parses on: ``gate.take_parses``), and the list of
-    items is parsed the same way. The SDK returns a new batch of the
-    null items; the session asks those again itself, so nothing is returned.
+    items is parsed the same way. The SDK returns a new batch of the null items; the
+    session asks those again itself, so nothing is returned.
     """
 
     def execute(self) -> None:
