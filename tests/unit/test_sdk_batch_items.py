@@ -56,3 +56,16 @@ def test_a_body_with_a_long_number_is_read_by_json_whatever_the_gate_parsed() ->
     item = _ParsedItem(body, 200, {}, {"count": float(BIG)})  # orjson's reading
     assert item.json() == {"count": BIG}
     assert type(item.json()["count"]) is int
+
+
+def test_the_sdk_batch_still_has_what_our_copy_of_its_dispatch_reads() -> None:
+    # If an SDK upgrade renames these, the session falls back to the SDK's own execute
+    # (tests/sandbox/test_client_faults.py); this test says the copy needs a look.
+    from facebook_business.api import FacebookAdsApi, FacebookAdsApiBatch
+    from facebook_business.session import FacebookSession
+
+    from audit.graph.sdk.session import _Batch
+
+    batch = FacebookAdsApiBatch(FacebookAdsApi(FacebookSession(access_token="x" * 8)))
+    missing = [name for name in _Batch.SDK_ATTRIBUTES if not hasattr(batch, name)]
+    assert missing == []

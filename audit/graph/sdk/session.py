@@ -185,8 +185,16 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
     session asks those again itself, so nothing is returned.
     """
 
+    # The SDK's own attributes this copy of its dispatch reads (facebook_business/api.py).
+    SDK_ATTRIBUTES = ("_api", "_batch", "_files", "_success_callbacks", "_failure_callbacks")
+
     def execute(self) -> None:
         """Send the batch and answer each item's callback."""
+        if not all(hasattr(self, name) for name in self.SDK_ATTRIBUTES):
+            # A newer SDK keeps its batch differently: its own execute, each item parsed
+            # by the SDK again (slower, same answers; the session retries null items).
+            super().execute()
+            return
         if not self._batch:
             return
         files: dict[str, Any] = {}
