@@ -38,11 +38,15 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Return 0 for the most severe level, growing as severity decreases."""
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
     def at_least(self, other: Severity) -> bool:
         """Return True if this severity is as severe as ``other`` or more."""
         return self.rank <= other.rank
+
+
+# Severity.rank by member (sorting findings asks it thousands of times a report).
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
 class Actor(str, Enum):

@@ -12,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from audit import __version__
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
 from audit.files import compact_json
 from audit.models import CollectionError, Finding, MissingFields, Severity, Status
 from audit.platform import CHANGES, changes_for
-from audit.redact import redact_obj
+from audit.redact import redact, redact_obj
 
 # 1.1 adds who acts (``actor``) to findings and checks, and the score's ``capped_by``;
 # 1.0 files still load and render (a missing actor falls back to the check's).
@@ -152,6 +154,18 @@ class RunResult:
             platform_data={str(c["id"]): str(c["data"]) for c in data.get("platform_changes")
                            or [] if isinstance(c, Mapping) and c.get("data") and c.get("id")},
         )
+
+    def to_json_and_dict(self) -> tuple[str, dict[str, Any]]:
+        """:meth:`to_json` and :meth:`to_dict` from one build of the document (a client's
+        run is written and then rendered twice: building and encoding it was done three
+        times). The data is the text's, scrubbed, read back, exactly as :meth:`to_dict`
+        makes it; a document orjson cannot encode takes both methods' own ways."""
+        plain = self._plain()
+        try:
+            text = orjson.dumps(plain, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError: not JSON data, or an int beyond 64 bits
+            return compact_json(plain) + "\n", redact_obj(plain)
+        return text + "\n", orjson.loads(redact(text))
 
     def to_json(self) -> str:
         """run.json as text (credentials are scrubbed in one pass over the text by the file

@@ -29,9 +29,10 @@ def load_schema() -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-def save_run(run: RunResult, *paths: Path) -> None:
-    """Write run.json atomically to each path."""
-    text = run.to_json()
+def save_run(run: RunResult, *paths: Path, text: str | None = None) -> None:
+    """Write run.json atomically to each path (``text``: ``run.to_json()`` when the
+    caller has it already)."""
+    text = run.to_json() if text is None else text
     for path in paths:
         write_text_atomic(path, text)
 

@@ -174,7 +174,9 @@ class Writer:
             changes = self.history.changes(slug, run.run_id, run.findings, evaluation.assets)
             run.sections["changes"] = changes.to_dict()
         run.client["language"] = self.language_of(run)  # re-rendering keeps the language
-        save_run(run, archive / "run.json")
+        # run.json's text, and its data for both pages, from one build of the document.
+        text, data = run.to_json_and_dict()
+        save_run(run, archive / "run.json", text=text)
         write_text_atomic(archive / "findings.csv", findings_csv(run.findings))
         for name in ("run.json", "findings.csv"):
             link_atomic(archive / name, folder / name)
@@ -182,7 +184,7 @@ class Writer:
         # Rendered before the run is recorded: a run whose report cannot be rendered is
         # not a completed audit, and must not enter the history with a score.
         try:
-            pages = self.render_pages(run)
+            pages = self.render_pages(run, data)
         except Exception as exc:
             log.exception("the report of %s could not be rendered", slug)
             raise ReportNotRendered(
@@ -203,11 +205,16 @@ class Writer:
                                        "csv": folder / "findings.csv",
                                        "archive": archive})
 
-    def render_pages(self, run: RunResult) -> RenderedPages:
+    def render_pages(self, run: RunResult, data: dict[str, Any] | None = None
+                     ) -> RenderedPages:
         """report.html (and report.pdf) in the client's language, and technical.html, in
-        memory (raises when the run cannot be rendered)."""
+        memory (raises when the run cannot be rendered). ``data``: ``run.to_dict()`` when
+        the caller has it already."""
         language = self.language_of(run)
-        report = render_report(run, self.templates, self.branding, language=language)
+        # run.json's data (credentials scrubbed) is the same for both pages: built once.
+        data = run.to_dict() if data is None else data
+        report = render_report(run, self.templates, self.branding, language=language,
+                               data=data)
         pdf = None
         if self.pdf:
             try:
@@ -215,7 +222,7 @@ class Writer:
             except Exception:  # the HTML report stands; the client was audited all the same
                 log.exception("report.pdf for %s could not be written; report.html is there",
                               run.client.get("slug"))
-        technical = render_technical(run, self.templates, self.branding)
+        technical = render_technical(run, self.templates, self.branding, data=data)
         return RenderedPages(report, technical, pdf)
 
     def write_rendered(self, pages: RenderedPages, folder: Path) -> dict[str, Path]:

@@ -242,3 +242,19 @@ def test_the_client_slows_down_as_usage_nears_the_limit(
     # backoff (1 s); at 100 % five times it (1 s x (1 + 4 x 1)).
     assert s.sleeps == [1.0, 5.0]
     assert s.session.stats.waited_seconds == 6.0
+
+
+def test_batches_work_through_the_sdks_own_dispatch_too(
+        srv: SandboxServer, stack: Callable[..., Stack], monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with an SDK whose batch keeps its state under other names than our copy reads."""
+    from audit.graph.sdk.session import _Batch
+
+    monkeypatch.setattr(_Batch, "SDK_ATTRIBUTES", (*_Batch.SDK_ATTRIBUTES, "_renamed"))
+    srv.add_fault(rf"^{PIXEL}$", kind="batch_null", code=None, times=1)
+    s = stack()
+    results = s.client.fetch_all([ACCOUNT_READ, PIXEL_READ, ADSETS_READ])
+    assert results["pixel"].data == {"id": PIXEL, "name": "Client Pixel"}
+    assert results["account"].data == {"id": ACCOUNT, "name": "Client Account",
+                                       "currency": "GBP"}
+    assert _ids(results["adsets"].data) == AD_SETS
+    assert srv.request_count(rf"^{PIXEL}$", batch_items=True) == 2

@@ -58,6 +58,30 @@ def test_long_strings_are_cut_with_a_marker() -> None:
     assert name == "x" * MAX_TEXT + f"… [truncated, {MAX_TEXT + 5:,} characters]"
 
 
+@pytest.mark.parametrize("text", [
+    '"' * (MAX_TEXT + 1),  # escaped quotes: the raw text has a quote every other character
+    "\\" * (MAX_TEXT + 1),  # escaped backslashes: each two characters of text stand for one
+    "\\\"" * (MAX_TEXT // 2 + 1),  # both, adjacent
+    "\u00e9" * (MAX_TEXT + 1),  # \uXXXX escapes (six characters of text for one)
+    "\U0001f600" * (MAX_TEXT + 1),  # a surrogate pair (twelve for one)
+])
+def test_long_strings_written_with_escapes_are_cut_too(text: str) -> None:
+    for dumped in (json.dumps({"name": text, "n": 1}), json.dumps([{"k": text}])):
+        for body in (dumped.encode(), dumped):  # bytes from the wire, str inside a batch
+            out = check_body(body)
+            assert out is not None
+            cut = json.loads(out)
+            name = cut["name"] if isinstance(cut, dict) else cut[0]["k"]
+            assert name == text[:MAX_TEXT] + f"… [truncated, {len(text):,} characters]"
+
+
+def test_a_long_answer_of_short_strings_passes_untouched() -> None:
+    body = json.dumps({"data": [{"id": str(i), "name": f"row \"{i}\" \\"}
+                                for i in range(2_000)]})
+    assert len(body) > 5 * MAX_TEXT
+    assert check_body(body.encode()) is None
+
+
 def test_batch_items_are_checked_one_by_one() -> None:
     items = [{"code": 200, "body": '{"id": "1"}'},
              {"code": 200, "body": '{"spend": NaN}'},
@@ -70,6 +94,19 @@ def test_batch_items_are_checked_one_by_one() -> None:
     assert json.loads(out[1]["body"]) == {"spend": "NaN"}
     assert out[2]["code"] == 502
     assert json.loads(out[2]["body"])["error"][GATE_KEY] == "transient"
+
+
+def test_the_parses_of_items_kept_as_they_came_are_handed_on() -> None:
+    items = [{"code": 200, "body": '{"id": "1", "n": 12}'},
+             {"code": 200, "body": '{"spend": NaN}'},
+             {"code": 200, "body": "<html>oops</html>"},
+             {"code": 400, "body": '{"error": {"message": "(#100) bad"}}'},
+             None]
+    parses: dict[str, object] = {}
+    check_body(json.dumps(items).encode(), parses=parses)
+    # the two items kept as they came, parsed; not the converted one nor the refused one
+    assert parses == {items[0]["body"]: {"id": "1", "n": 12},  # type: ignore[index]
+                      items[3]["body"]: {"error": {"message": "(#100) bad"}}}  # type: ignore[index]
 
 
 def test_the_breaker_opens_after_consecutive_failures_only() -> None:

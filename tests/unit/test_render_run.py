@@ -142,3 +142,16 @@ def test_index_marks_age_and_clients_never_audited():
     assert "across 2 clients" in html and "1</b> never audited" in html
     assert "Never audited:</b> no run recorded" in html and "New Co &lt;b&gt;" in html
     assert "audited 3 days ago" in html
+
+
+@pytest.mark.parametrize("extra", [{}, {"count": 2**70}])  # the second: orjson cannot encode it
+def test_run_json_text_and_data_built_once_are_the_methods_own(extra):
+    from audit.redact import MASK, register_secret
+
+    register_secret("EAAsecret-token-built-once-1234567890")
+    run = make_run(findings=[finding(message="token EAAsecret-token-built-once-1234567890")])
+    run.sections["extra"] = extra
+    text, data = run.to_json_and_dict()
+    assert text == run.to_json()
+    assert data == run.to_dict()
+    assert MASK in json.dumps(data) and "built-once" not in json.dumps(data)

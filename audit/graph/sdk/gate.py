@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from typing import Any
 
@@ -113,10 +114,50 @@ def _too_deep(data: Any, body: bytes | str) -> bool:
     return False
 
 
+def _may_hold_long_string(body: bytes | str, limit: int) -> bool:
+    """Whether the JSON text ``body`` may hold a string longer than ``limit`` characters;
+    False means it cannot (so the walk of :func:`bound_strings` would change nothing).
+
+    Each escape sequence stands for at least one character of its source, and a
+    character for at least one byte, so a decoded string is never longer than its text
+    between the quotes. Escaped backslashes and quotes are first made one placeholder
+    character each (left to right, as JSON reads them), so the quotes left are the
+    strings' delimiters. A run of ``limit + 1`` characters without a quote then contains
+    a whole block of ``limit // 2`` characters starting at a multiple of ``limit // 2``:
+    if every such block has a quote, no string is that long. (A long run outside strings,
+    such as a long array of numbers, only means "may".)
+    """
+    text: bytes | str = body
+    if isinstance(body, str):
+        quote: bytes | str = '"'
+        if "\\" in body:  # one character: a fast search, where replace() scans slowly
+            text = body.replace("\\\\", "_").replace('\\"', "_")
+    else:
+        quote = b'"'
+        if b"\\" in body:
+            text = body.replace(b"\\\\", b"_").replace(b'\\"', b"_")
+    step = max(1, limit // 2)
+    for start in range(0, len(text) - step + 1, step):
+        if text.find(quote, start, start + step) < 0:  # type: ignore[arg-type]
+            return True
+    return False
+
+
 def check_body(body: bytes | str, content_type: str = "application/json",
-               status: int | None = None) -> bytes | None:
+               status: int | None = None, *,
+               parses: dict[str, Any] | None = None) -> bytes | None:
     """Check one answer body; return a replacement body (values converted, strings cut)
-    or None to keep it. Raises :class:`UnreadableAnswer`."""
+    or None to keep it. Raises :class:`UnreadableAnswer`. ``parses``, for a batch answer:
+    filled with the parsed body of each item kept as it came (its text → its data)."""
+    data, changed = _check(body, content_type, status, parses)
+    if not changed:
+        return None
+    return json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _check(body: bytes | str, content_type: str, status: int | None,
+           parses: dict[str, Any] | None) -> tuple[Any, bool]:
+    """The parsed, checked body and whether it differs from the text (see check_body)."""
     size = len(body)
     try:
         data, changed = _strict(body)
@@ -135,24 +176,23 @@ def check_body(body: bytes | str, content_type: str = "application/json",
                                status=status, transient=False)
     if isinstance(data, list) and all(isinstance(i, dict) and "code" in i for i in data
                                       if i is not None):
-        changed = _check_batch_items(data) or changed
-    elif size > MAX_TEXT:
+        changed = _check_batch_items(data, parses) or changed
+    elif size > MAX_TEXT and _may_hold_long_string(body, MAX_TEXT):
         data, cut = bound_strings(data)
         changed = changed or cut
-    if not changed:
-        return None
-    return json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return data, changed
 
 
-def _check_batch_items(items: list[Any]) -> bool:
-    """Check each batch item's body in place; whether any was replaced."""
+def _check_batch_items(items: list[Any], parses: dict[str, Any] | None = None) -> bool:
+    """Check each batch item's body in place; whether any was replaced. The parse of each
+    item kept as it came goes into ``parses`` (by its text)."""
     changed = False
     for item in items:
         body = item.get("body") if isinstance(item, dict) else None
         if not isinstance(body, str):
             continue
         try:
-            replaced = check_body(body, status=item.get("code"))
+            data, replaced = _check(body, "application/json", item.get("code"), None)
         except UnreadableAnswer as exc:
             item["code"] = 502 if exc.transient else 200
             item["body"] = json.dumps({"error": {
@@ -160,10 +200,28 @@ def _check_batch_items(items: list[Any]) -> bool:
                 GATE_KEY: "transient" if exc.transient else "invalid_response"}})
             changed = True
             continue
-        if replaced is not None:
-            item["body"] = replaced.decode("utf-8")
+        if replaced:
+            item["body"] = json.dumps(data, ensure_ascii=False, allow_nan=False)
             changed = True
+        elif parses is not None:
+            parses[body] = data
     return changed
+
+
+def take_parses() -> dict[str, Any]:
+    """The items of the last batch answer the gate passed on this thread, parsed (each
+    item's body text → its data), handed over once.
+
+    The gate parses every item's body to check it; the session, which reads the same
+    bodies right after on the same thread (``FacebookAdsApi.call`` returns the answer the
+    gate passed), takes these instead of parsing each body again.
+    """
+    parses: dict[str, Any] | None = getattr(_handoff, "parses", None)
+    _handoff.parses = None
+    return parses or {}
+
+
+_handoff = threading.local()
 
 
 class ResponseGate(HTTPAdapter):
@@ -182,13 +240,16 @@ class ResponseGate(HTTPAdapter):
                                 cert=cert, proxies=proxies)
         limit = timeout[1] if isinstance(timeout, tuple) else timeout
         deadline = started + float(limit) if isinstance(limit, (int, float)) else None
+        _handoff.parses = None
         try:
             body = self._read(response, deadline)
         except BaseException:
             response.close()  # never reuse a connection with half an answer on it
             raise
+        parses: dict[str, Any] = {}
         replaced = check_body(body, response.headers.get("content-type", ""),
-                              response.status_code)
+                              response.status_code, parses=parses)
+        _handoff.parses = parses
         response._content = body if replaced is None else replaced
         response._content_consumed = True  # type: ignore[attr-defined]  # requests internals
         if replaced is not None:

@@ -155,13 +155,15 @@ def _finding_line(f: Finding, ctx: Context) -> str:
 
 
 def report_context(run: RunResult, branding: Branding | None = None, *,
-                   pdf: bool = False) -> dict[str, Any]:
+                   pdf: bool = False, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the client report template needs, derived from the run.
 
     Call it with the report's language active (:func:`render_report` does): its sentences
     are built in that language. ``pdf`` adds the print-only parts (cover, page footer).
+    ``data`` is ``run.to_dict()`` when the caller has it already (it does not depend on
+    the language: the writer computes it once for both pages).
     """
-    data = run.to_dict()
+    data = run.to_dict() if data is None else data
     summary = data["summary"]
     findings = sort_findings(run.findings)
     ctx = Context.of(run.client, run.agency, _currency(run))
@@ -222,9 +224,11 @@ def _first_version(run: RunResult, findings: list[Finding]) -> dict[str, Any]:
     }
 
 
-def technical_context(run: RunResult, branding: Branding | None = None) -> dict[str, Any]:
-    """The agency's technical companion: raw messages, evidence, reads, parameters."""
-    data = run.to_dict()
+def technical_context(run: RunResult, branding: Branding | None = None, *,
+                      data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The agency's technical companion: raw messages, evidence, reads, parameters
+    (``data``: ``run.to_dict()`` when the caller has it already)."""
+    data = run.to_dict() if data is None else data
     findings = sort_findings(run.findings)
     groups = group_findings(run.findings, run.checks)
     scores = compute(run.findings)
@@ -258,22 +262,25 @@ def _mapping(value: Any) -> Mapping[str, Any] | None:
 
 def render_report(run: RunResult, env: jinja2.Environment | None = None,
                   branding: Branding | None = None, *, language: str | None = None,
-                  pdf: bool = False) -> str:
+                  pdf: bool = False, data: dict[str, Any] | None = None) -> str:
     """The client's self-contained HTML report, in ``language`` (see
-    :func:`report_language`); ``pdf``: the variant WeasyPrint turns into ``report.pdf``."""
+    :func:`report_language`); ``pdf``: the variant WeasyPrint turns into ``report.pdf``;
+    ``data``: ``run.to_dict()`` when the caller has it already."""
     env = env or default_environment()
     with i18n.language(report_language(run, language)):
         return str(env.get_template("report.html.j2").render(
-            **report_context(run, branding, pdf=pdf)))
+            **report_context(run, branding, pdf=pdf, data=data)))
 
 
 def render_technical(run: RunResult, env: jinja2.Environment | None = None,
-                     branding: Branding | None = None) -> str:
-    """The agency's technical companion page (``technical.html``)."""
+                     branding: Branding | None = None, *,
+                     data: dict[str, Any] | None = None) -> str:
+    """The agency's technical companion page (``technical.html``; ``data``:
+    ``run.to_dict()`` when the caller has it already)."""
     env = env or default_environment()
     with i18n.language(i18n.SOURCE_LANGUAGE):  # for the agency: English
         return str(env.get_template("technical.html.j2").render(
-            **technical_context(run, branding)))
+            **technical_context(run, branding, data=data)))
 
 
 __all__ = ["render_report", "render_technical", "report_context", "report_language",
