@@ -474,3 +474,17 @@ def test_no_check_errors_on_a_legal_snapshot(snap: Snapshot) -> None:
     analysis.windows.to_dict()
     for s in analysis.rules:
         s.to_dict()
+
+
+def test_a_rule_whose_filters_are_not_a_list_is_still_read() -> None:
+    """Found by the property above: a rule with a window in its trigger and ``filters: -1``
+    made the rule rewrite iterate over an integer."""
+    rule = {"id": "1", "status": "ENABLED",
+            "evaluation_spec": {"filters": -1, "trigger": {"field": "28d_click:results"}}}
+    snap = make_snapshot({"adaccount/act_2/rules": Fetched.ok("GET /x", [rule])},
+                         ad_accounts=["act_2"], token_env="ACME_TOKEN")
+    analysis = Analysis.of(snap)
+    crashed = [f.check_id for f in run_checks(analysis) if f.status is Status.ERROR]
+    assert crashed == []
+    assert [s.to_dict()["rule_id"] for s in analysis.rules] == ["1"]
+    assert analysis.rules[0].needs_review is True

@@ -283,7 +283,11 @@ def _rewrite(s: Suggestion, spec: dict[str, Any], account: str, windows: Windows
     new_parts = TARGETS[target]
     target_prefix = "" if target == "ACCOUNT_DEFAULT" else target
     new_spec = writable("evaluation_spec", spec)
-    filters: list[Any] = new_spec.get("filters") or []
+    raw_filters = new_spec.get("filters")
+    filters: list[Any] = raw_filters if isinstance(raw_filters, list) else []
+    if raw_filters is not None and not isinstance(raw_filters, list):
+        s.needs_review = True  # Meta answers filters as a list: this rule is not readable
+        s.changes.append("filters: not a list of conditions; review")
     rule_level = next((u for u in s.windows if u.where == "attribution_window filter"), None)
     # The window unprefixed filters used, and what they use after the rule-level filter
     # becomes ACCOUNT_DEFAULT (the only value a write may carry).
