@@ -179,6 +179,32 @@ class _Raw(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     block_on_close = False
 
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://{HOST}:{self.server_address[1]}"
+
+
+def _loopback(on_request: Callable[[socket.socket, RawRequest], None], name: str
+              ) -> tuple[_Raw, threading.Thread]:
+    """A threaded loopback server calling ``on_request`` with each request read whole, and
+    the thread to serve it from (a client that gives up first is not an error: that is what
+    some tests are about)."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            conn: socket.socket = self.request
+            try:
+                req = _read_request(conn)
+                if req is not None:
+                    on_request(conn, req)
+            except OSError:
+                pass
+
+    server = _Raw((HOST, 0), Handler)
+    return server, threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True,
+                                    name=name)
+
 
 class FaultServer:
     """A loopback HTTP server answering every request with ``behaviour``."""
@@ -188,29 +214,17 @@ class FaultServer:
         self.received: list[RawRequest] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        outer = self
+        self._server, self._thread = _loopback(self._answer, "fault-server")
 
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                conn: socket.socket = self.request
-                try:
-                    req = _read_request(conn)
-                    if req is None:
-                        return
-                    with outer._lock:
-                        outer.received.append(req)
-                    outer.behaviour(conn, req, outer._stop)
-                except OSError:
-                    pass  # the client gave up first: that is what some tests are about
-
-        self._server = _Raw((HOST, 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True, name="fault-server")
+    def _answer(self, conn: socket.socket, req: RawRequest) -> None:
+        with self._lock:
+            self.received.append(req)
+        self.behaviour(conn, req, self._stop)
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``."""
-        return f"http://{HOST}:{self._server.server_address[1]}"
+        return self._server.base_url
 
     @property
     def count(self) -> int:
@@ -323,28 +337,17 @@ class MutatingProxy:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._http = requests.Session()
-        outer = self
+        self._server, self._thread = _loopback(self._answer, "mutating-proxy")
 
-        class Handler(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                conn: socket.socket = self.request
-                try:
-                    req = _read_request(conn)
-                    if req is not None:
-                        with outer._lock:
-                            outer.received += 1
-                        conn.sendall(outer._forward(req))
-                except OSError:
-                    pass
-
-        self._server = _Raw((HOST, 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True, name="mutating-proxy")
+    def _answer(self, conn: socket.socket, req: RawRequest) -> None:
+        with self._lock:
+            self.received += 1
+        conn.sendall(self._forward(req))
 
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``."""
-        return f"http://{HOST}:{self._server.server_address[1]}"
+        return self._server.base_url
 
     def rewrite(self, path: str, mutate: Mutation, *, status: int | None = None,
                 method: str | None = None, nth: set[int] | None = None) -> Rewrite:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,39 +15,17 @@ from audit.evaluate.score import compute
 from audit.models import Finding, Severity, Status
 from audit.publish.render import render_report, render_technical
 from audit.publish.runfile import load_run
+from tests import i18n_scan
 from tests.integration.conftest import load_runs, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Text(HTMLParser):
-    """What a reader sees: text, and the tooltips and labels of elements."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self.hidden += 1
-        self.parts += [v for k, v in attrs if k in ("title", "alt", "aria-label") and v]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self.hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def visible_text(html: str) -> str:
-    parser = Text()
-    parser.feed(html)
+    """What a reader sees (tests/i18n_scan.py), without the addresses of links."""
     # links the client can follow (Business Settings, Events Manager) carry query
     # parameters such as business_id=; they are addresses, not configuration keys
-    return re.sub(r"https?://\S+", " ", " ".join(parser.parts))
+    return re.sub(r"https?://\S+", " ", i18n_scan.visible_text(html))
 
 
 def config_keys() -> set[str]:
