@@ -258,3 +258,15 @@ def test_batches_work_through_the_sdks_own_dispatch_too(
                                        "currency": "GBP"}
     assert _ids(results["adsets"].data) == AD_SETS
     assert srv.request_count(rf"^{PIXEL}$", batch_items=True) == 2
+
+
+def test_edge_pages_slow_down_as_usage_nears_the_limit_too(
+        start_server: Callable[..., SandboxServer], stack: Callable[..., Stack]) -> None:
+    data = small_world_data()
+    data["settings"]["quotas"] = {"account_calls": 3}
+    server = start_server(data)
+    s = stack(server=server, backoff=1.0, use_batch=False, page_size=4)
+    result = s.client.fetch(ADSETS_READ)
+    assert _ids(result.data) == AD_SETS
+    # Three pages: 33 % and 67 % of the quota ask for nothing, the third (100 %) for 5 x 1 s.
+    assert s.sleeps == [5.0]

@@ -9,25 +9,10 @@ import yaml
 
 from audit.config import ConfigError, load_config, parse_config, shown
 from audit.redact import MASK
+from tests.unit.test_config import base, problems
 
 TOKEN = "EAAB" + "q7Lw2Xk9Rv4Tz8Mn3Pd6Hs1Jf5Gc0Yb" * 2
 APP_SECRET = "f3a9c0e1b2d4a6c8e0f1a3b5c7d9e1f3"
-
-
-def base(**over):
-    data = {
-        "agency": {"name": "Northwind", "business_id": "5566778899"},
-        "clients": [{"slug": "acme", "name": "Acme", "business_id": "111",
-                     "ad_accounts": ["act_123"]}],
-    }
-    data.update(over)
-    return data
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as exc:
-        parse_config(data, "test.yaml")
-    return exc.value.problems
 
 
 @pytest.mark.parametrize("where, data", [

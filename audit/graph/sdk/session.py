@@ -253,7 +253,7 @@ class GraphSession:
         session.requests.mount("https://", gate)
         session.requests.mount("http://", gate)
         self._api = FacebookAdsApi(session, api_version=settings.api_version)
-        # A node read returns the parsed body only; its usage headers are kept from here.
+        # Calls return parsed bodies only; the usage headers of each answer are kept here.
         session.requests.hooks["response"].append(self._remember_headers)
         if trace is not None:
             # Every HTTP exchange the SDK makes goes through this requests.Session.
@@ -272,7 +272,6 @@ class GraphSession:
             return req.execute()
 
         result = self._with_retries(call, endpoint)
-        self._note_headers(getattr(self._last, "headers", None))
         if not isinstance(result, dict):
             raise InvalidResponse("expected a JSON object", endpoint=endpoint)
         return result
@@ -303,7 +302,6 @@ class GraphSession:
             return req.execute()
 
         cursor = self._with_retries(first, endpoint)
-        self._note_headers(cursor.headers())
         with self._lock:
             self.stats.pages += 1
         seen_cursors: set[str] = set()
@@ -320,7 +318,6 @@ class GraphSession:
             after = cursor.params.get("after")
             if loaded or after != before:
                 pages += 1
-                self._note_headers(cursor.headers())
                 with self._lock:
                     self.stats.pages += 1
                 if isinstance(after, str) and after in seen_cursors and after != before:
@@ -368,7 +365,7 @@ class GraphSession:
     def _remember_headers(self, response: requests.Response, *args: Any, **kwargs: Any
                           ) -> None:
         """The response hook of requests that keeps the answer's headers for this thread
-        (node reads see only the parsed body; the slowdown needs the usage headers)."""
+        (calls return parsed bodies; the slowdown after each needs the usage headers)."""
         self._last.headers = response.headers
 
     def _traced(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -459,8 +456,11 @@ class GraphSession:
                                    endpoint=endpoint), Usage()
         raise exc
 
-    def _with_retries(self, call: Callable[[], T], endpoint: str, retry_transient: bool = True
-                      ) -> T:
+    def _with_retries(self, call: Callable[[], T], endpoint: str, retry_transient: bool = True,
+                      *, slow_down: bool = True) -> T:
+        """``call`` with bounded retries, the circuit breaker and, after an answer, the
+        slowdown its usage headers ask for (``slow_down=False`` for a batch: each of its
+        items carries its own usage headers, noted one by one)."""
         attempt = 0
         while True:
             refused = self.breaker.open_reason()
@@ -469,12 +469,15 @@ class GraphSession:
             cancel.check()  # Ctrl-C / SIGTERM: no new request once a stop was asked for
             with self._lock:
                 self.stats.requests += 1
+            self._last.headers = None  # a call that sends nothing leaves nothing to note
             try:
                 result = call()
             except Exception as exc:  # translated below; unknown exceptions re-raise
                 error, usage = self._translate(exc, endpoint)
             else:
                 self.breaker.success()
+                if slow_down:
+                    self._note_headers(self._last.headers)
                 return result
             if isinstance(error, (NetworkError, BadAnswer)):
                 opened = self.breaker.failure(error.message)
@@ -523,7 +526,8 @@ class GraphSession:
             with self._lock:
                 self.stats.batches += 1
             try:
-                self._with_retries(functools.partial(_execute_batch, batch), BATCH_ENDPOINT)
+                self._with_retries(functools.partial(_execute_batch, batch), BATCH_ENDPOINT,
+                                   slow_down=False)
             except GraphError as exc:
                 # The batch request itself failed (token refused, throttled or transient past
                 # the retry budget, timeout, an answer that is not a batch answer): every item
