@@ -22,6 +22,7 @@ MAX_TEXT = 10_000
 # Error messages are shown in tables: a paragraph is plenty.
 MAX_MESSAGE = 1_000
 
+_BIDI_CHARS = tuple(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MARKER = re.compile(r"… \[truncated, ([\d,]+) characters\]$")
 
@@ -63,7 +64,11 @@ def bound_strings(data: Any, limit: int = MAX_TEXT) -> tuple[Any, bool]:
 
 def neutralise_bidi(text: str) -> str:
     """``text`` with each bidirectional embedding, override or isolate character replaced
-    by its visible code point (``[U+202E]``): it can no longer reorder what follows."""
-    if not _BIDI.search(text):
+    by its visible code point (``[U+202E]``): it can no longer reorder what follows.
+
+    A whole page at a time: nine searches for one character each, which run at C speed,
+    decide first (the regular expression's character class costs several times more on
+    a long text without any)."""
+    if not any(char in text for char in _BIDI_CHARS):
         return text
     return _BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)

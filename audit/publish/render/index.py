@@ -22,7 +22,7 @@ from .findings import worst_status
 from .i18n import gettext as _
 from .i18n import ngettext
 from .steps import checklist
-from .templates import default_environment
+from .templates import default_environment, render_page
 from .vocabulary import AREA_TITLES, STEP_SHORT, STEPS
 
 _SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*//")
@@ -129,7 +129,7 @@ def render_index_rows(rows: Sequence[Mapping[str, Any]], agency: Mapping[str, An
     env = env or default_environment()
     areas = [a for a in AREA_TITLES if any(a in r["areas"] for r in rows)]
     with i18n.language(language):
-        return str(env.get_template("index.html.j2").render(
-            rows=rows, areas=areas, agency=agency, run_id=run_id, steps=STEPS,
-            short=STEP_SHORT, language=i18n.current(),
-            branding=branding or Branding(agency_name=str(agency.get("name", "")))))
+        return render_page(
+            env, "index.html.j2", rows=rows, areas=areas, agency=agency, run_id=run_id,
+            steps=STEPS, short=STEP_SHORT, language=i18n.current(),
+            branding=branding or Branding(agency_name=str(agency.get("name", ""))))

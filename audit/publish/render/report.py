@@ -40,7 +40,7 @@ from .items import (
 )
 from .sections import changes_context, rules_context, windows_context
 from .steps import checklist, verdict
-from .templates import default_environment
+from .templates import default_environment, render_page
 
 
 def _currency(run: RunResult) -> str | None:
@@ -268,8 +268,8 @@ def render_report(run: RunResult, env: jinja2.Environment | None = None,
     ``data``: ``run.to_dict()`` when the caller has it already."""
     env = env or default_environment()
     with i18n.language(report_language(run, language)):
-        return str(env.get_template("report.html.j2").render(
-            **report_context(run, branding, pdf=pdf, data=data)))
+        return render_page(env, "report.html.j2",
+                           **report_context(run, branding, pdf=pdf, data=data))
 
 
 def render_technical(run: RunResult, env: jinja2.Environment | None = None,
@@ -279,8 +279,8 @@ def render_technical(run: RunResult, env: jinja2.Environment | None = None,
     ``run.to_dict()`` when the caller has it already)."""
     env = env or default_environment()
     with i18n.language(i18n.SOURCE_LANGUAGE):  # for the agency: English
-        return str(env.get_template("technical.html.j2").render(
-            **technical_context(run, branding, data=data)))
+        return render_page(env, "technical.html.j2",
+                           **technical_context(run, branding, data=data))
 
 
 __all__ = ["render_report", "render_technical", "report_context", "report_language",

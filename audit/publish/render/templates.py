@@ -88,14 +88,12 @@ def default_environment() -> jinja2.Environment:
     return environment()
 
 
-def _finalize(value: object) -> object:
-    """Every value a template prints, with bidirectional controls made visible: a name
-    from the API cannot reorder the text around it (:func:`audit.safetext.neutralise_bidi`)."""
-    if isinstance(value, str):
-        cleaned = neutralise_bidi(value)
-        if cleaned is not value:
-            return Markup(cleaned) if isinstance(value, Markup) else cleaned
-    return value
+def render_page(env: jinja2.Environment, template: str, /, **context: object) -> str:
+    """Template ``template`` rendered with ``context``, bidirectional controls made visible
+    (:func:`audit.safetext.neutralise_bidi`): a name from the API cannot reorder the text
+    around it. One pass over the finished page (the templates' own text holds none, which a
+    test checks) instead of one per printed value."""
+    return neutralise_bidi(str(env.get_template(template).render(**context)))
 
 
 def environment(override: Path | None = None) -> jinja2.Environment:
@@ -108,7 +106,6 @@ def environment(override: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
-        finalize=_finalize,
     )
     env.policies["ext.i18n.trimmed"] = True  # babel.cfg extracts with trimmed = true too
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
