@@ -231,14 +231,14 @@ def _entries(row: Mapping[str, Any], key: str) -> dict[str, Mapping[str, Any]]:
     return out
 
 
-def _conversion_types(rows: list[Mapping[str, Any]]) -> tuple[set[str], set[str]]:
+def _conversion_types(rows: list[_Row]) -> tuple[set[str], set[str]]:
     """Conversion action types reported under some window, and the windows seen on them
     (engagement actions are left out: their windows say nothing about conversions)."""
     kinds: set[str] = set()
     seen: set[str] = set()
     for row in rows:
-        for key in ("actions", "action_values"):
-            for kind, entry in _entries(row, key).items():
+        for entries in row.entries.values():
+            for kind, entry in entries.items():
                 present = {w for w in WINDOWS if w in entry}
                 if present and is_conversion(kind):
                     kinds.add(kind)
@@ -252,10 +252,28 @@ def _check_nesting(comp: Comparison) -> Comparison:
     return comp
 
 
-def _figures(row: Mapping[str, Any], kind: str, available: set[str]) -> Figures:
+class _Row:
+    """An insights row with its action lists indexed by action type once (an event's
+    figures and checks read them for every event and every total)."""
+
+    __slots__ = ("entries", "invalid", "row")
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.row = row
+        self.entries = {key: _entries(row, key) for key in ("actions", "action_values")}
+        self.invalid: dict[str, list[str]] = {}
+
+    def problems(self, kind: str) -> list[str]:
+        """:func:`_invalid` for this row and event, worked out once."""
+        if kind not in self.invalid:
+            self.invalid[kind] = _invalid(self, kind)
+        return self.invalid[kind]
+
+
+def _figures(row: _Row, kind: str, available: set[str]) -> Figures:
     fig = Figures()
     for key, target in (("actions", fig.counts), ("action_values", fig.values)):
-        entry = _entries(row, key).get(kind, {})
+        entry = row.entries[key].get(kind, {})
         for w in WINDOWS:
             if w not in available:
                 target[w] = None
@@ -264,15 +282,15 @@ def _figures(row: Mapping[str, Any], kind: str, available: set[str]) -> Figures:
     return fig
 
 
-def _invalid(row: Mapping[str, Any], kind: str) -> list[str]:
+def _invalid(row: _Row, kind: str) -> list[str]:
     """Figures of this row and event that cannot be right (facts.numbers has the detail):
     the row is then inconsistent data, never projected."""
     out = []
-    problem = number_problem(row.get("spend"))
+    problem = number_problem(row.row.get("spend"))
     if problem is not None:
-        out.append(f"spend {str(row.get('spend'))[:40]!r} is {problem}")
+        out.append(f"spend {str(row.row.get('spend'))[:40]!r} is {problem}")
     for key in ("actions", "action_values"):
-        entry = _entries(row, key).get(kind, {})
+        entry = row.entries[key].get(kind, {})
         for w in ("value", *WINDOWS):
             problem = number_problem(entry.get(w))
             if problem is not None:
@@ -304,17 +322,19 @@ def compare(facts: Facts) -> WindowsResult:
             if err:
                 errors[f"{account}/{level}"] = err
     every = [r for rows in all_rows.values() for r in rows]
-    kinds, seen = _conversion_types(every)
+    indexed = {key: [_Row(row) for row in rows] for key, rows in all_rows.items()}
+    kinds, seen = _conversion_types([r for rows in indexed.values() for r in rows])
     available = set(seen)
     result_rows: dict[str, list[Comparison]] = {"campaign": [], "adset": []}
     totals: dict[tuple[str, str], Comparison] = {}
-    for (account, level), rows in sorted(all_rows.items()):
-        for row in rows:
+    for (account, level), level_rows in sorted(indexed.items()):
+        for indexed_row in level_rows:
+            row = indexed_row.row
             obj_id = to_str(row.get(f"{level}_id")) or "?"
             spend = to_amount(row.get("spend")) or 0.0
             for kind in sorted(kinds):
-                fig = _figures(row, kind, available)
-                invalid = _invalid(row, kind)
+                fig = _figures(indexed_row, kind, available)
+                invalid = list(indexed_row.problems(kind))
                 if not any(fig.counts.values()) and not any(fig.values.values()) \
                         and not invalid:
                     continue
@@ -323,7 +343,7 @@ def compare(facts: Facts) -> WindowsResult:
                     label_for(kind, names), round(spend, 2), fig, invalid))
                 result_rows[level].append(comp)
         if level == "campaign" or not all_rows.get((account, "campaign")):
-            _accumulate(totals, account, rows, kinds, available, names)
+            _accumulate(totals, account, level_rows, kinds, available, names)
     for total in totals.values():
         _check_nesting(total)
     account_totals = sorted(totals.values(), key=lambda c: (c.account, c.action_type))
@@ -345,13 +365,13 @@ def compare(facts: Facts) -> WindowsResult:
 
 
 def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
-                rows: list[Mapping[str, Any]], kinds: set[str], available: set[str],
+                rows: list[_Row], kinds: set[str], available: set[str],
                 names: Mapping[str, str]) -> None:
     for kind in sorted(kinds):
         # Cost per result and ROAS divide by the spend of the objects that produced the
         # results (the app campaign's spend for app installs), not the whole account's.
         figures = [(row, _figures(row, kind, available)) for row in rows]
-        producing = [row for row, fig in figures
+        producing = [row.row for row, fig in figures
                      if any(fig.counts.values()) or any(fig.values.values())]
         spend = round(sum(to_amount(r.get("spend")) or 0.0 for r in producing), 2)
         key = (account, kind)
@@ -361,9 +381,9 @@ def _accumulate(totals: dict[tuple[str, str], Comparison], account: str,
                     {w: (0.0 if w in available else None) for w in WINDOWS})))
         for row, fig in figures:
             total.figures.add(fig)
-            obj = to_str(row.get("campaign_id")) or to_str(row.get("adset_id")) or "?"
+            obj = to_str(row.row.get("campaign_id")) or to_str(row.row.get("adset_id")) or "?"
             total.inconsistent += [f"{obj}: {p}" for p in nesting_problems(fig.counts)]
-            total.inconsistent += [f"{obj}: {p}" for p in _invalid(row, kind)]
+            total.inconsistent += [f"{obj}: {p}" for p in row.problems(kind)]
 
 
 def _client_totals(account_totals: list[Comparison], currencies: Mapping[str, str]
