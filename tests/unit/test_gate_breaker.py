@@ -102,11 +102,35 @@ def test_the_parses_of_items_kept_as_they_came_are_handed_on() -> None:
              {"code": 200, "body": "<html>oops</html>"},
              {"code": 400, "body": '{"error": {"message": "(#100) bad"}}'},
              None]
-    parses: dict[str, object] = {}
+    parses: dict[str, list[object]] = {}
     check_body(json.dumps(items).encode(), parses=parses)
     # the two items kept as they came, parsed; not the converted one nor the refused one
-    assert parses == {items[0]["body"]: {"id": "1", "n": 12},  # type: ignore[index]
-                      items[3]["body"]: {"error": {"message": "(#100) bad"}}}  # type: ignore[index]
+    assert parses == {items[0]["body"]: [{"id": "1", "n": 12}],  # type: ignore[index]
+                      items[3]["body"]: [{"error": {"message": "(#100) bad"}}]}  # type: ignore[index]
+
+
+def test_items_with_the_same_text_have_a_parse_each() -> None:
+    items = [{"code": 200, "body": '{"data": []}'}, {"code": 200, "body": '{"data": []}'}]
+    parses: dict[str, list[object]] = {}
+    check_body(json.dumps(items).encode(), parses=parses)
+    first, second = parses['{"data": []}']
+    assert first == second == {"data": []}
+    assert first is not second  # one read's data is never another's
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 3, MAX_DEPTH - 2, MAX_DEPTH - 1])
+def test_a_batch_answer_is_as_deep_as_its_own_containers(depth: int) -> None:
+    # [ {headers: [ nested... ]} ]: the list, the item and the headers list are 3 levels
+    nested: object = "x"
+    for _ in range(depth):
+        nested = [nested]
+    items = [{"code": 200, "headers": nested, "body": "[" * 200 + "]" * 200}]
+    body = json.dumps(items).encode()
+    if depth + 2 > MAX_DEPTH:
+        with pytest.raises(UnreadableAnswer, match="nested deeper"):
+            check_body(body)
+    else:  # the brackets inside the item's body are its own (checked as the item)
+        assert check_body(body) is None
 
 
 def test_the_breaker_opens_after_consecutive_failures_only() -> None:

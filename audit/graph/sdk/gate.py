@@ -145,18 +145,20 @@ def _may_hold_long_string(body: bytes | str, limit: int) -> bool:
 
 def check_body(body: bytes | str, content_type: str = "application/json",
                status: int | None = None, *,
-               parses: dict[str, Any] | None = None) -> bytes | None:
+               parses: dict[str, list[Any]] | None = None) -> bytes | None:
     """Check one answer body; return a replacement body (values converted, strings cut)
     or None to keep it. Raises :class:`UnreadableAnswer`. ``parses``, for a batch answer:
-    filled with the parsed body of each item kept as it came (its text → its data)."""
+    filled with the parsed body of each item kept as it came (its text → its parses)."""
     data, changed = _check(body, content_type, status, parses)
-    if not changed:
-        return None
+    return _replacement(data) if changed else None
+
+
+def _replacement(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def _check(body: bytes | str, content_type: str, status: int | None,
-           parses: dict[str, Any] | None) -> tuple[Any, bool]:
+           parses: dict[str, list[Any]] | None) -> tuple[Any, bool]:
     """The parsed, checked body and whether it differs from the text (see check_body)."""
     size = len(body)
     try:
@@ -171,11 +173,13 @@ def _check(body: bytes | str, content_type: str, status: int | None,
     if not isinstance(data, (dict, list)):
         raise UnreadableAnswer(f"HTTP {status} with a bare JSON {type(data).__name__} "
                                "instead of an object", status=status, transient=True)
-    if _too_deep(data, body):
+    batch = is_batch_answer(data)
+    # A batch answer's text is mostly its items' bodies, full of brackets inside strings:
+    # its own few containers are walked (each body is checked on its own below).
+    if _deeper_than(data, MAX_DEPTH) if batch else _too_deep(data, body):
         raise UnreadableAnswer(f"the answer is nested deeper than {MAX_DEPTH} levels",
                                status=status, transient=False)
-    if isinstance(data, list) and all(isinstance(i, dict) and "code" in i for i in data
-                                      if i is not None):
+    if batch and isinstance(data, list):
         changed = _check_batch_items(data, parses) or changed
     elif size > MAX_TEXT and _may_hold_long_string(body, MAX_TEXT):
         data, cut = bound_strings(data)
@@ -183,9 +187,31 @@ def _check(body: bytes | str, content_type: str, status: int | None,
     return data, changed
 
 
-def _check_batch_items(items: list[Any], parses: dict[str, Any] | None = None) -> bool:
+def is_batch_answer(data: Any) -> bool:
+    """Whether parsed JSON has the shape of a batch answer: a list of items with a code
+    (null for an item the server did not finish)."""
+    return isinstance(data, list) and all(isinstance(i, dict) and "code" in i for i in data
+                                          if i is not None)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether ``data`` nests more than ``limit`` containers (``[[1]]`` nests two), as
+    orjson's encoder counts them; walked container by container, up to ``limit``."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list)))
+    return False
+
+
+def _check_batch_items(items: list[Any], parses: dict[str, list[Any]] | None = None) -> bool:
     """Check each batch item's body in place; whether any was replaced. The parse of each
-    item kept as it came goes into ``parses`` (by its text)."""
+    item kept as it came goes into ``parses`` (by its text: one parse per item, so items
+    with the same text have one each)."""
     changed = False
     for item in items:
         body = item.get("body") if isinstance(item, dict) else None
@@ -204,21 +230,35 @@ def _check_batch_items(items: list[Any], parses: dict[str, Any] | None = None) -
             item["body"] = json.dumps(data, ensure_ascii=False, allow_nan=False)
             changed = True
         elif parses is not None:
-            parses[body] = data
+            parses.setdefault(body, []).append(data)
     return changed
 
 
-def take_parses() -> dict[str, Any]:
+def take_parses() -> dict[str, list[Any]]:
     """The items of the last batch answer the gate passed on this thread, parsed (each
-    item's body text → its data), handed over once.
+    item's body text → its data, once per item with that text), handed over once.
 
     The gate parses every item's body to check it; the session, which reads the same
     bodies right after on the same thread (``FacebookAdsApi.call`` returns the answer the
     gate passed), takes these instead of parsing each body again.
     """
-    parses: dict[str, Any] | None = getattr(_handoff, "parses", None)
+    parses: dict[str, list[Any]] | None = getattr(_handoff, "parses", None)
     _handoff.parses = None
     return parses or {}
+
+
+def take_batch(headers: object) -> list[Any] | None:
+    """The list of items of the batch answer the gate passed on this thread as it came,
+    parsed, handed over once; None unless ``headers`` are that very answer's (the SDK's
+    response keeps the ``requests`` answer's headers object: an identity check).
+
+    The session reads that list right after, as the SDK would (``json.loads``): orjson's
+    parse, which the gate made, differs from it only for integers beyond 64 bits (read as
+    floats), which the session checks for (see ``session._Batch``).
+    """
+    handed: tuple[object, list[Any]] | None = getattr(_handoff, "batch", None)
+    _handoff.batch = None
+    return handed[1] if handed is not None and handed[0] is headers else None
 
 
 _handoff = threading.local()
@@ -240,16 +280,19 @@ class ResponseGate(HTTPAdapter):
                                 cert=cert, proxies=proxies)
         limit = timeout[1] if isinstance(timeout, tuple) else timeout
         deadline = started + float(limit) if isinstance(limit, (int, float)) else None
-        _handoff.parses = None
+        _handoff.parses = _handoff.batch = None
         try:
             body = self._read(response, deadline)
         except BaseException:
             response.close()  # never reuse a connection with half an answer on it
             raise
-        parses: dict[str, Any] = {}
-        replaced = check_body(body, response.headers.get("content-type", ""),
-                              response.status_code, parses=parses)
+        parses: dict[str, list[Any]] = {}
+        data, changed = _check(body, response.headers.get("content-type", ""),
+                               response.status_code, parses)
+        replaced = _replacement(data) if changed else None
         _handoff.parses = parses
+        if not changed and is_batch_answer(data):
+            _handoff.batch = (response.headers, data)
         response._content = body if replaced is None else replaced
         response._content_consumed = True  # type: ignore[attr-defined]  # requests internals
         if replaced is not None:

@@ -44,7 +44,13 @@ from audit.graph.errors import (
     from_error_body,
 )
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
-from audit.graph.sdk.gate import GATE_KEY, ResponseGate, UnreadableAnswer, take_parses
+from audit.graph.sdk.gate import (
+    GATE_KEY,
+    ResponseGate,
+    UnreadableAnswer,
+    take_batch,
+    take_parses,
+)
 from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
@@ -154,6 +160,23 @@ def _json_like_sdk(body: Any, known: Any = _UNKNOWN) -> Any:
         return body
 
 
+def _has_float(items: list[Any]) -> bool:
+    """Whether the list of a batch's items holds a float outside the items' bodies: where
+    orjson (the gate's parse) and ``json`` (the SDK's) can differ, as orjson reads an
+    integer beyond 64 bits as a float. A Graph batch answer holds none (codes are integers,
+    headers and bodies text)."""
+    stack: list[Any] = [items]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float):
+            return True
+        if isinstance(value, dict):
+            stack.extend(v for k, v in value.items() if k != "body" or not isinstance(v, str))
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 class _ParsedItem(FacebookResponse):  # type: ignore[misc]
     """A batch item's answer with its body parsed once (:func:`_json_like_sdk`).
 
@@ -181,8 +204,9 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
     or failure callback as ``is_success`` decides; null items (the server did not finish
     them) get no callback. Only the item objects differ, so that their bodies are parsed
     once (by the gate, which hands its parses on: ``gate.take_parses``), and the list of
-    items is parsed the same way. The SDK returns a new batch of the null items; the
-    session asks those again itself, so nothing is returned.
+    items is the gate's parse too (``gate.take_batch``; the SDK's ``call`` still parses it
+    once more to decide that the batch succeeded). The SDK returns a new batch of the null
+    items; the session asks those again itself, so nothing is returned.
     """
 
     # The SDK's own attributes this copy of its dispatch reads (facebook_business/api.py).
@@ -203,11 +227,15 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
                 files.update(call_files)
         answer = self._api.call("POST", (), params={"batch": self._batch}, files=files)
         parses = take_parses()  # the gate's parse of each item's body, by its text
-        for index, item in enumerate(_json_like_sdk(answer.body())):
+        items = take_batch(answer.headers())  # and of the list of items
+        if items is None or _has_float(items):
+            items = _json_like_sdk(answer.body())
+        for index, item in enumerate(items):
             if not item:
                 continue
             body = item.get("body")
-            known = parses.pop(body, _UNKNOWN) if isinstance(body, str) else _UNKNOWN
+            same = parses.get(body) if isinstance(body, str) else None
+            known = same.pop() if same else _UNKNOWN
             response = _ParsedItem(body, item.get("code"), item.get("headers"), known)
             callback = (self._success_callbacks[index] if response.is_success()
                         else self._failure_callbacks[index])
