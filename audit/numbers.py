@@ -51,6 +51,11 @@ def _pattern(text: str) -> NumberPattern:
     return parse_pattern(text)
 
 
+# Below 2**53 an integral float's int() is the integer its shortest text (str()) spells;
+# above, the text rounds (1.2345678901234567e+20) where int() does not.
+_EXACT = 2.0**53
+
+
 class _Prepared:
     """A number pattern with its locale (and currency) looked up once: ``apply`` gives what
     Babel's ``NumberPattern.apply(value, locale, currency=…)`` gives, in Babel's steps."""
@@ -72,6 +77,11 @@ class _Prepared:
             pattern.exp_prec or "@" in pattern.pattern or pattern.number_pattern == ""
             or "'" in "".join((*pattern.prefix, *pattern.suffix, self.group, self.decimal))
             or "¤¤¤" in "".join((*pattern.prefix, *pattern.suffix)))
+        # Groups of three and at most one forced digit: Python's own "," grouping writes
+        # the integer part (``_integer`` otherwise); with no fraction either, a Python int
+        # needs no Decimal at all.
+        self.threes = pattern.grouping == (3, 3) and pattern.int_prec[0] <= 1
+        self.whole_ints = self.threes and self.frac_prec == (0, 0) and pattern.scale == 0
 
     def _affix(self, text: str, symbol: str) -> str:
         if "¤" in text and self.currency is not None:
@@ -82,11 +92,32 @@ class _Prepared:
         """``number`` formatted (a finite int or float)."""
         if self.babel_only:
             return str(self.pattern.apply(number, self.locale, currency=self.currency))
+        if self.whole_ints and self._whole(number):
+            return self.prefix[number < 0] + self._grouped(f"{abs(int(number)):,}") \
+                + self.suffix[number < 0]
         value = decimal.Decimal(str(number)).scaleb(self.pattern.scale)
         negative = int(value.is_signed())
-        whole, _, fraction = f"{abs(value).normalize().quantize(self.quantum):f}".partition(".")
-        return self.prefix[negative] + self._integer(whole) + self._fraction(fraction or "0") \
+        rounded = abs(value).normalize().quantize(self.quantum)
+        if self.threes:
+            whole, _, fraction = f"{rounded:,f}".partition(".")
+            whole = self._grouped(whole)
+        else:
+            whole, _, fraction = f"{rounded:f}".partition(".")
+            whole = self._integer(whole)
+        return self.prefix[negative] + whole + self._fraction(fraction or "0") \
             + self.suffix[negative]
+
+    @staticmethod
+    def _whole(number: float | int) -> bool:
+        """Whether ``number`` is an int, or a float whose int() is what Decimal(str())
+        reads (not 0.0, which may be -0.0)."""
+        if type(number) is int:
+            return True
+        return type(number) is float and 0 < abs(number) < _EXACT and number.is_integer()
+
+    def _grouped(self, digits: str) -> str:
+        """Digits grouped by Python's "," in threes, with the locale's group symbol."""
+        return digits if self.group == "," else digits.replace(",", self.group)
 
     def _integer(self, digits: str) -> str:
         minimum = self.pattern.int_prec[0]
