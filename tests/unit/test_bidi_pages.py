@@ -20,11 +20,12 @@ def test_the_controls_searched_for_are_every_embedding_override_and_isolate() ->
 
 
 @pytest.mark.parametrize("control", CONTROLS)
-def test_each_control_is_made_visible_anywhere_in_a_text(control: str) -> None:
-    text = "—€ naïve " * 50 + control + "gnp.exe" + "—" * 50
+@pytest.mark.parametrize("padding", [0, 1, 30, 31, 32, 200])  # short texts and long ones
+def test_each_control_is_made_visible_anywhere_in_a_text(control: str, padding: int) -> None:
+    text = "—" * padding + control + "gnp.exe" + "€" * padding
     out = neutralise_bidi(text)
     assert control not in out
-    assert f"[U+{ord(control):04X}]gnp.exe" in out
+    assert out == "—" * padding + f"[U+{ord(control):04X}]gnp.exe" + "€" * padding
 
 
 def test_the_templates_and_translations_hold_no_control() -> None:
