@@ -106,7 +106,12 @@ def format_value_for(key: str, value: Any, currency: str | None = None) -> str:
 
 def format_evidence(value: Any, depth: int = 0) -> str:
     """Compact, readable text for an evidence value (escaped later by the template)."""
-    if isinstance(value, Mapping):
+    kind = type(value)  # the usual types first: Mapping's isinstance check is slow
+    if kind is str:
+        return _text(value)
+    if kind is int or kind is float:
+        return fmt_num(value)
+    if kind is dict or isinstance(value, Mapping):
         if depth and value:
             # an item of a list: its name (or first value), then a few other values
             key = next((k for k in ("name", "id") if value.get(k)), next(iter(value)))
@@ -129,7 +134,11 @@ def format_evidence(value: Any, depth: int = 0) -> str:
         return "n/a"
     if isinstance(value, (int, float)):
         return fmt_num(value)
-    text = str(value)
+    return _text(str(value))
+
+
+def _text(text: str) -> str:
+    """An evidence string: a timestamp in words, anything long cut."""
     if _ISO_TIME.match(text):
         return fmt_when(text)
     return text if len(text) <= 240 else text[:237] + "…"

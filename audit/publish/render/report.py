@@ -167,8 +167,8 @@ def report_context(run: RunResult, branding: Branding | None = None, *,
     summary = data["summary"]
     findings = sort_findings(run.findings)
     ctx = Context.of(run.client, run.agency, _currency(run))
-    steps = checklist(run, ctx=ctx)
     items = action_items(run.findings, run.checks, ctx)
+    steps = checklist(run, ctx=ctx, items=items)
     return {
         "run": run,
         "data": data,

@@ -13,20 +13,23 @@ from .details import Context
 from .formatting import fmt_count, fmt_num
 from .i18n import gettext as _
 from .i18n import ngettext
-from .items import action_items, not_checked, passed_checks
+from .items import Item, action_items, not_checked, passed_checks
 from .vocabulary import STATES, STEPS
 
 
 def checklist(run: RunResult, score_areas: Mapping[str, Any] | None = None,
-              ctx: Context | None = None) -> list[dict[str, Any]]:
+              ctx: Context | None = None, items: Sequence[Item] | None = None
+              ) -> list[dict[str, Any]]:
     """The first-screen summary: one entry per checklist step with a plain-words state.
 
     Its states come from the same findings as the rest of the report, and its sentences
     from the same plain wording (:mod:`.items`); ``score_areas`` is no longer needed.
+    ``items``: ``action_items(run.findings, run.checks, ctx)`` when the caller has them.
     """
     steps = []
     scores = compute(run.findings)
-    items = action_items(run.findings, run.checks, ctx)
+    if items is None:
+        items = action_items(run.findings, run.checks, ctx)
     skipped = not_checked(run.findings, run.checks)
     passing = passed_checks(run.findings, run.checks)
     for key, number, title, areas in STEPS:
