@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from audit.collect.snapshot import ClientRecord, Snapshot
@@ -32,7 +32,17 @@ def parse_time(value: Any) -> datetime | None:
             return datetime.fromtimestamp(float(value), tz=timezone.utc)
         except (OverflowError, OSError, ValueError):
             return None
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        return None
+    return _parse_text_time(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text_time(value: str) -> datetime | None:
+    """:func:`parse_time` for text, remembered: every client of a run reads the same hours
+    (a pixel's hourly stats over the same seven days, per event and per source), and a
+    datetime is immutable."""
+    if not value.strip():
         return None
     text = value.strip()
     if text.isdigit():
