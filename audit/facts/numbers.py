@@ -53,11 +53,16 @@ def _check(key: str, endpoint: str, obj: str, field: str, value: Any
                                                      problem)
 
 
+def _object(row: Mapping[str, Any]) -> str:
+    return (to_str(row.get("adset_id")) or to_str(row.get("campaign_id"))
+            or to_str(row.get("account_id")) or "?")
+
+
 def _insights_row(key: str, endpoint: str, row: Mapping[str, Any]) -> Iterator[InvalidValue]:
-    obj = (to_str(row.get("adset_id")) or to_str(row.get("campaign_id"))
-           or to_str(row.get("account_id")) or "?")
+    # Each value is judged first; the words that name it are put together only for one
+    # that is invalid (a client has thousands of figures, nearly all of them fine).
     for name in INSIGHTS_NUMBERS:
-        found = _check(key, endpoint, obj, name, row.get(name))
+        found = _check(key, endpoint, _object(row), name, row.get(name))
         if found is not None:
             yield found
     for name in ACTION_LISTS:
@@ -65,10 +70,12 @@ def _insights_row(key: str, endpoint: str, row: Mapping[str, Any]) -> Iterator[I
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, Mapping):
                 continue
-            kind = to_str(entry.get("action_type")) or "?"
             for figure in ACTION_FIGURES:
-                found = _check(key, endpoint, obj, f"{name}[{kind}].{figure}",
-                               entry.get(figure))
+                value = entry.get(figure)
+                if number_problem(value) is None:
+                    continue
+                kind = to_str(entry.get("action_type")) or "?"
+                found = _check(key, endpoint, _object(row), f"{name}[{kind}].{figure}", value)
                 if found is not None:
                     yield found
 
