@@ -35,7 +35,8 @@ EVALUATION_SETTINGS = ("aem_mode", "priorities", "domains", "rules_target_window
 
 def with_current_settings(snap: Snapshot, config: Config) -> Snapshot:
     """Overlay the config's current evaluation settings for the snapshot's client, if listed."""
-    current = next((c for c in config.clients if c.slug == snap.record.slug), None)
+    slug = snap.record.slug  # once: ``record`` is built from the client section at each use
+    current = next((c for c in config.clients if c.slug == slug), None)
     if current is not None:
         settings = client_record(config, current).to_dict()
         for key in EVALUATION_SETTINGS:
