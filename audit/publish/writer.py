@@ -44,6 +44,7 @@ from audit.publish.render import (
 )
 from audit.publish.render.pdf import render_pdf
 from audit.publish.render.report import report_language
+from audit.publish.render.shared import sharing
 from audit.publish.runfile import RunFileError, load_run, save_run
 from audit.publish.summary import ClientSummary
 
@@ -165,7 +166,13 @@ class Writer:
         The changes since the client's previous recorded run go into the run first, so the
         report and the alerts can show them; the run is recorded once its archive is
         complete (run.json, snapshot.json, findings.csv), and old runs are pruned after.
+        The index row and both pages share what they derive from the run
+        (:func:`~audit.publish.render.shared.sharing`).
         """
+        with sharing():
+            return self._write_client(evaluation)
+
+    def _write_client(self, evaluation: Evaluation) -> WrittenClient:
         run = evaluation.run
         slug = str(run.client.get("slug"))
         folder = self.client_dir(slug)

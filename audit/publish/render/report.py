@@ -39,6 +39,7 @@ from .items import (
     status_index,
 )
 from .sections import changes_context, rules_context, windows_context
+from .shared import once
 from .steps import checklist, verdict
 from .templates import default_environment, render_page
 
@@ -167,7 +168,7 @@ def report_context(run: RunResult, branding: Branding | None = None, *,
     summary = data["summary"]
     findings = sort_findings(run.findings)
     ctx = Context.of(run.client, run.agency, _currency(run))
-    items = action_items(run.findings, run.checks, ctx)
+    items = once(action_items, run.findings, run.checks, ctx)
     steps = checklist(run, ctx=ctx, items=items)
     return {
         "run": run,
@@ -193,8 +194,8 @@ def report_context(run: RunResult, branding: Branding | None = None, *,
         "priorities": _mapping(run.sections.get("priorities")),
         "aem_modes": catalogue.AEM_MODES,
         "priorities_problem": catalogue.PRIORITIES_PROBLEM,
-        "windows": windows_context(run.sections.get("windows")),
-        "rules": _rules(run),
+        "windows": once(windows_context, run.sections.get("windows")),
+        "rules": once(_rules, run),
         "inventory": _inventory(run),
         "glossary": catalogue.GLOSSARY,
         "partial_note": catalogue.PARTIAL,
@@ -210,7 +211,7 @@ def report_context(run: RunResult, branding: Branding | None = None, *,
 
 
 def _first_version(run: RunResult, findings: list[Finding]) -> dict[str, Any]:
-    groups = group_findings(run.findings, run.checks)
+    groups = once(group_findings, run.findings, run.checks)
     return {
         "groups": groups,
         "skipped": [f for f in findings if f.status is Status.SKIPPED and not f.muted
@@ -230,7 +231,7 @@ def technical_context(run: RunResult, branding: Branding | None = None, *,
     (``data``: ``run.to_dict()`` when the caller has it already)."""
     data = run.to_dict() if data is None else data
     findings = sort_findings(run.findings)
-    groups = group_findings(run.findings, run.checks)
+    groups = once(group_findings, run.findings, run.checks)
     scores = compute(run.findings)
     slug = str(run.client.get("slug", ""))
     return {
@@ -243,14 +244,14 @@ def technical_context(run: RunResult, branding: Branding | None = None, *,
         "check_scores": scores.checks,
         "groups": groups,
         "skipped": [f for f in findings if f.status is Status.SKIPPED and not f.muted],
-        "items": action_items(run.findings, run.checks),
+        "items": once(action_items, run.findings, run.checks, None),
         "errors": [f for f in findings if f.status is Status.ERROR],
         "not_applicable": [],  # listed with the skipped checks, with their messages
         "score_areas": data["summary"].get("score_areas") or {},
         "currency": _currency(run),
         "priorities": _mapping(run.sections.get("priorities")),
-        "windows": windows_context(run.sections.get("windows")),
-        "rules": _rules(run),
+        "windows": once(windows_context, run.sections.get("windows")),
+        "rules": once(_rules, run),
         "area_status": {a: worst_status([f for g in gs for f in [*g.problems, *g.passed]])
                         for a, gs in groups.items()},
     }

@@ -14,6 +14,7 @@ from .formatting import fmt_count, fmt_num
 from .i18n import gettext as _
 from .i18n import ngettext
 from .items import Item, action_items, not_checked, passed_checks
+from .shared import once
 from .vocabulary import STATES, STEPS
 
 
@@ -29,7 +30,7 @@ def checklist(run: RunResult, score_areas: Mapping[str, Any] | None = None,
     steps = []
     scores = compute(run.findings)
     if items is None:
-        items = action_items(run.findings, run.checks, ctx)
+        items = once(action_items, run.findings, run.checks, ctx)
     skipped = not_checked(run.findings, run.checks)
     passing = passed_checks(run.findings, run.checks)
     for key, number, title, areas in STEPS:
