@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from audit import jsontext
 from audit.redact import redact, redact_bytes
 
 
@@ -117,7 +116,7 @@ def compact_json(data: Any) -> str:
     null, and so does the fallback.
     """
     try:
-        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+        return jsontext.dumps(data).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return strict_dumps(data, ensure_ascii=False, separators=(",", ":"))
 

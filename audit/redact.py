@@ -33,6 +33,8 @@ from typing import TextIO, TypeVar, cast
 
 import orjson
 
+from audit import jsontext
+
 T = TypeVar("T")
 
 MASK = "[REDACTED]"
@@ -148,7 +150,7 @@ def redact_obj(value: T) -> T:
     """
     if isinstance(value, (dict, list)):
         try:
-            text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+            text = jsontext.dumps(value).decode("utf-8")
         except TypeError:  # not JSON data (or an integer beyond 64 bits): walk it
             pass
         else:

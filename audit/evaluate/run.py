@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from audit import __version__
+from audit import __version__, jsontext
 from audit.evaluate.checks.registry import CheckMeta
 from audit.evaluate.score import METHOD, score
 from audit.files import compact_json
@@ -162,7 +162,7 @@ class RunResult:
         makes it; a document orjson cannot encode takes both methods' own ways."""
         plain = self._plain()
         try:
-            text = orjson.dumps(plain, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+            text = jsontext.dumps(plain).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError: not JSON data, or an int beyond 64 bits
             return compact_json(plain) + "\n", redact_obj(plain)
         return text + "\n", orjson.loads(redact(text))
