@@ -32,6 +32,7 @@ import json
 import math
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -234,17 +235,46 @@ def _check_batch_items(items: list[Any], parses: dict[str, list[Any]] | None = N
     return changed
 
 
-def take_parses() -> dict[str, list[Any]]:
-    """The items of the last batch answer the gate passed on this thread, parsed (each
-    item's body text → its data, once per item with that text), handed over once.
+@dataclass
+class ItemParses:
+    """The gate's parse of each item of a batch answer kept as it came (by its body text,
+    once per item with that text), and whether any item may hold a long integer."""
+
+    texts: dict[str, list[Any]] = field(default_factory=dict)
+    long_numbers: bool = True
+
+    def pop(self, text: Any, default: Any) -> Any:
+        """One parse of an item whose body is ``text``, handed over once; ``default`` when
+        there is none."""
+        same = self.texts.get(text) if isinstance(text, str) else None
+        return same.pop() if same else default
+
+
+def may_hold_long_number(body: bytes) -> bool:
+    r"""Whether the JSON text ``body`` may hold an integer of 19 digits or more (where
+    orjson's reading and ``json``'s differ: see ``session._json_like_sdk``), in itself or
+    in the JSON texts its strings hold (a batch answer's bodies). False only when no run of
+    19 digits appears and no digit is written as an escape (``\u0030`` to ``\u0039``),
+    so that none appears once the strings are read either. One pass over the bytes."""
+    return b"\\u003" in body or _LONG_RUN in body.translate(_NINES)
+
+
+# Every digit read as a 9, to find runs of digits with one substring search.
+_NINES = bytes.maketrans(b"012345678", b"999999999")
+_LONG_RUN = b"9" * 19
+
+
+def take_parses() -> ItemParses:
+    """The items of the last batch answer the gate passed on this thread, parsed, handed
+    over once (empty when there was none).
 
     The gate parses every item's body to check it; the session, which reads the same
     bodies right after on the same thread (``FacebookAdsApi.call`` returns the answer the
     gate passed), takes these instead of parsing each body again.
     """
-    parses: dict[str, list[Any]] | None = getattr(_handoff, "parses", None)
+    parses: ItemParses | None = getattr(_handoff, "parses", None)
     _handoff.parses = None
-    return parses or {}
+    return parses or ItemParses()
 
 
 def take_batch(headers: object) -> list[Any] | None:
@@ -286,9 +316,9 @@ class ResponseGate(HTTPAdapter):
         except BaseException:
             response.close()  # never reuse a connection with half an answer on it
             raise
-        parses: dict[str, list[Any]] = {}
+        parses = ItemParses(long_numbers=may_hold_long_number(body))
         data, changed = _check(body, response.headers.get("content-type", ""),
-                               response.status_code, parses)
+                               response.status_code, parses.texts)
         replaced = _replacement(data) if changed else None
         _handoff.parses = parses
         if not changed and is_batch_answer(data):

@@ -132,7 +132,7 @@ _LONG_NUMBER = "9" * 19
 _UNKNOWN: Any = object()
 
 
-def _json_like_sdk(body: Any, known: Any = _UNKNOWN) -> Any:
+def _json_like_sdk(body: Any, known: Any = _UNKNOWN, long_numbers: bool = True) -> Any:
     """``body`` parsed as ``FacebookResponse.json`` parses it (facebook_business/api.py:
     ``json.loads``, or the body as it came when that fails), with orjson where that gives
     the same result (several times faster; the gate already turned the values it refuses,
@@ -145,9 +145,11 @@ def _json_like_sdk(body: Any, known: Any = _UNKNOWN) -> Any:
 
     ``known``: the gate's parse of this very text (``gate.take_parses``), which is
     orjson's where orjson reads it and ``json``'s otherwise, so it is what this function
-    would return whenever it would not leave the text to ``json``.
+    would return whenever it would not leave the text to ``json``. ``long_numbers``: False
+    when the gate found that the answer holding this text has no run of 19 digits
+    (``gate.may_hold_long_number``), so the text need not be searched again.
     """
-    if isinstance(body, str) and _LONG_NUMBER not in body.translate(_DIGITS):
+    if isinstance(body, str) and not (long_numbers and _LONG_NUMBER in body.translate(_DIGITS)):
         if known is not _UNKNOWN:
             return known
         try:
@@ -187,9 +189,9 @@ class _ParsedItem(FacebookResponse):  # type: ignore[misc]
     """
 
     def __init__(self, body: Any, http_status: Any, headers: Any,
-                 known: Any = _UNKNOWN) -> None:
+                 known: Any = _UNKNOWN, long_numbers: bool = True) -> None:
         super().__init__(body=body, http_status=http_status, headers=headers)
-        self._parsed = _json_like_sdk(body, known)
+        self._parsed = _json_like_sdk(body, known, long_numbers)
 
     def json(self) -> Any:
         """The body, parsed (or as it came when it is not JSON), like the SDK's."""
@@ -234,9 +236,8 @@ class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
             if not item:
                 continue
             body = item.get("body")
-            same = parses.get(body) if isinstance(body, str) else None
-            known = same.pop() if same else _UNKNOWN
-            response = _ParsedItem(body, item.get("code"), item.get("headers"), known)
+            response = _ParsedItem(body, item.get("code"), item.get("headers"),
+                                   parses.pop(body, _UNKNOWN), parses.long_numbers)
             callback = (self._success_callbacks[index] if response.is_success()
                         else self._failure_callbacks[index])
             if callback:
