@@ -247,9 +247,9 @@ def test_the_client_slows_down_as_usage_nears_the_limit(
 def test_batches_work_through_the_sdks_own_dispatch_too(
         srv: SandboxServer, stack: Callable[..., Stack], monkeypatch: pytest.MonkeyPatch) -> None:
     """As with an SDK whose batch keeps its state under other names than our copy reads."""
-    from audit.graph.sdk.session import _Batch
+    from audit.graph.sdk.batch import Batch
 
-    monkeypatch.setattr(_Batch, "SDK_ATTRIBUTES", (*_Batch.SDK_ATTRIBUTES, "_renamed"))
+    monkeypatch.setattr(Batch, "SDK_ATTRIBUTES", (*Batch.SDK_ATTRIBUTES, "_renamed"))
     srv.add_fault(rf"^{PIXEL}$", kind="batch_null", code=None, times=1)
     s = stack()
     results = s.client.fetch_all([ACCOUNT_READ, PIXEL_READ, ADSETS_READ])

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from audit.graph.sdk.batch import _DIGITS, _LONG_NUMBER, ParsedItem
 from audit.graph.sdk.gate import may_hold_long_number
-from audit.graph.sdk.session import _DIGITS, _LONG_NUMBER, _ParsedItem
 
 BIG = 123456789012345678901234567890
 
@@ -55,6 +55,6 @@ def test_an_answer_without_long_numbers_has_no_body_with_one(bodies: list[Any],
 def test_a_trusted_parse_is_used_and_an_untrusted_one_checked() -> None:
     body = f'{{"count": {BIG}}}'
     orjsons = {"count": float(BIG)}
-    assert _ParsedItem(body, 200, {}, orjsons, long_numbers=True).json() == {"count": BIG}
+    assert ParsedItem(body, 200, {}, orjsons, long_numbers=True).json() == {"count": BIG}
     # only said by the gate when no item can hold such a number: then its parse stands
-    assert _ParsedItem(body, 200, {}, orjsons, long_numbers=False).json() is orjsons
+    assert ParsedItem(body, 200, {}, orjsons, long_numbers=False).json() is orjsons

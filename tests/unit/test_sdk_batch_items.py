@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from facebook_business.api import FacebookResponse
 
-from audit.graph.sdk.session import _ParsedItem
+from audit.graph.sdk.batch import ParsedItem
 
 BIG = 123456789012345678901234567890  # beyond 64 bits: orjson makes it a float, json an int
 
@@ -38,7 +38,7 @@ def _values(data: Any) -> list[Any]:
 def test_an_item_parses_and_succeeds_as_the_sdk_says(body: Any, status: int, parsed: Any,
                                                       success: Any) -> None:
     sdk = FacebookResponse(body=body, http_status=status, headers={"X-Test": "1"})
-    item = _ParsedItem(body, status, {"X-Test": "1"})
+    item = ParsedItem(body, status, {"X-Test": "1"})
     assert item.json() == parsed == sdk.json()
     assert [type(v) for v in _values(item.json())] == [type(v) for v in _values(parsed)]
     assert item.is_success() == success == sdk.is_success()
@@ -47,13 +47,13 @@ def test_an_item_parses_and_succeeds_as_the_sdk_says(body: Any, status: int, par
 
 def test_the_gates_parse_of_the_same_text_is_used() -> None:
     known = {"id": "1"}
-    item = _ParsedItem('{"id": "1"}', 200, {}, known)
+    item = ParsedItem('{"id": "1"}', 200, {}, known)
     assert item.json() is known
 
 
 def test_a_body_with_a_long_number_is_read_by_json_whatever_the_gate_parsed() -> None:
     body = f'{{"count": {BIG}}}'
-    item = _ParsedItem(body, 200, {}, {"count": float(BIG)})  # orjson's reading
+    item = ParsedItem(body, 200, {}, {"count": float(BIG)})  # orjson's reading
     assert item.json() == {"count": BIG}
     assert type(item.json()["count"]) is int
 
@@ -64,8 +64,8 @@ def test_the_sdk_batch_still_has_what_our_copy_of_its_dispatch_reads() -> None:
     from facebook_business.api import FacebookAdsApi, FacebookAdsApiBatch
     from facebook_business.session import FacebookSession
 
-    from audit.graph.sdk.session import _Batch
+    from audit.graph.sdk.batch import Batch
 
     batch = FacebookAdsApiBatch(FacebookAdsApi(FacebookSession(access_token="x" * 8)))
-    missing = [name for name in _Batch.SDK_ATTRIBUTES if not hasattr(batch, name)]
+    missing = [name for name in Batch.SDK_ATTRIBUTES if not hasattr(batch, name)]
     assert missing == []

@@ -284,7 +284,7 @@ def take_batch(headers: object) -> list[Any] | None:
 
     The session reads that list right after, as the SDK would (``json.loads``): orjson's
     parse, which the gate made, differs from it only for integers beyond 64 bits (read as
-    floats), which the session checks for (see ``session._Batch``).
+    floats), which the session checks for (see ``batch.Batch``).
     """
     handed: tuple[object, list[Any]] | None = getattr(_handoff, "batch", None)
     _handoff.batch = None

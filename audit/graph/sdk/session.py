@@ -10,7 +10,6 @@ read a node, read an edge (all pages), post, and batch. Errors are translated he
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,7 +18,6 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import orjson
 import requests
 from facebook_business.adobjects.abstractobject import AbstractObject
 from facebook_business.adobjects.objectparser import ObjectParser
@@ -44,13 +42,8 @@ from audit.graph.errors import (
     from_error_body,
 )
 from audit.graph.retry import RetryPolicy, Usage, parse_usage
-from audit.graph.sdk.gate import (
-    GATE_KEY,
-    ResponseGate,
-    UnreadableAnswer,
-    take_batch,
-    take_parses,
-)
+from audit.graph.sdk.batch import Batch
+from audit.graph.sdk.gate import GATE_KEY, ResponseGate, UnreadableAnswer
 from audit.graph.trace import ClientTrace, Exchange
 from audit.graph.transport import BatchCall, endpoint_label
 from audit.redact import register_secret
@@ -122,126 +115,6 @@ class _RawParser(ObjectParser):  # type: ignore[misc]
                 "expected a JSON object with a 'data' list", endpoint=self._endpoint
             )
         return list(data)
-
-
-# Every digit read as a 9, to find runs of digits with one substring search.
-_DIGITS = str.maketrans("012345678", "999999999")
-_LONG_NUMBER = "9" * 19
-
-
-_UNKNOWN: Any = object()
-
-
-def _json_like_sdk(body: Any, known: Any = _UNKNOWN, long_numbers: bool = True) -> Any:
-    """``body`` parsed as ``FacebookResponse.json`` parses it (facebook_business/api.py:
-    ``json.loads``, or the body as it came when that fails), with orjson where that gives
-    the same result (several times faster; the gate already turned the values it refuses,
-    NaN and Infinity, into text).
-
-    orjson reads an integer beyond 64 bits as a float where ``json`` keeps it whole, so a
-    body with a run of 19 digits or more (the shortest that can overflow is
-    -9223372036854775809) is left to ``json``; so is one orjson refuses (a lone surrogate
-    escape, text that is not JSON).
-
-    ``known``: the gate's parse of this very text (``gate.take_parses``), which is
-    orjson's where orjson reads it and ``json``'s otherwise, so it is what this function
-    would return whenever it would not leave the text to ``json``. ``long_numbers``: False
-    when the gate found that the answer holding this text has no run of 19 digits
-    (``gate.may_hold_long_number``), so the text need not be searched again.
-    """
-    if isinstance(body, str) and not (long_numbers and _LONG_NUMBER in body.translate(_DIGITS)):
-        if known is not _UNKNOWN:
-            return known
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            pass
-    try:
-        return json.loads(body)
-    except (TypeError, ValueError):
-        return body
-
-
-def _has_float(items: list[Any]) -> bool:
-    """Whether the list of a batch's items holds a float outside the items' bodies: where
-    orjson (the gate's parse) and ``json`` (the SDK's) can differ, as orjson reads an
-    integer beyond 64 bits as a float. A Graph batch answer holds none (codes are integers,
-    headers and bodies text)."""
-    stack: list[Any] = [items]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, float):
-            return True
-        if isinstance(value, dict):
-            stack.extend(v for k, v in value.items() if k != "body" or not isinstance(v, str))
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
-
-
-class _ParsedItem(FacebookResponse):  # type: ignore[misc]
-    """A batch item's answer with its body parsed once (:func:`_json_like_sdk`).
-
-    ``FacebookResponse.json`` parses the body at every call and ``is_success`` calls it
-    (facebook_business/api.py), so the SDK's batch parsed each item's body once to choose
-    the callback, and reading the body and asking whether it succeeded parsed it twice
-    more. Here the SDK's own ``is_success`` decides on the one parse.
-    """
-
-    def __init__(self, body: Any, http_status: Any, headers: Any,
-                 known: Any = _UNKNOWN, long_numbers: bool = True) -> None:
-        super().__init__(body=body, http_status=http_status, headers=headers)
-        self._parsed = _json_like_sdk(body, known, long_numbers)
-
-    def json(self) -> Any:
-        """The body, parsed (or as it came when it is not JSON), like the SDK's."""
-        return self._parsed
-
-
-class _Batch(FacebookAdsApiBatch):  # type: ignore[misc]
-    """``FacebookAdsApiBatch`` answering each item as a :class:`_ParsedItem`.
-
-    ``execute`` is the SDK's (facebook_business/api.py, ``FacebookAdsApiBatch.execute``):
-    one ``POST /`` through ``FacebookAdsApi.call``, then for each non-null item the success
-    or failure callback as ``is_success`` decides; null items (the server did not finish
-    them) get no callback. Only the item objects differ, so that their bodies are parsed
-    once (by the gate, which hands its parses on: ``gate.take_parses``), and the list of
-    items is the gate's parse too (``gate.take_batch``; the SDK's ``call`` still parses it
-    once more to decide that the batch succeeded). The SDK returns a new batch of the null
-    items; the session asks those again itself, so nothing is returned.
-    """
-
-    # The SDK's own attributes this copy of its dispatch reads (facebook_business/api.py).
-    SDK_ATTRIBUTES = ("_api", "_batch", "_files", "_success_callbacks", "_failure_callbacks")
-
-    def execute(self) -> None:
-        """Send the batch and answer each item's callback."""
-        if not all(hasattr(self, name) for name in self.SDK_ATTRIBUTES):
-            # A newer SDK keeps its batch differently: its own execute, each item parsed
-            # by the SDK again (slower, same answers; the session retries null items).
-            super().execute()
-            return
-        if not self._batch:
-            return
-        files: dict[str, Any] = {}
-        for call_files in self._files:
-            if call_files:
-                files.update(call_files)
-        answer = self._api.call("POST", (), params={"batch": self._batch}, files=files)
-        parses = take_parses()  # the gate's parse of each item's body, by its text
-        items = take_batch(answer.headers())  # and of the list of items
-        if items is None or _has_float(items):
-            items = _json_like_sdk(answer.body())
-        for index, item in enumerate(items):
-            if not item:
-                continue
-            body = item.get("body")
-            response = _ParsedItem(body, item.get("code"), item.get("headers"),
-                                   parses.pop(body, _UNKNOWN), parses.long_numbers)
-            callback = (self._success_callbacks[index] if response.is_success()
-                        else self._failure_callbacks[index])
-            if callback:
-                callback(response)
 
 
 class GraphSession:
@@ -546,7 +419,7 @@ class GraphSession:
         retry = self.settings.retry
         item_usage: dict[int, Usage] = {}
         for attempt in range(1, retry.max_retries + 2):
-            batch = _Batch(self._api)
+            batch = Batch(self._api)
             for index in pending:
                 c = calls[index]
                 callback = self._batch_callback(index, results, c.endpoint, item_usage)
