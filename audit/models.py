@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 JSONDict = dict[str, Any]
@@ -117,7 +118,7 @@ class Finding:
     muted: str | None = None
     actor: Actor | None = None  # who acts; None: the check's default (schema 1.0 files)
 
-    @property
+    @cached_property  # a hash, read by every output: worked out once per finding
     def fingerprint(self) -> str:
         """Stable identity: check id + client + resource type + resource id."""
         return fingerprint(self.check_id, self.client, self.resource.type, self.resource.id)

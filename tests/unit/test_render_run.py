@@ -82,6 +82,17 @@ def test_csv_defuses_formulas_and_keeps_columns():
     assert rows[0]["fingerprint"] == finding().fingerprint
 
 
+@pytest.mark.parametrize(("name", "shown"), [
+    ("\u202e=cmd", "[U+202E]=cmd"),  # a control first: not a formula, made visible
+    ("=\u202ecmd", "'=[U+202E]cmd"),  # a formula with a control in it: both
+    ('a,"b"\u2066\nc', 'a,"b"[U+2066]\nc'),  # quoting and lines kept
+])
+def test_csv_values_are_defused_and_show_their_controls(name: str, shown: str) -> None:
+    text = findings_csv([finding(name=name)])
+    assert not any(c in text for c in "\u202e\u2066")
+    assert next(csv.DictReader(io.StringIO(text)))["resource_name"] == shown
+
+
 def test_run_json_validates_against_the_shipped_schema(tmp_path):
     run = make_run()
     data = run.to_dict()

@@ -18,7 +18,12 @@ CSV_COLUMNS = ("client", "status", "severity", "area", "check_id", "title", "res
 
 
 def findings_csv(findings: Iterable[Finding]) -> str:
-    """Findings as CSV (one row per finding), for spreadsheets and ticketing imports."""
+    """Findings as CSV (one row per finding), for spreadsheets and ticketing imports.
+
+    Formulas are defused value by value; bidirectional controls are made visible in the
+    whole text at once (:func:`audit.safetext.neutralise_bidi`; the same as value by value:
+    it changes only those characters, none of which starts a formula, and its ``[U+…]``
+    needs no CSV quoting)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -28,11 +33,9 @@ def findings_csv(findings: Iterable[Finding]) -> str:
             f.resource.type, f.resource.id, f.resource.name or "", f.message,
             f.remediation, f.fingerprint, f.muted or "", actor_of(f).value,
         )])
-    return buf.getvalue()
+    return neutralise_bidi(buf.getvalue())
 
 
 def _csv_safe(text: str) -> str:
-    """Defuse spreadsheet formulas and bidirectional overrides in values that came from
-    the API (:func:`audit.safetext.neutralise_bidi`)."""
-    text = neutralise_bidi(text)
+    """Defuse spreadsheet formulas in a value that came from the API."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
