@@ -46,14 +46,30 @@ def _has_resources(pattern: str, view: SnapshotView) -> bool:
 ReadIndex = Mapping[str, list[tuple[str, Fetched]]]
 
 
+def _by_shape() -> dict[tuple[int, str], tuple[str, ...]]:
+    """The catalogue's patterns by their number of segments and their first one."""
+    shapes: dict[tuple[int, str], list[str]] = {}
+    for pattern in KEY_PATTERNS:
+        segments = pattern.split("/")
+        shapes.setdefault((len(segments), segments[0]), []).append(pattern)
+    return {shape: tuple(patterns) for shape, patterns in shapes.items()}
+
+
+# A key can only fit a pattern of its own length whose first segment is its first one
+# (or the wildcard): those few are tried, not the whole catalogue for every key.
+_SHAPES = _by_shape()
+
+
 def index_reads(snap: Snapshot) -> ReadIndex:
     """The snapshot's reads grouped by catalogue pattern, in key order (built once a run:
     an agency-sized snapshot has thousands of keys and every check asks)."""
     out: dict[str, list[tuple[str, Fetched]]] = {}
     for key in sorted(snap.endpoints):
-        for pattern in KEY_PATTERNS:
-            if key_matches(pattern, key):
-                out.setdefault(pattern, []).append((key, snap.endpoints[key]))
+        segments = key.split("/")
+        for first in (segments[0], WILDCARD):
+            for pattern in _SHAPES.get((len(segments), first), ()):
+                if key_matches(pattern, key):
+                    out.setdefault(pattern, []).append((key, snap.endpoints[key]))
     return out
 
 

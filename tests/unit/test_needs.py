@@ -109,3 +109,21 @@ def test_two_endpoints_are_joined_with_and():
     [f] = run(snap, reg)
     assert f.message == ("Skipped: GET /a/agencies and GET /b/agencies could not be read "
                          "(permission error 200)")
+
+
+def test_reads_are_indexed_under_every_pattern_they_fit() -> None:
+    from audit.evaluate.needs import index_reads
+    from audit.graph.reads import KEY_PATTERNS, key_matches
+
+    keys = [p.replace("*", "123") for p in KEY_PATTERNS]  # one key per pattern, and more
+    keys += ["pixel/9/stats/event/WEB_ONLY", "adaccount/act_2/insights/adset", "odd/1",
+             "pixel", "business/7/owned_domains/extra"]
+    snap = make_snapshot({k: Fetched("GET /x", {"data": []}) for k in keys})
+    index = index_reads(snap)
+    expected: dict[str, list[str]] = {}
+    for key in sorted(keys):  # the plain way: every pattern tried on every key
+        for pattern in KEY_PATTERNS:
+            if key_matches(pattern, key):
+                expected.setdefault(pattern, []).append(key)
+    assert {p: [k for k, _ in reads] for p, reads in index.items()} == expected
+    assert all(reads for reads in index.values()) and len(index) == len(set(KEY_PATTERNS))
