@@ -17,6 +17,7 @@ from audit.evaluate.run import RunResult
 from audit.models import Severity, Status
 
 from .render import i18n, index_row
+from .render.shared import once
 
 # Bumped when the shape changes: an older stored summary is then rebuilt from its run.json.
 SUMMARY_VERSION = 1
@@ -85,7 +86,7 @@ class ClientSummary:
         return cls(
             slug=str(run.client.get("slug", "")), name=str(run.client.get("name", "")),
             run_id=run.run_id, status=run.status, reason=run.not_audited,
-            finished_at=run.finished_at, score=run.readiness()["score"],
+            finished_at=run.finished_at, score=once(RunResult.readiness, run)["score"],
             previous_score=previous if isinstance(previous, (int, float)) else None,
             previous_run_id=changes.get("previous_run_id"), counts=run.counts(),
             failing=failing, changes=_changes(run.sections),

@@ -21,6 +21,7 @@ from .branding import Branding
 from .findings import worst_status
 from .i18n import gettext as _
 from .i18n import ngettext
+from .shared import once
 from .steps import checklist
 from .templates import default_environment, render_page
 from .vocabulary import AREA_TITLES, STEP_SHORT, STEPS
@@ -42,7 +43,7 @@ def index_row(run: RunResult, link: str = "",
               trend: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One client's row of the agency index (plain data, JSON-serialisable)."""
     slug = str(run.client.get("slug", ""))
-    readiness = run.readiness()
+    readiness = once(RunResult.readiness, run)
     by_area: dict[str, list[Finding]] = {}
     for f in run.findings:
         if f.status is not Status.SKIPPED and not f.muted:

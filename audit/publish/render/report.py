@@ -232,7 +232,7 @@ def technical_context(run: RunResult, branding: Branding | None = None, *,
     data = run.to_dict() if data is None else data
     findings = sort_findings(run.findings)
     groups = once(group_findings, run.findings, run.checks)
-    scores = compute(run.findings)
+    scores = once(compute, run.findings)
     slug = str(run.client.get("slug", ""))
     return {
         "run": run,

@@ -28,7 +28,7 @@ def checklist(run: RunResult, score_areas: Mapping[str, Any] | None = None,
     ``items``: ``action_items(run.findings, run.checks, ctx)`` when the caller has them.
     """
     steps = []
-    scores = compute(run.findings)
+    scores = once(compute, run.findings)
     if items is None:
         items = once(action_items, run.findings, run.checks, ctx)
     skipped = not_checked(run.findings, run.checks)
