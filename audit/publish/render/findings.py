@@ -78,10 +78,13 @@ def group_findings(findings: Sequence[Finding], checks: Sequence[Mapping[str, An
     meta = {str(c.get("id")): c for c in checks}
     groups: dict[str, CheckGroup] = {}
     for f in sort_findings(findings):
-        m = meta.get(f.check_id, {})
-        g = groups.setdefault(f.check_id, CheckGroup(
-            f.check_id, str(m.get("title") or f.title), str(m.get("severity") or f.severity.value),
-            f.area, " ".join(str(m.get("why") or "").split())))
+        g = groups.get(f.check_id)
+        if g is None:  # the check's first finding opens its group
+            m = meta.get(f.check_id, {})
+            g = groups[f.check_id] = CheckGroup(
+                f.check_id, str(m.get("title") or f.title),
+                str(m.get("severity") or f.severity.value), f.area,
+                " ".join(str(m.get("why") or "").split()))
         if f.muted:
             g.muted.append(f)
         elif f.status is Status.PASS:
