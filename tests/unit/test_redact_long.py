@@ -67,3 +67,29 @@ def test_the_bytes_first_way_gives_the_text_pass_answer(pieces: list[str], extra
                                                         ) -> None:
     text = long("".join(pieces) + extra)
     assert redact(text) == redaction._mask(text)
+
+
+@pytest.mark.parametrize("piece", [
+    "access_token=abc123def", "input_token=qqq111", "appsecret_proof=0f0f0f0f",
+    "app_secret=s3cr3tvalue", "client_secret=hidden9", "ACCESS_TO\u212aEN=kelvin123",
+])
+def test_a_marker_at_the_very_start_of_a_long_text_is_masked(piece: str) -> None:
+    pad = FILLER * (redaction._BYTES_FIRST // len(FILLER) + 1)
+    masked = redact(piece + " " + pad)
+    assert masked.startswith(piece.split("=")[0] + "=" + MASK)
+    assert masked.endswith(" " + pad)
+
+
+def test_the_bytes_first_way_starts_at_its_length(monkeypatch) -> None:
+    at = ("x" * redaction._BYTES_FIRST)
+    below = at[1:]
+    looked: list[int] = []
+    real = redaction._may_need_masking
+
+    def spy(data: bytes) -> bool:
+        looked.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(redaction, "_may_need_masking", spy)
+    assert redact(below) == below and looked == []  # short: the text pass at once
+    assert redact(at) == at and looked == [redaction._BYTES_FIRST]
