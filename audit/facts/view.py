@@ -63,24 +63,18 @@ def _parse_text_time(value: str) -> datetime | None:
 MAX_NUMBER = 1e15
 
 
-# Types whose values float() reads as _parse_number does whenever it reads them at all: it
-# strips the same whitespace, refuses the thousands separators _parse_number removes (that
-# text takes the long way), and excludes bool (its type is not int).
+# The forms a Graph number usually comes in: float() reads them at once, as the long way
+# below would (it strips the same whitespace, refuses the thousands separators the long
+# way removes, so that text takes it, and bool is not among them: its type is not int).
 _PLAIN = (str, int, float)
 
 
-def _quick(value: Any) -> float | None:
-    """``float(value)`` for a number as it usually comes (numeric text, an int, a float),
-    which is then what :func:`_parse_number` gives; None where that takes the long way."""
+def _parse_number(value: Any) -> float | None:
     if type(value) in _PLAIN:
         try:
             return float(value)
         except (ValueError, OverflowError):
-            return None
-    return None
-
-
-def _parse_number(value: Any) -> float | None:
+            pass  # the long way: separators, an integer beyond a double
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -100,9 +94,6 @@ def to_float(value: Any) -> float | None:
     """A Graph number (often a numeric string) as float, or None when it is missing or not
     a usable number: not numeric, NaN, infinite (``1e400``) or beyond :data:`MAX_NUMBER`
     (:func:`number_problem` says which, for the evidence)."""
-    number = _quick(value)
-    if number is not None and -MAX_NUMBER <= number <= MAX_NUMBER:  # NaN compares False
-        return number
     number = _parse_number(value)
     if number is None or not math.isfinite(number) or abs(number) > MAX_NUMBER:
         return None
@@ -119,9 +110,6 @@ def to_amount(value: Any) -> float | None:
 def number_problem(value: Any, *, non_negative: bool = True) -> str | None:
     """Why a value present in Graph data is not a usable number, or None when it is one
     (or is absent: missing is not invalid)."""
-    number = _quick(value)
-    if number is not None and (0.0 if non_negative else -MAX_NUMBER) <= number <= MAX_NUMBER:
-        return None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     number = _parse_number(value)
