@@ -21,12 +21,7 @@ from facebook_business.api import (
     _top_level_param_json_encode,
 )
 
-from audit.graph.sdk.gate import take_batch, take_parses
-
-# Every digit read as a 9, to find runs of digits with one substring search.
-_DIGITS = str.maketrans("012345678", "999999999")
-_LONG_NUMBER = "9" * 19
-
+from audit.graph.sdk.gate import may_hold_long_number, take_batch, take_parses
 
 _UNKNOWN: Any = object()
 
@@ -38,8 +33,9 @@ def _json_like_sdk(body: Any, known: Any = _UNKNOWN, long_numbers: bool = True) 
     NaN and Infinity, into text).
 
     orjson reads an integer beyond 64 bits as a float where ``json`` keeps it whole, so a
-    body with a run of 19 digits or more (the shortest that can overflow is
-    -9223372036854775809) is left to ``json``; so is one orjson refuses (a lone surrogate
+    body that may hold a run of 19 digits or more (the shortest that can overflow is
+    -9223372036854775809; ``gate.may_hold_long_number``) is left to ``json``; so is one
+    orjson refuses (a lone surrogate
     escape, text that is not JSON).
 
     ``known``: the gate's parse of this very text (``gate.take_parses``), which is
@@ -48,7 +44,7 @@ def _json_like_sdk(body: Any, known: Any = _UNKNOWN, long_numbers: bool = True) 
     when the gate found that the answer holding this text has no run of 19 digits
     (``gate.may_hold_long_number``), so the text need not be searched again.
     """
-    if isinstance(body, str) and not (long_numbers and _LONG_NUMBER in body.translate(_DIGITS)):
+    if isinstance(body, str) and not (long_numbers and may_hold_long_number(body)):
         if known is not _UNKNOWN:
             return known
         try:

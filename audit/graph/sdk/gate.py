@@ -250,18 +250,22 @@ class ItemParses:
         return same.pop() if same else default
 
 
-def may_hold_long_number(body: bytes) -> bool:
+def may_hold_long_number(body: bytes | str) -> bool:
     r"""Whether the JSON text ``body`` may hold an integer of 19 digits or more (where
-    orjson's reading and ``json``'s differ: see ``session._json_like_sdk``), in itself or
+    orjson's reading and ``json``'s differ: see ``batch._json_like_sdk``), in itself or
     in the JSON texts its strings hold (a batch answer's bodies). False only when no run of
     19 digits appears and no digit is written as an escape (``\u0030`` to ``\u0039``),
-    so that none appears once the strings are read either. One pass over the bytes."""
+    so that none appears once the strings are read either. One pass over the text."""
+    if isinstance(body, str):
+        return "\\u003" in body or _LONG_TEXT_RUN in body.translate(_TEXT_NINES)
     return b"\\u003" in body or _LONG_RUN in body.translate(_NINES)
 
 
 # Every digit read as a 9, to find runs of digits with one substring search.
 _NINES = bytes.maketrans(b"012345678", b"999999999")
 _LONG_RUN = b"9" * 19
+_TEXT_NINES = str.maketrans("012345678", "999999999")
+_LONG_TEXT_RUN = "9" * 19
 
 
 def take_parses() -> ItemParses:
