@@ -151,11 +151,12 @@ def check_body(body: bytes | str, content_type: str = "application/json",
     or None to keep it. Raises :class:`UnreadableAnswer`. ``parses``, for a batch answer:
     filled with the parsed body of each item kept as it came (its text → its parses)."""
     data, changed = _check(body, content_type, status, parses)
-    return _replacement(data) if changed else None
+    return _replacement(data).encode("utf-8") if changed else None
 
 
-def _replacement(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+def _replacement(data: Any) -> str:
+    """A checked answer written again (values converted, strings cut): strict JSON."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False)
 
 
 def _check(body: bytes | str, content_type: str, status: int | None,
@@ -228,7 +229,7 @@ def _check_batch_items(items: list[Any], parses: dict[str, list[Any]] | None = N
             changed = True
             continue
         if replaced:
-            item["body"] = json.dumps(data, ensure_ascii=False, allow_nan=False)
+            item["body"] = _replacement(data)
             changed = True
         elif parses is not None:
             parses.setdefault(body, []).append(data)
@@ -323,7 +324,7 @@ class ResponseGate(HTTPAdapter):
         parses = ItemParses(long_numbers=may_hold_long_number(body))
         data, changed = _check(body, response.headers.get("content-type", ""),
                                response.status_code, parses.texts)
-        replaced = _replacement(data) if changed else None
+        replaced = _replacement(data).encode("utf-8") if changed else None
         _handoff.parses = parses
         if not changed and is_batch_answer(data):
             _handoff.batch = (response.headers, data)
